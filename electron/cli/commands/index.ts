@@ -1,0 +1,13 @@
+// The command registry. Each command lives in its own module; add one line here to expose it.
+import type { Command } from '../io';
+import { lintCommand } from './lint';
+import { schemaCommand } from './schema';
+import { rulesCommand } from './rules';
+import { initCommand } from './init';
+
+export const COMMANDS: readonly Command[] = [
+  lintCommand,
+  schemaCommand,
+  rulesCommand,
+  initCommand,
+];
