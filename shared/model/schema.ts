@@ -18,9 +18,6 @@ const secretRef = z
 
 const cidr = z.string().refine(isValidCidr, { message: 'a CIDR prefix such as 10.0.0.0/24 or 2001:db8::/48' });
 const address = z.string().refine(isValidAddress, { message: 'an IPv4 or IPv6 address such as 10.0.0.5' });
-const cidrOrAddress = z
-  .string()
-  .refine((s) => isValidCidr(s) || isValidAddress(s), { message: 'an address or CIDR prefix' });
 /** An interface address with its prefix length, as Windows shows it: 10.0.0.5/24. */
 const interfaceAddress = z.string().refine((s) => s.includes('/') && isValidCidr(s, { hostBitsAllowed: true }), {
   message: 'an address with its prefix length, such as 10.0.0.5/24',
