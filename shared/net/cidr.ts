@@ -1,7 +1,7 @@
 // Address helpers over cidr-tools (range maths) and ipaddr.js (strict parsing). No hand-written bit maths:
 // every function here is a thin, typed wrapper so the rest of the domain speaks one vocabulary.
 import ipaddr from 'ipaddr.js';
-import { containsCidr, overlapCidr, parseCidr } from 'cidr-tools';
+import { containsCidr, normalizeCidr, overlapCidr, parseCidr } from 'cidr-tools';
 
 export type IpVersion = 4 | 6;
 
@@ -41,12 +41,14 @@ export function isValidCidr(s: string, opts: { hostBitsAllowed?: boolean } = {})
 export function toRange(cidrOrAddress: string): CidrRange {
   const p = parseCidr(cidrOrAddress);
   const prefixLength = p.prefixPresent ? Number(p.prefix) : p.version === 4 ? 32 : 128;
-  return { cidr: p.cidr, version: p.version, prefixLength, start: p.start, end: p.end };
+  return { cidr: networkOf(`${p.ip}/${prefixLength}`), version: p.version, prefixLength, start: p.start, end: p.end };
 }
 
 /** The network an interface address lives in: 10.0.0.5/24 → 10.0.0.0/24. */
 export function networkOf(interfaceAddress: string): string {
-  return parseCidr(interfaceAddress).cidr;
+  const n = normalizeCidr(interfaceAddress);
+  // normalizeCidr drops the length of single-address prefixes; a network keeps it.
+  return n.includes('/') ? n : `${n}/${ipVersion(n) === 4 ? 32 : 128}`;
 }
 
 /** The address part of "10.0.0.5/24". */
