@@ -21,7 +21,15 @@ const forbidNode = {
 export default tseslint.config(
   {
     // test/fixtures hold deliberately bad code (layering violations); test/layering.test.ts lints them on purpose.
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'test/golden/**', 'coverage/**', 'test/fixtures/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/golden/**',
+      'coverage/**',
+      'test/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -50,9 +58,17 @@ export default tseslint.config(
       ],
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'process', 'Buffer', 'require', '__dirname'].map(
-          (name) => ({ name, message: `${name} is not available in shared/ (pure domain code).` }),
-        ),
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'process',
+          'Buffer',
+          'require',
+          '__dirname',
+        ].map((name) => ({ name, message: `${name} is not available in shared/ (pure domain code).` })),
       ],
     },
   },
@@ -76,7 +92,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.mjs', 'bench/**/*.mjs', 'test/**/*.ts', '*.js', '*.ts'],
+    files: [
+      'electron/**/*.ts',
+      'scripts/**/*.mjs',
+      'bin/**/*.mjs',
+      'bench/**/*.mjs',
+      'test/**/*.ts',
+      '*.js',
+      '*.ts',
+    ],
     ignores: ['test/fixtures/layering/**'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -13,10 +13,18 @@ describe('layering', () => {
     const byFile = Object.fromEntries(
       results.map((r) => [r.filePath.replace(root, ''), r.messages.map((m) => `${m.ruleId}: ${m.message}`)]),
     );
-    expect(byFile['test/fixtures/layering/shared/uses-fs.ts']!.join('\n')).toMatch(/no-restricted-imports: 'node:fs' import is restricted/);
-    expect(byFile['test/fixtures/layering/shared/uses-dom.ts']!.join('\n')).toMatch(/no-restricted-globals: .*document is not available in shared/);
-    expect(byFile['test/fixtures/layering/renderer/uses-electron.ts']!.join('\n')).toMatch(/Only electron\/ may import electron/);
-    expect(byFile['test/fixtures/layering/renderer/uses-host-code.ts']!.join('\n')).toMatch(/reaches the host only through the API contract/);
+    expect(byFile['test/fixtures/layering/shared/uses-fs.ts']!.join('\n')).toMatch(
+      /no-restricted-imports: 'node:fs' import is restricted/,
+    );
+    expect(byFile['test/fixtures/layering/shared/uses-dom.ts']!.join('\n')).toMatch(
+      /no-restricted-globals: .*document is not available in shared/,
+    );
+    expect(byFile['test/fixtures/layering/renderer/uses-electron.ts']!.join('\n')).toMatch(
+      /Only electron\/ may import electron/,
+    );
+    expect(byFile['test/fixtures/layering/renderer/uses-host-code.ts']!.join('\n')).toMatch(
+      /reaches the host only through the API contract/,
+    );
   });
 
   it('shared/ and renderer/ obey the rules', async () => {
@@ -24,7 +32,9 @@ describe('layering', () => {
     const results = await eslint.lintFiles(['shared/**/*.ts', 'renderer/**/*.{ts,tsx}']);
     expect(results.length).toBeGreaterThan(10);
     const layering = results.flatMap((r) =>
-      r.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => `${r.filePath}:${m.line} ${m.message}`),
+      r.messages
+        .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
+        .map((m) => `${r.filePath}:${m.line} ${m.message}`),
     );
     expect(layering).toEqual([]);
   }, 60_000);

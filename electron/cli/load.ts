@@ -14,7 +14,9 @@ export async function loadOrExplain(
   if (json) io.out(JSON.stringify({ file, loadErrors: r.problems }, null, 2) + '\n');
   else {
     io.err(r.problems.map(formatProblem).join('\n') + '\n');
-    io.err(`${file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}; nothing was checked\n`);
+    io.err(
+      `${file}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}; nothing was checked\n`,
+    );
   }
   return undefined;
 }

@@ -20,7 +20,11 @@ function help(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
@@ -53,7 +57,9 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly Comma
       return 2;
     }
     // A bug, not bad input: say so plainly; the stack only on request.
-    io.err(`junction ${cmd.name}: internal error: ${(e as Error)?.message ?? String(e)}\n  fix: rerun with JUNCTION_DEBUG=1 and report the output\n`);
+    io.err(
+      `junction ${cmd.name}: internal error: ${(e as Error)?.message ?? String(e)}\n  fix: rerun with JUNCTION_DEBUG=1 and report the output\n`,
+    );
     if (io.env['JUNCTION_DEBUG']) io.err(`${(e as Error)?.stack ?? ''}\n`);
     return 70;
   }

@@ -48,6 +48,11 @@ export async function lint(req: ApiRequest<'workspace.lint'>): Promise<LintResul
   return {
     counts: report.counts,
     loadProblems: [],
-    findings: report.findings.map((f) => ({ ...f, where: formatPath(f.path), pointer: toJsonPointer(f.path), position: r.source.locate(f.path) })),
+    findings: report.findings.map((f) => ({
+      ...f,
+      where: formatPath(f.path),
+      pointer: toJsonPointer(f.path),
+      position: r.source.locate(f.path),
+    })),
   };
 }

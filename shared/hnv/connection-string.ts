@@ -47,13 +47,18 @@ export function parseConnectionString(text: string): ParsedConnectionString {
     }
     const eq = seg.indexOf('=');
     if (eq <= 0) {
-      problems.push({ message: `"${seg}" is not a Key=Value pair`, fix: 'write each pair as Key=Value, e.g. VMHost=hv01.contoso.com' });
+      problems.push({
+        message: `"${seg}" is not a Key=Value pair`,
+        fix: 'write each pair as Key=Value, e.g. VMHost=hv01.contoso.com',
+      });
       return;
     }
     const key = seg.slice(0, eq).trim();
     const value = seg.slice(eq + 1).trim();
     if (!KNOWN.includes(key)) {
-      const near = KNOWN.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      const near = KNOWN.find(
+        (k) => k.toLowerCase() === key.toLowerCase() || editDistance(k.toLowerCase(), key.toLowerCase()) <= 2,
+      );
       problems.push({
         message: `unknown key "${key}"`,
         fix: near ? `did you mean "${near}"? (keys are case-sensitive)` : `use only ${KNOWN.join(', ')}`,
@@ -66,7 +71,10 @@ export function parseConnectionString(text: string): ParsedConnectionString {
     }
     if (value === '') problems.push({ message: `"${key}" has no value`, fix: `give ${key} a value` });
     if (key === 'DirectRoutingMode' && !/^(True|False)$/.test(value)) {
-      problems.push({ message: `DirectRoutingMode must be True or False, got "${value}"`, fix: 'write DirectRoutingMode=True' });
+      problems.push({
+        message: `DirectRoutingMode must be True or False, got "${value}"`,
+        fix: 'write DirectRoutingMode=True',
+      });
     }
     values[key] = value;
   });
@@ -83,6 +91,10 @@ function editDistance(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
-      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      dp[i]![j] = Math.min(
+        dp[i - 1]![j]! + 1,
+        dp[i]![j - 1]! + 1,
+        dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
   return dp[a.length]![b.length]!;
 }

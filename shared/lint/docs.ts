@@ -21,12 +21,19 @@ export function rulesMarkdown(): string {
     '',
     '| id | name | severity | seeds | checks |',
     '| --- | --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [${r.id}](#${r.id.toLowerCase()}) | ${r.name} | ${r.severity} | ${r.seeds.join(', ') || '–'} | ${r.title} |`),
+    ...RULES.map(
+      (r) =>
+        `| [${r.id}](#${r.id.toLowerCase()}) | ${r.name} | ${r.severity} | ${r.seeds.join(', ') || '–'} | ${r.title} |`,
+    ),
     '',
   ];
   for (const r of RULES) {
     lines.push(`## ${r.id}`, '', `**${r.name}** · ${r.severity} · ${r.title}`, '', r.explanation, '');
-    if (r.seeds.length) lines.push(`Prevents the failure described in: ${r.seeds.map((s) => `seed ${s} (${SEEDS[s] ?? s})`).join('; ')}.`, '');
+    if (r.seeds.length)
+      lines.push(
+        `Prevents the failure described in: ${r.seeds.map((s) => `seed ${s} (${SEEDS[s] ?? s})`).join('; ')}.`,
+        '',
+      );
   }
   return lines.join('\n');
 }

@@ -1,7 +1,13 @@
 // Text → validated workspace, with every problem located (file, line, column, path) and paired with a fix.
 // Pure: the host reads the bytes, this decides what they mean. JSON goes through jsonc-parser and YAML through
 // `yaml` because both keep offsets, so a schema error or a lint finding can point at the exact line.
-import { parseTree, findNodeAtLocation, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import {
+  parseTree,
+  findNodeAtLocation,
+  printParseErrorCode,
+  type Node as JsonNode,
+  type ParseError,
+} from 'jsonc-parser';
 import { LineCounter, parseDocument, isNode, type Document as YamlDocument } from 'yaml';
 import type { z } from 'zod';
 import { Workspace, CURRENT_SCHEMA_VERSION } from './schema';
@@ -66,7 +72,10 @@ function nearest<T>(path: DocPath, find: (p: DocPath) => T | undefined): T | und
   return undefined;
 }
 
-function parseJson(text: string, file: string): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
+function parseJson(
+  text: string,
+  file: string,
+): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   const starts = lineStarts(text);
@@ -130,7 +139,10 @@ function humanJsonError(code: string): string {
   return words[code] ?? code;
 }
 
-function parseYaml(text: string, file: string): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
+function parseYaml(
+  text: string,
+  file: string,
+): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
   const lineCounter = new LineCounter();
   const doc: YamlDocument = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source: SourceMap = {
@@ -186,7 +198,10 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
         message: got === undefined ? `missing required ${issue.expected}` : `expected ${issue.expected}`,
         expected: issue.expected,
         got: describeValue(got),
-        fix: got === undefined ? `add ${formatPath(path)} (${issue.expected})` : `change it to ${issue.expected}`,
+        fix:
+          got === undefined
+            ? `add ${formatPath(path)} (${issue.expected})`
+            : `change it to ${issue.expected}`,
       };
     case 'unrecognized_keys':
       return {
@@ -206,19 +221,30 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
       };
     case 'too_small':
     case 'too_big':
-      return { ...base, message: issue.message, got: describeValue(got), fix: `adjust the value: ${issue.message}` };
+      return {
+        ...base,
+        message: issue.message,
+        got: describeValue(got),
+        fix: `adjust the value: ${issue.message}`,
+      };
     default:
       return {
         ...base,
         message: issue.message,
         got: describeValue(got),
-        fix: issue.message.startsWith('Invalid') ? 'correct the value' : `make it ${issue.message.replace(/^expected /i, '')}`,
+        fix: issue.message.startsWith('Invalid')
+          ? 'correct the value'
+          : `make it ${issue.message.replace(/^expected /i, '')}`,
       };
   }
 }
 
 /** Parse, migrate and validate a workspace document. Never throws for bad input. */
-export function loadWorkspace(text: string, file: string, format: SourceFormat = formatFromName(file)): LoadResult {
+export function loadWorkspace(
+  text: string,
+  file: string,
+  format: SourceFormat = formatFromName(file),
+): LoadResult {
   const parsed = format === 'yaml' ? parseYaml(text, file) : parseJson(text, file);
   if (parsed.problems.length) return { ok: false, problems: parsed.problems, source: parsed.source };
   const raw = parsed.value;

@@ -21,7 +21,14 @@ import type { z } from 'zod';
 import type { NetworkSubnet, VpnGateway, LocalNetworkGateway, VpnConnection } from './schema';
 
 export type SubnetEntry =
-  | { kind: 'on-premises'; id: string; subnet: z.infer<typeof NetworkSubnet>; network: Network; site: string; path: DocPath }
+  | {
+      kind: 'on-premises';
+      id: string;
+      subnet: z.infer<typeof NetworkSubnet>;
+      network: Network;
+      site: string;
+      path: DocPath;
+    }
   | { kind: 'azure'; id: string; subnet: AzureSubnet; vnet: VNet; site: string; path: DocPath };
 
 export interface Entry<T> {
@@ -83,14 +90,23 @@ export function buildLookup(ws: Workspace): Lookup {
     network.subnets.forEach((subnet, s) => {
       const path = ['networks', n, 'subnets', s];
       declare(subnet.id, path);
-      if (!subnets.has(subnet.id)) subnets.set(subnet.id, { kind: 'on-premises', id: subnet.id, subnet, network, site: network.site, path });
+      if (!subnets.has(subnet.id))
+        subnets.set(subnet.id, {
+          kind: 'on-premises',
+          id: subnet.id,
+          subnet,
+          network,
+          site: network.site,
+          path,
+        });
     }),
   );
   ws.azure.vnets.forEach((vnet, v) =>
     vnet.subnets.forEach((subnet, s) => {
       const path = ['azure', 'vnets', v, 'subnets', s];
       declare(subnet.id, path);
-      if (!subnets.has(subnet.id)) subnets.set(subnet.id, { kind: 'azure', id: subnet.id, subnet, vnet, site: vnet.site, path });
+      if (!subnets.has(subnet.id))
+        subnets.set(subnet.id, { kind: 'azure', id: subnet.id, subnet, vnet, site: vnet.site, path });
     }),
   );
   // Declared for duplicate-id checks only; rules read them from the workspace directly.
@@ -106,7 +122,11 @@ export function buildLookup(ws: Workspace): Lookup {
     nsgs: collect(ws.azure.nsgs, ['azure', 'nsgs'], declarations),
     routeTables: collect(ws.azure.routeTables, ['azure', 'routeTables'], declarations),
     vpnGateways: collect(ws.azure.vpnGateways, ['azure', 'vpnGateways'], declarations),
-    localNetworkGateways: collect(ws.azure.localNetworkGateways, ['azure', 'localNetworkGateways'], declarations),
+    localNetworkGateways: collect(
+      ws.azure.localNetworkGateways,
+      ['azure', 'localNetworkGateways'],
+      declarations,
+    ),
     connections: collect(ws.azure.connections, ['azure', 'connections'], declarations),
     licenseLinks: collect(ws.licenseLinks, ['licenseLinks'], declarations),
     logicalNetworks: collect(ws.hnv.logicalNetworks, ['hnv', 'logicalNetworks'], declarations),

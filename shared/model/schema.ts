@@ -8,26 +8,43 @@ export const CURRENT_SCHEMA_VERSION = 1;
 
 const id = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'an id: letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/,
+    'an id: letters, digits, ".", "_" or "-", starting with a letter or digit',
+  )
   .describe('Identifier, unique across the workspace; other objects refer to this object by it.');
 const ref = (what: string) => z.string().min(1).describe(`The id of ${what}.`);
 const secretRef = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, 'a secret name (the value itself never goes in the workspace)')
-  .describe('Name of an entry in `secrets`; the value lives in the OS key store or is asked for at run time.');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/,
+    'a secret name (the value itself never goes in the workspace)',
+  )
+  .describe(
+    'Name of an entry in `secrets`; the value lives in the OS key store or is asked for at run time.',
+  );
 
-const cidr = z.string().refine(isValidCidr, { message: 'a CIDR prefix such as 10.0.0.0/24 or 2001:db8::/48' });
+const cidr = z
+  .string()
+  .refine(isValidCidr, { message: 'a CIDR prefix such as 10.0.0.0/24 or 2001:db8::/48' });
 const address = z.string().refine(isValidAddress, { message: 'an IPv4 or IPv6 address such as 10.0.0.5' });
 /** An interface address with its prefix length, as Windows shows it: 10.0.0.5/24. */
-const interfaceAddress = z.string().refine((s) => s.includes('/') && isValidCidr(s, { hostBitsAllowed: true }), {
-  message: 'an address with its prefix length, such as 10.0.0.5/24',
-});
+const interfaceAddress = z
+  .string()
+  .refine((s) => s.includes('/') && isValidCidr(s, { hostBitsAllowed: true }), {
+    message: 'an address with its prefix length, such as 10.0.0.5/24',
+  });
 const port = z.number().int().min(1).max(65535);
 const metric = z.number().int().min(1).max(9999);
 
 // ── Sites, networks, hosts ───────────────────────────────────────────────────────────────────────────────
 
-export const AzureCloud = z.enum(['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStackHub']);
+export const AzureCloud = z.enum([
+  'AzurePublicCloud',
+  'AzureUSGovernment',
+  'AzureChinaCloud',
+  'AzureStackHub',
+]);
 
 export const Site = z
   .strictObject({
@@ -98,20 +115,29 @@ export const StaticRoute = z.strictObject({
   destination: cidr,
   nextHop: address,
   metric: metric.optional(),
-  interface: z.string().optional().describe('Interface name on this host; by default the one whose subnet holds nextHop.'),
+  interface: z
+    .string()
+    .optional()
+    .describe('Interface name on this host; by default the one whose subnet holds nextHop.'),
   persistent: z.boolean().default(true),
 });
 
 export const HostInterface = z.strictObject({
   name: z.string().min(1).describe('Interface alias as Windows shows it, e.g. "Management" or "Ethernet 2".'),
   subnet: ref('a subnet (on-premises network subnet or Azure VNet subnet)'),
-  address: interfaceAddress.optional().describe('Static address; omit for DHCP or per-node addresses in a group.'),
+  address: interfaceAddress
+    .optional()
+    .describe('Static address; omit for DHCP or per-node addresses in a group.'),
   ipv6Address: interfaceAddress.optional(),
   defaultGateway: address.optional(),
-  routeMetric: metric.optional().describe('Metric of the default route through this interface (route add ... METRIC n).'),
+  routeMetric: metric
+    .optional()
+    .describe('Metric of the default route through this interface (route add ... METRIC n).'),
   interfaceMetric: metric
     .optional()
-    .describe('Set-NetIPInterface -InterfaceMetric; unset means automatic metric (Windows picks by link speed).'),
+    .describe(
+      'Set-NetIPInterface -InterfaceMetric; unset means automatic metric (Windows picks by link speed).',
+    ),
   nsg: ref('an NSG attached to this NIC (Azure only)').optional(),
 });
 
@@ -128,13 +154,31 @@ export const Host = z
       .default({ joined: false })
       .describe('Active Directory membership.'),
     hpcPackVersion: z
-      .enum(['2008R2-SP1', '2008R2-SP2', '2008R2-SP3', '2008R2-SP4', '2012', '2012-SP1', '2012-R2', '2016', '2019'])
+      .enum([
+        '2008R2-SP1',
+        '2008R2-SP2',
+        '2008R2-SP3',
+        '2008R2-SP4',
+        '2012',
+        '2012-SP1',
+        '2012-R2',
+        '2016',
+        '2019',
+      ])
       .optional()
-      .describe('HPC Pack release on head nodes and client computers; decides certificate stores (seed 003).'),
+      .describe(
+        'HPC Pack release on head nodes and client computers; decides certificate stores (seed 003).',
+      ),
     count: z.number().int().min(1).optional().describe('Number of nodes, for a compute-node-group.'),
-    nodeGroup: z.string().optional().describe('HPC node group name, for a compute-node-group (e.g. AzureNodes).'),
+    nodeGroup: z
+      .string()
+      .optional()
+      .describe('HPC node group name, for a compute-node-group (e.g. AzureNodes).'),
     nodeTemplate: z.string().optional().describe('HPC node template name, for a compute-node-group.'),
-    physical: z.boolean().optional().describe('True for bare-metal hosts; an HNV gateway host must be physical.'),
+    physical: z
+      .boolean()
+      .optional()
+      .describe('True for bare-metal hosts; an HNV gateway host must be physical.'),
     interfaces: z.array(HostInterface).default([]),
     staticRoutes: z.array(StaticRoute).default([]),
     notes: z.string().optional(),
@@ -157,10 +201,15 @@ export const ServiceTag = z.enum([
 export const SERVICE_TAGS: readonly string[] = ServiceTag.options;
 
 /** "*", a service tag (optionally regional, Storage.WestEurope), an address or a CIDR prefix. */
-const nsgPrefix = z.string().refine(
-  (s) => s === '*' || SERVICE_TAGS.includes(s.split('.')[0] ?? '') || isValidCidr(s) || isValidAddress(s),
-  { message: '"*", a service tag (Internet, VirtualNetwork, Storage, AzureActiveDirectory, ...), an address or a CIDR' },
-);
+const nsgPrefix = z
+  .string()
+  .refine(
+    (s) => s === '*' || SERVICE_TAGS.includes(s.split('.')[0] ?? '') || isValidCidr(s) || isValidAddress(s),
+    {
+      message:
+        '"*", a service tag (Internet, VirtualNetwork, Storage, AzureActiveDirectory, ...), an address or a CIDR',
+    },
+  );
 const portRange = z
   .string()
   .regex(/^(\*|\d{1,5}|\d{1,5}-\d{1,5})$/, 'a port ("443"), a range ("5672-5673") or "*"');
@@ -248,11 +297,30 @@ export const LocalNetworkGateway = z.strictObject({
 export const IpsecPolicy = z.strictObject({
   saLifeTimeSeconds: z.number().int().min(300).default(27000),
   saDataSizeKilobytes: z.number().int().min(0).default(102400000),
-  ipsecEncryption: z.enum(['None', 'DES', 'DES3', 'AES128', 'AES192', 'AES256', 'GCMAES128', 'GCMAES192', 'GCMAES256']),
+  ipsecEncryption: z.enum([
+    'None',
+    'DES',
+    'DES3',
+    'AES128',
+    'AES192',
+    'AES256',
+    'GCMAES128',
+    'GCMAES192',
+    'GCMAES256',
+  ]),
   ipsecIntegrity: z.enum(['MD5', 'SHA1', 'SHA256', 'GCMAES128', 'GCMAES192', 'GCMAES256']),
   ikeEncryption: z.enum(['DES', 'DES3', 'AES128', 'AES192', 'AES256', 'GCMAES256', 'GCMAES128']),
   ikeIntegrity: z.enum(['MD5', 'SHA1', 'SHA256', 'SHA384', 'GCMAES256', 'GCMAES128']),
-  dhGroup: z.enum(['None', 'DHGroup1', 'DHGroup2', 'DHGroup14', 'DHGroup2048', 'ECP256', 'ECP384', 'DHGroup24']),
+  dhGroup: z.enum([
+    'None',
+    'DHGroup1',
+    'DHGroup2',
+    'DHGroup14',
+    'DHGroup2048',
+    'ECP256',
+    'ECP384',
+    'DHGroup24',
+  ]),
   pfsGroup: z.enum(['None', 'PFS1', 'PFS2', 'PFS2048', 'ECP256', 'ECP384', 'PFS24', 'PFS14', 'PFSMM']),
 });
 
@@ -276,7 +344,14 @@ export const Azure = z
     localNetworkGateways: z.array(LocalNetworkGateway).default([]),
     connections: z.array(VpnConnection).default([]),
   })
-  .default({ vnets: [], nsgs: [], routeTables: [], vpnGateways: [], localNetworkGateways: [], connections: [] });
+  .default({
+    vnets: [],
+    nsgs: [],
+    routeTables: [],
+    vpnGateways: [],
+    localNetworkGateways: [],
+    connections: [],
+  });
 
 // ── License Link (seed 000) ──────────────────────────────────────────────────────────────────────────────
 
@@ -286,7 +361,10 @@ export const LicenseLink = z
     name: z.string().min(1),
     junctionBox: ref('the junction box host'),
     licenseServer: ref('the license server host'),
-    licensePorts: z.array(port).min(1).describe('TCP ports the license server listens on (e.g. FlexNet 27000, vendor 27001).'),
+    licensePorts: z
+      .array(port)
+      .min(1)
+      .describe('TCP ports the license server listens on (e.g. FlexNet 27000, vendor 27001).'),
     nodeGroup: ref('the compute-node-group host the link serves'),
     ipv6Transport: z
       .enum(['azure-connect', 'site-to-site'])
@@ -302,7 +380,9 @@ export const LicenseLink = z
     }),
     ipv6Prefix: z
       .string()
-      .describe('IPv6 prefix the RRAS server assigns to clients; the seed uses three groups ending in "::", e.g. 2011:1234:5678::'),
+      .describe(
+        'IPv6 prefix the RRAS server assigns to clients; the seed uses three groups ending in "::", e.g. 2011:1234:5678::',
+      ),
     relayAccount: z.strictObject({
       name: z.string().min(1).max(20),
       passwordRef: secretRef,
@@ -312,7 +392,9 @@ export const LicenseLink = z
     nodeSetup: z.strictObject({
       delivery: z
         .enum(['startup-script', 'manual'])
-        .describe('startup-script: run by the node template at every provisioning, so re-serviced nodes reconnect.'),
+        .describe(
+          'startup-script: run by the node template at every provisioning, so re-serviced nodes reconnect.',
+        ),
       reconnectAtBoot: z.boolean().default(true),
     }),
   })
@@ -330,7 +412,10 @@ export const IpPool = z.strictObject({
 export const LogicalNetwork = z.strictObject({
   id,
   name: z.string().min(1),
-  networkVirtualization: z.boolean().default(false).describe('Allow HNV on top of this network (the PA space).'),
+  networkVirtualization: z
+    .boolean()
+    .default(false)
+    .describe('Allow HNV on top of this network (the PA space).'),
   purpose: z.enum(['external', 'management', 'hnv-provider', 'other']).default('other'),
   subnets: z.array(cidr).default([]),
   ipPools: z.array(IpPool).default([]),
@@ -357,7 +442,10 @@ export const HnvGateway = z.strictObject({
   name: z.string().min(1),
   host: ref('the Hyper-V host that runs the gateway VM'),
   gatewayVm: ref('the gateway VM host'),
-  backendSwitch: z.string().min(1).describe('Name of the virtual switch on the host that connects the backend vNIC.'),
+  backendSwitch: z
+    .string()
+    .min(1)
+    .describe('Name of the virtual switch on the host that connects the backend vNIC.'),
   directRoutingMode: z.boolean().default(false),
   runAsAccount: z.string().min(1).describe('VMM Run As account with admin rights on the gateway VM.'),
   hostGroup: z.string().default('All Hosts'),
@@ -365,8 +453,14 @@ export const HnvGateway = z.strictObject({
     .string()
     .optional()
     .describe('As typed into VMM; Junction derives it when omitted and lints it when given.'),
-  frontEnd: z.strictObject({ logicalNetwork: ref('the external logical network'), adapter: z.string().default('FrontEnd') }),
-  backEnd: z.strictObject({ logicalNetwork: ref('the HNV provider logical network'), adapter: z.string().default('BackEnd') }),
+  frontEnd: z.strictObject({
+    logicalNetwork: ref('the external logical network'),
+    adapter: z.string().default('FrontEnd'),
+  }),
+  backEnd: z.strictObject({
+    logicalNetwork: ref('the HNV provider logical network'),
+    adapter: z.string().default('BackEnd'),
+  }),
 });
 
 export const NatConnection = z.strictObject({
@@ -388,7 +482,13 @@ export const S2sConnection = z.strictObject({
   authentication: z.enum(['PSKOnly']).default('PSKOnly'),
   pskRef: secretRef.optional().describe('Run As account (secret) holding the pre-shared key.'),
   routes: z.array(cidr).default([]),
-  bgp: z.strictObject({ localAsn: z.number().int().min(1), peerAsn: z.number().int().min(1), peerAddress: address }).optional(),
+  bgp: z
+    .strictObject({
+      localAsn: z.number().int().min(1),
+      peerAsn: z.number().int().min(1),
+      peerAddress: address,
+    })
+    .optional(),
 });
 
 export const Hnv = z
@@ -419,7 +519,10 @@ export const CycleCloud = z.strictObject({
   server: ref('the cyclecloud-server host'),
   serverSubnet: ref('the Azure subnet of the CycleCloud VM'),
   clusterSubnets: z.array(ref('an Azure subnet that runs cluster nodes')).default([]),
-  lockedDown: z.boolean().default(false).describe('No general outbound Internet: NSG service-tag rules only (seed 002).'),
+  lockedDown: z
+    .boolean()
+    .default(false)
+    .describe('No general outbound Internet: NSG service-tag rules only (seed 002).'),
   returnProxy: z.boolean().default(false),
   projects: z.array(CycleCloudProject).default([]),
 });
@@ -456,18 +559,24 @@ export const Certificate = z.strictObject({
   id,
   name: z.string().min(1),
   purpose: z.enum(['hpc-management', 'remote-console', 'rd-gateway-tls', 'ca']),
-  subject: z.string().regex(/^CN=.+/, 'a distinguished name starting with CN=, e.g. "CN=Remote Console Connect"'),
+  subject: z
+    .string()
+    .regex(/^CN=.+/, 'a distinguished name starting with CN=, e.g. "CN=Remote Console Connect"'),
   issuer: z
     .string()
     .default('self')
-    .describe('"self" (self-signed), "trusted-ca" (a public or enterprise CA the machines already trust), or the id of a workspace certificate with purpose "ca".'),
+    .describe(
+      '"self" (self-signed), "trusted-ca" (a public or enterprise CA the machines already trust), or the id of a workspace certificate with purpose "ca".',
+    ),
   notBefore: z.string().datetime({ offset: true }).optional(),
   notAfter: z.string().datetime({ offset: true }),
   keyAlgorithm: z.enum(['RSA', 'ECDSA']).default('RSA'),
   keySize: z.number().int().min(256),
   signatureHash: z.enum(['sha1', 'sha256', 'sha384', 'sha512']),
   keyUsage: z.array(KeyUsage).default([]),
-  extendedKeyUsage: z.array(z.string().regex(/^\d+(\.\d+)+$/, 'an OID such as 1.3.6.1.5.5.7.3.2')).default([]),
+  extendedKeyUsage: z
+    .array(z.string().regex(/^\d+(\.\d+)+$/, 'an OID such as 1.3.6.1.5.5.7.3.2'))
+    .default([]),
   subjectAltNames: z.array(z.string()).default([]),
   thumbprint: z
     .string()

@@ -41,7 +41,13 @@ export function isValidCidr(s: string, opts: { hostBitsAllowed?: boolean } = {})
 export function toRange(cidrOrAddress: string): CidrRange {
   const p = parseCidr(cidrOrAddress);
   const prefixLength = p.prefixPresent ? Number(p.prefix) : p.version === 4 ? 32 : 128;
-  return { cidr: networkOf(`${p.ip}/${prefixLength}`), version: p.version, prefixLength, start: p.start, end: p.end };
+  return {
+    cidr: networkOf(`${p.ip}/${prefixLength}`),
+    version: p.version,
+    prefixLength,
+    start: p.start,
+    end: p.end,
+  };
 }
 
 /** The network an interface address lives in: 10.0.0.5/24 → 10.0.0.0/24. */

@@ -36,7 +36,15 @@ export interface Decision {
 
 type AnyRule = Pick<
   NsgRule,
-  'name' | 'priority' | 'direction' | 'access' | 'protocol' | 'sourcePrefixes' | 'sourcePorts' | 'destinationPrefixes' | 'destinationPorts'
+  | 'name'
+  | 'priority'
+  | 'direction'
+  | 'access'
+  | 'protocol'
+  | 'sourcePrefixes'
+  | 'sourcePorts'
+  | 'destinationPrefixes'
+  | 'destinationPorts'
 >;
 
 const rule = (
@@ -140,12 +148,16 @@ export function ruleMatches(r: AnyRule, flow: Flow, ctx: EvalContext): boolean {
 
 /** The decision of one NSG for one flow: the first matching custom rule by priority, else the defaults. */
 export function evaluateNsg(rules: readonly AnyRule[], flow: Flow, ctx: EvalContext): Decision {
-  const ordered = [...rules].filter((r) => r.direction === flow.direction).sort((a, b) => a.priority - b.priority);
+  const ordered = [...rules]
+    .filter((r) => r.direction === flow.direction)
+    .sort((a, b) => a.priority - b.priority);
   for (const r of ordered) {
-    if (ruleMatches(r, flow, ctx)) return { access: r.access, ruleName: r.name, priority: r.priority, isDefault: false };
+    if (ruleMatches(r, flow, ctx))
+      return { access: r.access, ruleName: r.name, priority: r.priority, isDefault: false };
   }
   for (const r of DEFAULT_RULES) {
-    if (ruleMatches(r, flow, ctx)) return { access: r.access, ruleName: r.name, priority: r.priority, isDefault: true };
+    if (ruleMatches(r, flow, ctx))
+      return { access: r.access, ruleName: r.name, priority: r.priority, isDefault: true };
   }
   // Unreachable: DenyAll* match every flow. Kept total for the type checker.
   return { access: 'Deny', ruleName: 'DenyAll', priority: 65500, isDefault: true };

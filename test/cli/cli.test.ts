@@ -31,7 +31,13 @@ describe('junction lint', () => {
   it('finds every seed mistake planted in one copy, with the right rule ids, and exits 1', async () => {
     const raw = rawExample();
     // One mistake per seed, all at once, as an admin's draft might have them.
-    const perSeed = { '000': 'LL003', '001': 'RT002', '002': 'CC003', '003': 'CERT007', '004': 'HNV003' } as const;
+    const perSeed = {
+      '000': 'LL003',
+      '001': 'RT002',
+      '002': 'CC003',
+      '003': 'CERT007',
+      '004': 'HNV003',
+    } as const;
     for (const id of Object.values(perSeed)) PLANTED[id]!.mutate(raw);
     const file = write('planted.junction.json', JSON.stringify(raw, null, 2));
     const r = await cli(['lint', file, ...NOW, '--json']);
@@ -40,7 +46,11 @@ describe('junction lint', () => {
     const ids = new Set(report.findings.map((f: { ruleId: string }) => f.ruleId));
     for (const id of Object.values(perSeed)) expect(ids).toContain(id);
     const rt = report.findings.find((f: { ruleId: string }) => f.ruleId === 'RT002');
-    expect(rt).toMatchObject({ severity: 'error', rule: 'gateway-vm-default-via-management', pointer: expect.stringMatching(/^\/hosts\/\d+\/interfaces\/1\/routeMetric$/) });
+    expect(rt).toMatchObject({
+      severity: 'error',
+      rule: 'gateway-vm-default-via-management',
+      pointer: expect.stringMatching(/^\/hosts\/\d+\/interfaces\/1\/routeMetric$/),
+    });
     expect(rt.line).toBeGreaterThan(1);
     expect(rt.fix).toMatch(/300/);
   });
@@ -91,7 +101,9 @@ describe('junction lint', () => {
     raw.schemaVersion = 9;
     const version = await cli(['lint', write('v9.json', JSON.stringify(raw))]);
     expect(version.code).toBe(2);
-    expect(version.err).toMatch(/version error at \$\.schemaVersion: schema version 9 was written by a newer Junction/);
+    expect(version.err).toMatch(
+      /version error at \$\.schemaVersion: schema version 9 was written by a newer Junction/,
+    );
     for (const r of [missing, syntax, schema, version]) noStack(r.err + r.out);
   });
 
@@ -121,7 +133,10 @@ describe('junction schema, rules, init, help', () => {
 
   it('the committed JSON Schema is what `junction schema` prints', async () => {
     const r = await cli(['schema']);
-    const committed = readFileSync(new URL('../../schema/junction-workspace.schema.json', import.meta.url), 'utf8');
+    const committed = readFileSync(
+      new URL('../../schema/junction-workspace.schema.json', import.meta.url),
+      'utf8',
+    );
     expect(r.out).toBe(committed);
     const js = JSON.parse(r.out);
     expect(js.$schema).toMatch(/json-schema\.org/);

@@ -8,7 +8,11 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function cli(args: string[], cwd = process.cwd(), env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function cli(
+  args: string[],
+  cwd = process.cwd(),
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
   let out = '';
   let err = '';
   const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd, env, isTTY: false };

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { loadWorkspace } from '../../shared/model/load';
 import type { Workspace } from '../../shared/model/schema';
 
-export const EXAMPLE_PATH = fileURLToPath(new URL('../../examples/contoso-hybrid.junction.json', import.meta.url));
+export const EXAMPLE_PATH = fileURLToPath(
+  new URL('../../examples/contoso-hybrid.junction.json', import.meta.url),
+);
 export const EXAMPLE_TEXT = readFileSync(EXAMPLE_PATH, 'utf8');
 /** Lint time fixed so certificate expiry does not make the suite a time bomb. */
 export const FIXED_NOW = new Date('2026-11-22T12:00:00Z');

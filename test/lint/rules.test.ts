@@ -83,7 +83,15 @@ describe('rule semantics', () => {
 
   it('NSG003 reports a conflicting shadow as an error and a redundant one as a warning', () => {
     const raw = rawExample();
-    raw.azure.nsgs[1].rules.push({ name: 'AllowInternetLate', priority: 4001, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', destinationPrefixes: ['Internet'], destinationPorts: ['443'] });
+    raw.azure.nsgs[1].rules.push({
+      name: 'AllowInternetLate',
+      priority: 4001,
+      direction: 'Outbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      destinationPrefixes: ['Internet'],
+      destinationPorts: ['443'],
+    });
     const f = lint(raw).findings.filter((x) => x.ruleId === 'NSG003');
     expect(f).toHaveLength(1);
     expect(f[0]!.severity).toBe('error');
@@ -96,8 +104,12 @@ describe('rule semantics', () => {
   it('CC001 fires for each missing service tag and names it', () => {
     const raw = rawExample();
     const n = raw.azure.nsgs[0];
-    n.rules = n.rules.filter((r: { name: string }) => !['AllowAzureStorage', 'AllowActiveDirectory'].includes(r.name));
-    const msgs = lint(raw).findings.filter((x) => x.ruleId === 'CC001').map((x) => x.message);
+    n.rules = n.rules.filter(
+      (r: { name: string }) => !['AllowAzureStorage', 'AllowActiveDirectory'].includes(r.name),
+    );
+    const msgs = lint(raw)
+      .findings.filter((x) => x.ruleId === 'CC001')
+      .map((x) => x.message);
     expect(msgs).toHaveLength(2);
     expect(msgs.join()).toMatch(/Storage/);
     expect(msgs.join()).toMatch(/AzureActiveDirectory/);
@@ -106,7 +118,9 @@ describe('rule semantics', () => {
   it('CC001 reports a locked-down subnet without any NSG', () => {
     const raw = rawExample();
     delete raw.azure.vnets[0].subnets[1].nsg;
-    const msgs = lint(raw).findings.filter((x) => x.ruleId === 'CC001').map((x) => x.message);
+    const msgs = lint(raw)
+      .findings.filter((x) => x.ruleId === 'CC001')
+      .map((x) => x.message);
     expect(msgs).toEqual([expect.stringMatching(/has no NSG/)]);
   });
 
@@ -123,7 +137,9 @@ describe('rule semantics', () => {
     const warn = lint(raw).findings.find((x) => x.ruleId === 'CERT001')!;
     expect(warn.severity).toBe('warning');
     expect(warn.message).toMatch(/expires in 17 days/);
-    const later = lintWorkspace(load(raw), { now: new Date('2027-01-01T00:00:00Z') }).findings.find((x) => x.ruleId === 'CERT001')!;
+    const later = lintWorkspace(load(raw), { now: new Date('2027-01-01T00:00:00Z') }).findings.find(
+      (x) => x.ruleId === 'CERT001',
+    )!;
     expect(later.severity).toBe('error');
   });
 
@@ -152,15 +168,23 @@ describe('rule semantics', () => {
     expect(f.map((x) => x.message).join('\n')).toMatch(/white space/);
     expect(f.map((x) => x.fix).join('\n')).toMatch(/did you mean "GatewayVM"/);
     const raw2 = rawExample();
-    raw2.hnv.gateways[0].connectionString = 'VMHost=hv01.contoso.com;GatewayVM=GatewayVM01;BackendSwitch=HNV-Switch';
+    raw2.hnv.gateways[0].connectionString =
+      'VMHost=hv01.contoso.com;GatewayVM=GatewayVM01;BackendSwitch=HNV-Switch';
     const g = lint(raw2).findings.filter((x) => x.ruleId === 'HNV003');
-    expect(g.map((x) => x.message).join()).toMatch(/VMHost=hv01\.contoso\.com, but the model says hvgw01\.contoso\.com/);
+    expect(g.map((x) => x.message).join()).toMatch(
+      /VMHost=hv01\.contoso\.com, but the model says hvgw01\.contoso\.com/,
+    );
   });
 
   it('HNV004 flags a NAT address used twice', () => {
     const raw = rawExample();
     raw.hnv.natConnections[1].externalIp = raw.hnv.natConnections[0].externalIp;
-    expect(lint(raw).findings.filter((x) => x.ruleId === 'HNV004').map((x) => x.message).join()).toMatch(/already used by "nat-fabrikam"/);
+    expect(
+      lint(raw)
+        .findings.filter((x) => x.ruleId === 'HNV004')
+        .map((x) => x.message)
+        .join(),
+    ).toMatch(/already used by "nat-fabrikam"/);
   });
 
   it('findings come out in a stable order', () => {
@@ -170,6 +194,7 @@ describe('rule semantics', () => {
     const b = lint(JSON.parse(JSON.stringify(raw))).findings;
     expect(a).toEqual(b);
     const order = { error: 0, warning: 1, info: 2 };
-    for (let i = 1; i < a.length; i++) expect(order[a[i - 1]!.severity]).toBeLessThanOrEqual(order[a[i]!.severity]);
+    for (let i = 1; i < a.length; i++)
+      expect(order[a[i - 1]!.severity]).toBeLessThanOrEqual(order[a[i]!.severity]);
   });
 });

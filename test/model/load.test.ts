@@ -65,7 +65,10 @@ describe('loadWorkspace', () => {
     const r = loadWorkspace(JSON.stringify(raw), 'w.json');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems[0]).toMatchObject({ path: '$.azure.connections[0]', message: 'unknown property "sharedKey"' });
+    expect(r.problems[0]).toMatchObject({
+      path: '$.azure.connections[0]',
+      message: 'unknown property "sharedKey"',
+    });
   });
 
   it('rejects a host address where a network prefix is expected', () => {
@@ -101,8 +104,13 @@ describe('migrate', () => {
 
   it('runs every step from the document version to the current one, in order', () => {
     const r = migrate({ schemaVersion: 1 }, chain, 3);
-    expect(r).toMatchObject({ ok: true, fromVersion: 1, doc: { schemaVersion: 3, renamed: true, kinded: true } });
-    if (r.ok) expect(r.applied).toEqual(['1 → 2: rename hosts[].metric to routeMetric', '2 → 3: add sites[].kind']);
+    expect(r).toMatchObject({
+      ok: true,
+      fromVersion: 1,
+      doc: { schemaVersion: 3, renamed: true, kinded: true },
+    });
+    if (r.ok)
+      expect(r.applied).toEqual(['1 → 2: rename hosts[].metric to routeMetric', '2 → 3: add sites[].kind']);
   });
 
   it('starts from the middle of the chain', () => {

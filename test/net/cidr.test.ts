@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addressRange, contains, inRange, isValidAddress, isValidCidr, netmaskOf, networkOf, overlaps, rangesOverlap, toRange } from '../../shared/net/cidr';
+import {
+  addressRange,
+  contains,
+  inRange,
+  isValidAddress,
+  isValidCidr,
+  netmaskOf,
+  networkOf,
+  overlaps,
+  rangesOverlap,
+  toRange,
+} from '../../shared/net/cidr';
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
 const prefixLen = fc.integer({ min: 0, max: 32 });
 /** A valid IPv4 network (host bits cleared) built from any address and length. */
 const net4 = fc.tuple(ipv4, prefixLen).map(([a, l]) => networkOf(`${a}/${l}`));
-const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => g.map((x) => x.toString(16)).join(':'));
+const ipv6 = fc
+  .array(fc.nat(0xffff), { minLength: 8, maxLength: 8 })
+  .map((g) => g.map((x) => x.toString(16)).join(':'));
 const net6 = fc.tuple(ipv6, fc.integer({ min: 0, max: 128 })).map(([a, l]) => networkOf(`${a}/${l}`));
 
 describe('address helpers', () => {

@@ -23,12 +23,17 @@ export const lintCommand: Command = {
       allowPositionals: true,
       options: { json: { type: 'boolean' }, at: { type: 'string' } },
     });
-    if (positionals.length !== 1) throw new CliError('lint takes exactly one workspace file', 'junction lint <workspace> [--json]');
+    if (positionals.length !== 1)
+      throw new CliError('lint takes exactly one workspace file', 'junction lint <workspace> [--json]');
     const file = positionals[0]!;
     let now = new Date();
     if (values.at !== undefined) {
       now = new Date(values.at);
-      if (Number.isNaN(now.getTime())) throw new CliError(`--at "${values.at}" is not a date`, 'write it as 2027-03-01 or 2027-03-01T12:00:00Z');
+      if (Number.isNaN(now.getTime()))
+        throw new CliError(
+          `--at "${values.at}" is not a date`,
+          'write it as 2027-03-01 or 2027-03-01T12:00:00Z',
+        );
     }
     const loaded = await loadOrExplain(file, io, values.json === true);
     if (!loaded) return 2;
@@ -62,7 +67,9 @@ export const lintCommand: Command = {
     } else {
       for (const f of report.findings) {
         const pos = loaded.source.locate(f.path);
-        io.out(`${shown}${pos ? `:${pos.line}:${pos.column}` : ''}  ${f.severity}  ${f.ruleId} ${f.ruleName}\n`);
+        io.out(
+          `${shown}${pos ? `:${pos.line}:${pos.column}` : ''}  ${f.severity}  ${f.ruleId} ${f.ruleName}\n`,
+        );
         io.out(`  ${f.message}\n  at ${formatPath(f.path)}\n  fix: ${f.fix}\n\n`);
       }
       const { error, warning, info } = report.counts;

@@ -8,11 +8,29 @@ export const rulesCommand: Command = {
   summary: 'list the lint rules (or print docs/rules.md with --markdown)',
   usage: `junction rules [--markdown | --json]`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { markdown: { type: 'boolean' }, json: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args,
+      options: { markdown: { type: 'boolean' }, json: { type: 'boolean' } },
+    });
     if (values.markdown) io.out(rulesMarkdown());
     else if (values.json)
-      io.out(JSON.stringify(RULES.map(({ id, name, severity, seeds, title, explanation }) => ({ id, name, severity, seeds, title, explanation })), null, 2) + '\n');
-    else for (const r of RULES) io.out(`${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(40)} ${r.title}\n`);
+      io.out(
+        JSON.stringify(
+          RULES.map(({ id, name, severity, seeds, title, explanation }) => ({
+            id,
+            name,
+            severity,
+            seeds,
+            title,
+            explanation,
+          })),
+          null,
+          2,
+        ) + '\n',
+      );
+    else
+      for (const r of RULES)
+        io.out(`${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(40)} ${r.title}\n`);
     return 0;
   },
 };

@@ -61,7 +61,12 @@ export function joinedDomains(l: Lookup): { graph: Graph; spaces: Space[] } {
     const onLink = l.hosts
       .get(ll.junctionBox)
       ?.value.interfaces.map((n) => l.subnets.get(n.subnet))
-      .find((s) => s && contains(s.subnet.prefix, ll.vpn.clientAddressPool.start) && contains(s.subnet.prefix, ll.vpn.clientAddressPool.end));
+      .find(
+        (s) =>
+          s &&
+          contains(s.subnet.prefix, ll.vpn.clientAddressPool.start) &&
+          contains(s.subnet.prefix, ll.vpn.clientAddressPool.end),
+      );
     const a = domainOfHost(ll.nodeGroup);
     const b = domainOfHost(ll.licenseServer);
     if (a && b) g.addEdge(node(a), node(b));
@@ -74,7 +79,11 @@ export function joinedDomains(l: Lookup): { graph: Graph; spaces: Space[] } {
         text: `${pool.start}–${pool.end}`,
         range: addressRange(pool.start, pool.end),
         path: ['licenseLinks', i, 'vpn', 'clientAddressPool'],
-        onLinkIn: onLink ? (onLink.kind === 'azure' ? `VNet "${onLink.vnet.id}"` : `network "${onLink.network.id}"`) : undefined,
+        onLinkIn: onLink
+          ? onLink.kind === 'azure'
+            ? `VNet "${onLink.vnet.id}"`
+            : `network "${onLink.network.id}"`
+          : undefined,
       });
   });
   return { graph: g, spaces };
@@ -134,10 +143,16 @@ export const subnetWithinSpace: Rule = {
   severity: 'error',
   seeds: ['002', '004'],
   title: "Subnets lie inside their network's address space and do not overlap each other",
-  explanation: 'Azure rejects a subnet outside the VNet address space, and two overlapping subnets make routing ambiguous on premises.',
+  explanation:
+    'Azure rejects a subnet outside the VNet address space, and two overlapping subnets make routing ambiguous on premises.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
-    const check = (space: readonly string[], subnets: readonly { id: string; prefix: string }[], base: DocPath, owner: string) => {
+    const check = (
+      space: readonly string[],
+      subnets: readonly { id: string; prefix: string }[],
+      base: DocPath,
+      owner: string,
+    ) => {
       subnets.forEach((s, j) => {
         if (!space.some((p) => contains(p, s.prefix)))
           out.push({
@@ -157,7 +172,9 @@ export const subnetWithinSpace: Rule = {
       });
     };
     l.ws.networks.forEach((n, i) => check(n.addressSpace, n.subnets, ['networks', i], `network "${n.id}"`));
-    l.ws.azure.vnets.forEach((v, i) => check(v.addressSpace, v.subnets, ['azure', 'vnets', i], `VNet "${v.id}"`));
+    l.ws.azure.vnets.forEach((v, i) =>
+      check(v.addressSpace, v.subnets, ['azure', 'vnets', i], `VNet "${v.id}"`),
+    );
     return out;
   },
 };

@@ -17,7 +17,8 @@ import {
 const DAY = 86_400_000;
 export const EXPIRY_WARNING_DAYS = 30;
 
-const each = (l: Lookup, f: (c: Certificate, i: number) => FindingDraft[]): FindingDraft[] => l.ws.certificates.flatMap(f);
+const each = (l: Lookup, f: (c: Certificate, i: number) => FindingDraft[]): FindingDraft[] =>
+  l.ws.certificates.flatMap(f);
 
 export const certificateValidity: Rule = {
   id: 'CERT001',
@@ -32,9 +33,21 @@ export const certificateValidity: Rule = {
       const notAfter = new Date(c.notAfter);
       const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY);
       if (notAfter <= now)
-        return [{ message: `certificate "${c.id}" expired on ${c.notAfter.slice(0, 10)}`, path: ['certificates', i, 'notAfter'], fix: 'create a new certificate (junction cert new) and run its import steps again' }];
+        return [
+          {
+            message: `certificate "${c.id}" expired on ${c.notAfter.slice(0, 10)}`,
+            path: ['certificates', i, 'notAfter'],
+            fix: 'create a new certificate (junction cert new) and run its import steps again',
+          },
+        ];
       if (c.notBefore && new Date(c.notBefore) > now)
-        return [{ message: `certificate "${c.id}" is not valid before ${c.notBefore.slice(0, 10)}`, path: ['certificates', i, 'notBefore'], fix: 'check the clock of the machine that made it, or wait until it becomes valid' }];
+        return [
+          {
+            message: `certificate "${c.id}" is not valid before ${c.notBefore.slice(0, 10)}`,
+            path: ['certificates', i, 'notBefore'],
+            fix: 'check the clock of the machine that made it, or wait until it becomes valid',
+          },
+        ];
       if (days < EXPIRY_WARNING_DAYS)
         return [
           {
@@ -55,12 +68,21 @@ export const keyUsage: Rule = {
   severity: 'error',
   seeds: ['001'],
   title: 'Key usage matches the purpose (Remote Console: digital signature)',
-  explanation: 'VMM signs Remote Console tokens with the certificate; without the digital signature key usage Hyper-V and the RD Gateway reject them.',
+  explanation:
+    'VMM signs Remote Console tokens with the certificate; without the digital signature key usage Hyper-V and the RD Gateway reject them.',
   check({ lookup: l }) {
     return each(l, (c, i) => {
-      const missing = PURPOSE_REQUIREMENTS[c.purpose].keyUsage.filter((u) => !c.keyUsage.includes(u as never));
+      const missing = PURPOSE_REQUIREMENTS[c.purpose].keyUsage.filter(
+        (u) => !c.keyUsage.includes(u as never),
+      );
       return missing.length
-        ? [{ message: `${c.purpose} certificate "${c.id}" lacks key usage ${missing.join(', ')}`, path: ['certificates', i, 'keyUsage'], fix: `add ${missing.map((m) => `"${m}"`).join(', ')} to keyUsage and re-create the certificate` }]
+        ? [
+            {
+              message: `${c.purpose} certificate "${c.id}" lacks key usage ${missing.join(', ')}`,
+              path: ['certificates', i, 'keyUsage'],
+              fix: `add ${missing.map((m) => `"${m}"`).join(', ')} to keyUsage and re-create the certificate`,
+            },
+          ]
         : [];
     });
   },
@@ -71,12 +93,15 @@ export const extendedKeyUsage: Rule = {
   name: 'missing-extended-key-usage',
   severity: 'error',
   seeds: ['001'],
-  title: 'Remote Console certificates carry the Client Authentication EKU (1.3.6.1.5.5.7.3.2); TLS ones Server Authentication',
+  title:
+    'Remote Console certificates carry the Client Authentication EKU (1.3.6.1.5.5.7.3.2); TLS ones Server Authentication',
   explanation:
     "Seed 001's requirement 3: the Enhanced Key Usage must contain Client Authentication. New-SelfSignedCertificate's default (Server Authentication) silently produces a certificate VMM accepts and Hyper-V rejects.",
   check({ lookup: l }) {
     return each(l, (c, i) => {
-      const missing = PURPOSE_REQUIREMENTS[c.purpose].extendedKeyUsage.filter((o) => !c.extendedKeyUsage.includes(o));
+      const missing = PURPOSE_REQUIREMENTS[c.purpose].extendedKeyUsage.filter(
+        (o) => !c.extendedKeyUsage.includes(o),
+      );
       return missing.length
         ? [
             {
@@ -120,12 +145,19 @@ export const weakKey: Rule = {
   severity: 'error',
   seeds: ['001', '003'],
   title: 'RSA keys are at least 2048 bits',
-  explanation: 'Both seeds create 2048-bit keys; Azure and current Windows reject shorter RSA keys for these uses.',
+  explanation:
+    'Both seeds create 2048-bit keys; Azure and current Windows reject shorter RSA keys for these uses.',
   check({ lookup: l }) {
     return each(l, (c, i) => {
       const min = PURPOSE_REQUIREMENTS[c.purpose].minKeySize;
       return c.keyAlgorithm === 'RSA' && c.keySize < min
-        ? [{ message: `certificate "${c.id}" has a ${c.keySize}-bit RSA key`, path: ['certificates', i, 'keySize'], fix: `use ${min} bits or more and re-create the certificate` }]
+        ? [
+            {
+              message: `certificate "${c.id}" has a ${c.keySize}-bit RSA key`,
+              path: ['certificates', i, 'keySize'],
+              fix: `use ${min} bits or more and re-create the certificate`,
+            },
+          ]
         : [];
     });
   },
@@ -143,7 +175,13 @@ export const thumbprintFormat: Rule = {
     return each(l, (c, i) => {
       const p = c.thumbprint === undefined ? undefined : thumbprintProblem(c.thumbprint);
       return p
-        ? [{ message: `thumbprint of "${c.id}" ${p}`, path: ['certificates', i, 'thumbprint'], fix: 'paste it again and keep only the 40 hex digits (junction cert inspect prints it in the right form)' }]
+        ? [
+            {
+              message: `thumbprint of "${c.id}" ${p}`,
+              path: ['certificates', i, 'thumbprint'],
+              fix: 'paste it again and keep only the 40 hex digits (junction cert inspect prints it in the right form)',
+            },
+          ]
         : [];
     });
   },
@@ -154,10 +192,14 @@ export function requiredPlacements(l: Lookup, c: Certificate): RequiredPlacement
   if (c.purpose === 'hpc-management') {
     const azureSites = c.placements.some((p) => p.store === 'AzureSubscription')
       ? []
-      : [...l.sites.values()].filter((s) => s.value.kind === 'azure').slice(0, 1).map((s) => s.value.id);
+      : [...l.sites.values()]
+          .filter((s) => s.value.kind === 'azure')
+          .slice(0, 1)
+          .map((s) => s.value.id);
     return hpcManagementPlacements(c, hosts('head-node'), hosts('client-computer'), azureSites);
   }
-  if (c.purpose === 'remote-console') return remoteConsolePlacements(c, hosts('vmm-server'), hosts('hyperv-host'), hosts('rd-gateway'));
+  if (c.purpose === 'remote-console')
+    return remoteConsolePlacements(c, hosts('vmm-server'), hosts('hyperv-host'), hosts('rd-gateway'));
   return [];
 }
 
@@ -194,7 +236,11 @@ export const wrongForm: Rule = {
     return each(l, (c, i) => {
       const required = requiredPlacements(l, c);
       return c.placements.flatMap((p, j) => {
-        const want = expectedForm(c, p.store, required.find((r) => r.host === p.host && r.store === p.store)?.form);
+        const want = expectedForm(
+          c,
+          p.store,
+          required.find((r) => r.host === p.host && r.store === p.store)?.form,
+        );
         if (!want || p.form === want) return [];
         return [
           {
@@ -212,7 +258,11 @@ export const wrongForm: Rule = {
 };
 
 /** undefined: either form is acceptable there. */
-function expectedForm(c: Certificate, store: string, requiredForm: 'pfx' | 'cer' | undefined): 'pfx' | 'cer' | undefined {
+function expectedForm(
+  c: Certificate,
+  store: string,
+  requiredForm: 'pfx' | 'cer' | undefined,
+): 'pfx' | 'cer' | undefined {
   if (requiredForm) return requiredForm;
   if (store === 'AzureSubscription') return 'cer';
   if (store === 'VMMDatabase') return 'pfx';
@@ -228,7 +278,8 @@ export const tlsNames: Rule = {
   severity: 'error',
   seeds: ['001'],
   title: "An RD Gateway TLS certificate names the gateway's public FQDN",
-  explanation: 'Clients connect to the RD Gateway by its public FQDN; a certificate without that name fails the TLS handshake before Remote Console starts.',
+  explanation:
+    'Clients connect to the RD Gateway by its public FQDN; a certificate without that name fails the TLS handshake before Remote Console starts.',
   check({ lookup: l }) {
     return each(l, (c, i) => {
       if (c.purpose !== 'rd-gateway-tls') return [];
@@ -236,12 +287,29 @@ export const tlsNames: Rule = {
         .map((p) => l.hosts.get(p.host)?.value)
         .filter((h) => h?.roles.includes('rd-gateway') && h.fqdn)
         .map((h) => h!.fqdn!.toLowerCase());
-      const names = [...c.subjectAltNames.map((s) => s.toLowerCase()), c.subject.replace(/^CN=/i, '').toLowerCase()];
+      const names = [
+        ...c.subjectAltNames.map((s) => s.toLowerCase()),
+        c.subject.replace(/^CN=/i, '').toLowerCase(),
+      ];
       return fqdns
         .filter((f) => !names.includes(f))
-        .map((f) => ({ message: `TLS certificate "${c.id}" does not name ${f}`, path: ['certificates', i, 'subjectAltNames'], fix: `add "${f}" to subjectAltNames` }));
+        .map((f) => ({
+          message: `TLS certificate "${c.id}" does not name ${f}`,
+          path: ['certificates', i, 'subjectAltNames'],
+          fix: `add "${f}" to subjectAltNames`,
+        }));
     });
   },
 };
 
-export const CERTIFICATE_RULES: readonly Rule[] = [certificateValidity, keyUsage, extendedKeyUsage, weakHash, weakKey, thumbprintFormat, missingPlacement, wrongForm, tlsNames];
+export const CERTIFICATE_RULES: readonly Rule[] = [
+  certificateValidity,
+  keyUsage,
+  extendedKeyUsage,
+  weakHash,
+  weakKey,
+  thumbprintFormat,
+  missingPlacement,
+  wrongForm,
+  tlsNames,
+];

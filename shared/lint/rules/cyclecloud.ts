@@ -10,7 +10,12 @@ import { evaluateNsg, type Decision, type EvalContext, type Flow } from '../../n
 import { parseCidr } from 'cidr-tools';
 import ipaddr from 'ipaddr.js';
 
-export const REQUIRED_SERVICE_TAGS = ['Storage', 'AzureActiveDirectory', 'AzureMonitor', 'AzureResourceManager'] as const;
+export const REQUIRED_SERVICE_TAGS = [
+  'Storage',
+  'AzureActiveDirectory',
+  'AzureMonitor',
+  'AzureResourceManager',
+] as const;
 export const CLUSTER_PORTS = [
   { port: 5672, service: 'AMQP' },
   { port: 9443, service: 'HTTPS' },
@@ -29,8 +34,14 @@ export function vnetContext(l: Lookup, vnetId: string): EvalContext {
 }
 
 /** NSGs a flow crosses at one end, in Azure's order for that direction (outbound: NIC then subnet). */
-function nsgsAt(l: Lookup, subnet: SubnetEntry, nicNsg: string | undefined): { id: string; rules: Parameters<typeof evaluateNsg>[0] }[] {
-  const ids = [nicNsg, subnet.kind === 'azure' ? subnet.subnet.nsg : undefined].filter((x): x is string => !!x);
+function nsgsAt(
+  l: Lookup,
+  subnet: SubnetEntry,
+  nicNsg: string | undefined,
+): { id: string; rules: Parameters<typeof evaluateNsg>[0] }[] {
+  const ids = [nicNsg, subnet.kind === 'azure' ? subnet.subnet.nsg : undefined].filter(
+    (x): x is string => !!x,
+  );
   return ids.flatMap((id) => {
     const n = l.nsgs.get(id)?.value;
     return n ? [{ id, rules: n.rules }] : [];
@@ -41,7 +52,11 @@ function serverEndpoint(l: Lookup, cc: CycleCloud): { address: string; nicNsg?: 
   const server = l.hosts.get(cc.server)?.value;
   const nic = server?.interfaces.find((n) => n.subnet === cc.serverSubnet) ?? server?.interfaces[0];
   const subnet = l.subnets.get(cc.serverSubnet);
-  const address = nic?.address ? addressOf(nic.address) : subnet ? representative(subnet.subnet.prefix) : undefined;
+  const address = nic?.address
+    ? addressOf(nic.address)
+    : subnet
+      ? representative(subnet.subnet.prefix)
+      : undefined;
   return address ? { address, nicNsg: nic?.nsg } : undefined;
 }
 
@@ -74,7 +89,14 @@ function lockedDown(l: Lookup): Evaluated[] {
     const subnet = l.subnets.get(cc.serverSubnet);
     const server = serverEndpoint(l, cc);
     if (!subnet || subnet.kind !== 'azure' || !server) return;
-    out.push({ cc, index, subnet, server, ctx: vnetContext(l, subnet.vnet.id), outboundNsgs: nsgsAt(l, subnet, server.nicNsg) });
+    out.push({
+      cc,
+      index,
+      subnet,
+      server,
+      ctx: vnetContext(l, subnet.vnet.id),
+      outboundNsgs: nsgsAt(l, subnet, server.nicNsg),
+    });
   });
   return out;
 }
@@ -92,7 +114,8 @@ export const missingServiceAllow: Rule = {
   name: 'locked-down-missing-service-allow',
   severity: 'error',
   seeds: ['002'],
-  title: 'A locked-down CycleCloud subnet allows HTTPS to Storage, AzureActiveDirectory, AzureMonitor and AzureResourceManager',
+  title:
+    'A locked-down CycleCloud subnet allows HTTPS to Storage, AzureActiveDirectory, AzureMonitor and AzureResourceManager',
   explanation:
     'CycleCloud orchestrates VMs through ARM, signs in through Azure AD, reports to Azure Monitor and stages through Storage. With outbound Internet denied, each needs an explicit allow by service tag on TCP 443 or clusters fail to start.',
   check({ lookup: l }) {
@@ -107,12 +130,21 @@ export const missingServiceAllow: Rule = {
         continue;
       }
       for (const tag of REQUIRED_SERVICE_TAGS) {
-        const decisions = e.outboundNsgs.map((n) => evaluateNsg(n.rules, outboundTo(e.server.address, tag, 443), e.ctx));
+        const decisions = e.outboundNsgs.map((n) =>
+          evaluateNsg(n.rules, outboundTo(e.server.address, tag, 443), e.ctx),
+        );
         const deny = firstDeny(decisions);
         const allowedByCustom = decisions.every((d) => d.access === 'Allow' && !d.isDefault);
         if (allowedByCustom) continue;
         const laterAllow = e.outboundNsgs.some((n) =>
-          n.rules.some((r) => r.direction === 'Outbound' && r.access === 'Allow' && r.destinationPrefixes.includes(tag) && deny && r.priority > deny.priority),
+          n.rules.some(
+            (r) =>
+              r.direction === 'Outbound' &&
+              r.access === 'Allow' &&
+              r.destinationPrefixes.includes(tag) &&
+              deny &&
+              r.priority > deny.priority,
+          ),
         );
         if (laterAllow) continue; // reported by CC003
         out.push({
@@ -142,7 +174,9 @@ export const missingInternetDeny: Rule = {
     const out: FindingDraft[] = [];
     for (const e of lockedDown(l)) {
       if (e.outboundNsgs.length === 0) continue; // CC001 reports the missing NSG
-      const decisions = e.outboundNsgs.map((n) => evaluateNsg(n.rules, outboundTo(e.server.address, 'Internet', 443), e.ctx));
+      const decisions = e.outboundNsgs.map((n) =>
+        evaluateNsg(n.rules, outboundTo(e.server.address, 'Internet', 443), e.ctx),
+      );
       if (decisions.some((d) => d.access === 'Deny')) continue;
       out.push({
         message: `locked-down CycleCloud "${e.cc.id}": outbound traffic to Internet is allowed (${decisions.map((d) => d.ruleName).join(', ')})`,
@@ -171,7 +205,12 @@ export const allowAfterDeny: Rule = {
           if (d.access !== 'Deny') continue;
           const nsg = l.nsgs.get(n.id)!;
           nsg.value.rules.forEach((r, j) => {
-            if (r.direction === 'Outbound' && r.access === 'Allow' && r.destinationPrefixes.includes(tag) && r.priority > d.priority)
+            if (
+              r.direction === 'Outbound' &&
+              r.access === 'Allow' &&
+              r.destinationPrefixes.includes(tag) &&
+              r.priority > d.priority
+            )
               out.push({
                 message: `allow "${r.name}" to ${tag} (priority ${r.priority}) comes after deny "${d.ruleName}" (priority ${d.priority}) and never applies`,
                 path: [...nsg.path, 'rules', j, 'priority'],
@@ -205,11 +244,23 @@ export const clusterPortsBlocked: Rule = {
         if (!cs || cs.kind !== 'azure') return;
         const src = representative(cs.subnet.prefix);
         for (const { port, service } of CLUSTER_PORTS) {
-          const flowOut: Flow = { direction: 'Outbound', protocol: 'Tcp', source: { address: src }, destination: { address: server.address }, destinationPort: port };
+          const flowOut: Flow = {
+            direction: 'Outbound',
+            protocol: 'Tcp',
+            source: { address: src },
+            destination: { address: server.address },
+            destinationPort: port,
+          };
           const flowIn: Flow = { ...flowOut, direction: 'Inbound' };
           const hops = [
-            ...nsgsAt(l, cs, undefined).map((n) => ({ n, d: evaluateNsg(n.rules, flowOut, vnetContext(l, cs.vnet.id)) })),
-            ...nsgsAt(l, serverSubnet, server.nicNsg).map((n) => ({ n, d: evaluateNsg(n.rules, flowIn, vnetContext(l, serverSubnet.vnet.id)) })),
+            ...nsgsAt(l, cs, undefined).map((n) => ({
+              n,
+              d: evaluateNsg(n.rules, flowOut, vnetContext(l, cs.vnet.id)),
+            })),
+            ...nsgsAt(l, serverSubnet, server.nicNsg).map((n) => ({
+              n,
+              d: evaluateNsg(n.rules, flowIn, vnetContext(l, serverSubnet.vnet.id)),
+            })),
           ];
           const blocked = hops.find((h) => h.d.access === 'Deny');
           if (blocked)
@@ -251,4 +302,10 @@ export const missingStorageEndpoint: Rule = {
   },
 };
 
-export const CYCLECLOUD_RULES: readonly Rule[] = [missingServiceAllow, missingInternetDeny, allowAfterDeny, clusterPortsBlocked, missingStorageEndpoint];
+export const CYCLECLOUD_RULES: readonly Rule[] = [
+  missingServiceAllow,
+  missingInternetDeny,
+  allowAfterDeny,
+  clusterPortsBlocked,
+  missingStorageEndpoint,
+];

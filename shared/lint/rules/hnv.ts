@@ -16,7 +16,8 @@ export const vsidRange: Rule = {
   severity: 'error',
   seeds: ['004'],
   title: 'Virtual subnet ids are between 4096 and 16777214',
-  explanation: 'A VSID is a 24-bit value; 0–4095 are reserved and 16777215 is invalid. New-NetVirtualizationLookupRecord and VMM reject anything else.',
+  explanation:
+    'A VSID is a 24-bit value; 0–4095 are reserved and 16777215 is invalid. New-NetVirtualizationLookupRecord and VMM reject anything else.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.hnv.vmNetworks.forEach((v, i) =>
@@ -83,7 +84,8 @@ export const connectionString: Rule = {
   name: 'malformed-connection-string',
   severity: 'error',
   seeds: ['004'],
-  title: 'The gateway connection string is VMHost=…;GatewayVM=…;BackendSwitch=… with no spaces, matching the model',
+  title:
+    'The gateway connection string is VMHost=…;GatewayVM=…;BackendSwitch=… with no spaces, matching the model',
   explanation:
     'VMM takes the connection string as typed. A space, a misspelt key or the wrong VM name makes the provider test fail, or worse, configures a different VM as the gateway.',
   check({ lookup: l }) {
@@ -92,16 +94,25 @@ export const connectionString: Rule = {
       if (g.connectionString === undefined) return;
       const path = ['hnv', 'gateways', i, 'connectionString'];
       const parsed = parseConnectionString(g.connectionString);
-      for (const p of parsed.problems) out.push({ message: `connection string of "${g.id}": ${p.message}`, path, fix: p.fix });
+      for (const p of parsed.problems)
+        out.push({ message: `connection string of "${g.id}": ${p.message}`, path, fix: p.fix });
       const want = expectedValues(l, g);
       for (const [k, v] of Object.entries(want)) {
         const got = parsed.values[k];
         if (got !== undefined && got.toLowerCase() !== v.toLowerCase())
-          out.push({ message: `connection string of "${g.id}" has ${k}=${got}, but the model says ${v}`, path, fix: `write ${k}=${v} (or fix the model)` });
+          out.push({
+            message: `connection string of "${g.id}" has ${k}=${got}, but the model says ${v}`,
+            path,
+            fix: `write ${k}=${v} (or fix the model)`,
+          });
       }
       const drm = parsed.values['DirectRoutingMode'];
       if ((drm === 'True') !== g.directRoutingMode && !(drm === undefined && !g.directRoutingMode))
-        out.push({ message: `connection string of "${g.id}" disagrees with directRoutingMode=${g.directRoutingMode}`, path, fix: g.directRoutingMode ? 'append ;DirectRoutingMode=True' : 'remove DirectRoutingMode=True' });
+        out.push({
+          message: `connection string of "${g.id}" disagrees with directRoutingMode=${g.directRoutingMode}`,
+          path,
+          fix: g.directRoutingMode ? 'append ;DirectRoutingMode=True' : 'remove DirectRoutingMode=True',
+        });
     });
     return out;
   },
@@ -114,13 +125,15 @@ export const natAddress: Rule = {
   seeds: ['004'],
   title: "A NAT connection's external address comes from its pool and is not used twice",
   explanation:
-    'VMM hands each tenant one external address from the external logical network pool. An address outside the pool is refused; one used twice sends one tenant\'s replies to another.',
+    "VMM hands each tenant one external address from the external logical network pool. An address outside the pool is refused; one used twice sends one tenant's replies to another.",
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     const used = new Map<string, string>();
     l.ws.hnv.natConnections.forEach((n, i) => {
       if (!n.externalIp) return;
-      const pool = l.logicalNetworks.get(n.pool.logicalNetwork)?.value.ipPools.find((p) => p.name === n.pool.name);
+      const pool = l.logicalNetworks
+        .get(n.pool.logicalNetwork)
+        ?.value.ipPools.find((p) => p.name === n.pool.name);
       if (pool && !(inRange(n.externalIp, pool.start, pool.end) && contains(pool.subnet, n.externalIp)))
         out.push({
           message: `NAT address ${n.externalIp} of "${n.id}" is outside pool "${pool.name}" (${pool.start}–${pool.end})`,
@@ -146,7 +159,8 @@ export const s2sKey: Rule = {
   severity: 'error',
   seeds: ['004'],
   title: 'Site-to-site connections reference a pre-shared key',
-  explanation: 'Seed 004 authenticates the IKEv2 tunnel with a pre-shared key held in a VMM Run As account; without it Add-SCVPNConnection fails or the tunnel never establishes.',
+  explanation:
+    'Seed 004 authenticates the IKEv2 tunnel with a pre-shared key held in a VMM Run As account; without it Add-SCVPNConnection fails or the tunnel never establishes.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.hnv.s2sConnections.forEach((s, i) => {
@@ -191,4 +205,11 @@ export const gatewayHostPhysical: Rule = {
   },
 };
 
-export const HNV_RULES: readonly Rule[] = [vsidRange, duplicateVsid, connectionString, natAddress, s2sKey, gatewayHostPhysical];
+export const HNV_RULES: readonly Rule[] = [
+  vsidRange,
+  duplicateVsid,
+  connectionString,
+  natAddress,
+  s2sKey,
+  gatewayHostPhysical,
+];

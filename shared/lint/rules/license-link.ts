@@ -105,7 +105,12 @@ export const ipv6Prefix: Rule = {
     l.ws.licenseLinks.forEach((ll, i) => {
       const p = ll.ipv6Prefix;
       const groups = p.replace(/::$/, '').split(':');
-      const ok = p.endsWith('::') && isValidAddress(p) && ipVersion(p) === 6 && groups.length === 3 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g));
+      const ok =
+        p.endsWith('::') &&
+        isValidAddress(p) &&
+        ipVersion(p) === 6 &&
+        groups.length === 3 &&
+        groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g));
       if (!ok)
         out.push({
           message: `IPv6 prefix "${p}" of License Link "${ll.id}" is not three groups followed by "::"`,
@@ -144,4 +149,10 @@ export const licensePathThroughJunction: Rule = {
   },
 };
 
-export const LICENSE_LINK_RULES: readonly Rule[] = [junctionBoxDomainJoined, relayAccount, nodeSetupDelivery, ipv6Prefix, licensePathThroughJunction];
+export const LICENSE_LINK_RULES: readonly Rule[] = [
+  junctionBoxDomainJoined,
+  relayAccount,
+  nodeSetupDelivery,
+  ipv6Prefix,
+  licensePathThroughJunction,
+];

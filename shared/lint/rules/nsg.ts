@@ -9,7 +9,8 @@ export const priorityRange: Rule = {
   severity: 'error',
   seeds: ['002'],
   title: 'Custom NSG rule priorities are between 100 and 4096',
-  explanation: 'Azure rejects the whole NSG when one rule has a priority outside 100–4096, so none of the intended rules apply.',
+  explanation:
+    'Azure rejects the whole NSG when one rule has a priority outside 100–4096, so none of the intended rules apply.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.azure.nsgs.forEach((n, i) =>
@@ -32,7 +33,8 @@ export const duplicatePriority: Rule = {
   severity: 'error',
   seeds: ['002'],
   title: 'No two rules of one NSG share a priority and direction',
-  explanation: 'Azure refuses an NSG with two rules of the same priority in the same direction; the deployment fails.',
+  explanation:
+    'Azure refuses an NSG with two rules of the same priority in the same direction; the deployment fails.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.azure.nsgs.forEach((n, i) => {
@@ -59,7 +61,8 @@ export const duplicateRuleName: Rule = {
   severity: 'error',
   seeds: ['002'],
   title: 'Rule names are unique within an NSG',
-  explanation: 'Rule names are ARM child resource names; a duplicate makes one rule silently replace the other on deployment.',
+  explanation:
+    'Rule names are ARM child resource names; a duplicate makes one rule silently replace the other on deployment.',
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.azure.nsgs.forEach((n, i) => {
@@ -92,7 +95,9 @@ export const shadowedRule: Rule = {
     l.ws.azure.nsgs.forEach((n, i) => {
       const ordered = n.rules.map((r, j) => ({ r, j })).sort((a, b) => a.r.priority - b.r.priority);
       ordered.forEach(({ r, j }, k) => {
-        const by = ordered.slice(0, k).find(({ r: earlier }) => earlier.priority < r.priority && ruleCovers(earlier, r));
+        const by = ordered
+          .slice(0, k)
+          .find(({ r: earlier }) => earlier.priority < r.priority && ruleCovers(earlier, r));
         if (!by) return;
         const conflict = by.r.access !== r.access;
         out.push({

@@ -158,7 +158,11 @@ export const addressOnSubnet: Rule = {
             path: ['hosts', i, 'interfaces', j, 'address'],
             fix: `choose an address in ${prefix}, or attach the interface to the subnet that holds it`,
           });
-        if (nic.defaultGateway && ipVersion(nic.defaultGateway) === 4 && !contains(prefix, nic.defaultGateway))
+        if (
+          nic.defaultGateway &&
+          ipVersion(nic.defaultGateway) === 4 &&
+          !contains(prefix, nic.defaultGateway)
+        )
           out.push({
             message: `default gateway ${nic.defaultGateway} of "${h.id}/${nic.name}" is outside subnet ${prefix}`,
             path: ['hosts', i, 'interfaces', j, 'defaultGateway'],
@@ -170,4 +174,9 @@ export const addressOnSubnet: Rule = {
   },
 };
 
-export const ROUTING_RULES: readonly Rule[] = [ambiguousDefaultRoute, gatewayDefaultViaManagement, staticRouteNextHop, addressOnSubnet];
+export const ROUTING_RULES: readonly Rule[] = [
+  ambiguousDefaultRoute,
+  gatewayDefaultViaManagement,
+  staticRouteNextHop,
+  addressOnSubnet,
+];

@@ -29,7 +29,21 @@ export const duplicateId: Rule = {
   },
 };
 
-type Kind = 'site' | 'azure-site' | 'on-prem-site' | 'subnet' | 'azure-subnet' | 'host' | 'nsg' | 'routeTable' | 'vnet' | 'vpnGateway' | 'localNetworkGateway' | 'logicalNetwork' | 'vmNetwork' | 'hnvGateway';
+type Kind =
+  | 'site'
+  | 'azure-site'
+  | 'on-prem-site'
+  | 'subnet'
+  | 'azure-subnet'
+  | 'host'
+  | 'nsg'
+  | 'routeTable'
+  | 'vnet'
+  | 'vpnGateway'
+  | 'localNetworkGateway'
+  | 'logicalNetwork'
+  | 'vmNetwork'
+  | 'hnvGateway';
 
 function exists(l: Lookup, kind: Kind, id: string): boolean {
   switch (kind) {
@@ -157,7 +171,9 @@ export const unknownReference: Rule = {
       ref('host', ll.nodeGroup, [...base, 'nodeGroup']);
       role(ll.nodeGroup, 'compute-node-group', [...base, 'nodeGroup']);
     });
-    ws.hnv.vmNetworks.forEach((v, i) => ref('logicalNetwork', v.logicalNetwork, ['hnv', 'vmNetworks', i, 'logicalNetwork']));
+    ws.hnv.vmNetworks.forEach((v, i) =>
+      ref('logicalNetwork', v.logicalNetwork, ['hnv', 'vmNetworks', i, 'logicalNetwork']),
+    );
     ws.hnv.gateways.forEach((g, i) => {
       const base = ['hnv', 'gateways', i];
       ref('host', g.host, [...base, 'host']);
@@ -203,7 +219,8 @@ export const unknownReference: Rule = {
         }
       }
       c.placements.forEach((p, j) => {
-        if (p.store === 'AzureSubscription') ref('azure-site', p.host, ['certificates', i, 'placements', j, 'host']);
+        if (p.store === 'AzureSubscription')
+          ref('azure-site', p.host, ['certificates', i, 'placements', j, 'host']);
         else ref('host', p.host, ['certificates', i, 'placements', j, 'host']);
       });
     });
@@ -230,13 +247,19 @@ export const undeclaredSecret: Rule = {
       });
     };
     const ws = l.ws;
-    ws.azure.connections.forEach((c, i) => need(c.sharedKeyRef, ['azure', 'connections', i, 'sharedKeyRef'], 'pre-shared-key'));
+    ws.azure.connections.forEach((c, i) =>
+      need(c.sharedKeyRef, ['azure', 'connections', i, 'sharedKeyRef'], 'pre-shared-key'),
+    );
     ws.licenseLinks.forEach((ll, i) => {
       need(ll.vpn.pskRef, ['licenseLinks', i, 'vpn', 'pskRef'], 'pre-shared-key');
       need(ll.relayAccount.passwordRef, ['licenseLinks', i, 'relayAccount', 'passwordRef'], 'password');
     });
-    ws.hnv.s2sConnections.forEach((s, i) => need(s.pskRef, ['hnv', 's2sConnections', i, 'pskRef'], 'pre-shared-key'));
-    ws.certificates.forEach((c, i) => need(c.pfxPasswordRef, ['certificates', i, 'pfxPasswordRef'], 'pfx-password'));
+    ws.hnv.s2sConnections.forEach((s, i) =>
+      need(s.pskRef, ['hnv', 's2sConnections', i, 'pskRef'], 'pre-shared-key'),
+    );
+    ws.certificates.forEach((c, i) =>
+      need(c.pfxPasswordRef, ['certificates', i, 'pfxPasswordRef'], 'pfx-password'),
+    );
     return out;
   },
 };
