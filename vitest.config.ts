@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores on CI: keep the pool small so process-spawning tests do not starve each other.
     maxWorkers: 2,
+    reporters: ['default', './test/reporters/plain-summary.ts'],
   },
 });
