@@ -4,10 +4,12 @@ import { lintCommand } from './lint';
 import { schemaCommand } from './schema';
 import { rulesCommand } from './rules';
 import { initCommand } from './init';
+import { stageCommand } from './stage';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
   schemaCommand,
   rulesCommand,
   initCommand,
+  stageCommand,
 ];
