@@ -5,6 +5,9 @@ import { schemaCommand } from './schema';
 import { rulesCommand } from './rules';
 import { initCommand } from './init';
 import { stageCommand } from './stage';
+import { certCommand } from './cert';
+import { reachCommand } from './reach';
+import { probeCommand } from './probe';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -12,4 +15,7 @@ export const COMMANDS: readonly Command[] = [
   rulesCommand,
   initCommand,
   stageCommand,
+  certCommand,
+  reachCommand,
+  probeCommand,
 ];
