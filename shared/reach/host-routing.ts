@@ -1,0 +1,105 @@
+// A Windows host's IPv4/IPv6 forwarding decision from the model (seed 001): connected routes, static routes and
+// default gateways; longest prefix first, then the lowest route metric + interface metric. Automatic interface
+// metrics depend on link speed, which the model does not hold: a tie that involves one is reported, not guessed.
+import type { Lookup } from '../model/lookup';
+import type { DocPath } from '../model/path';
+import type { Host, HostInterface } from '../model/schema';
+import { addressOf, contains, ipVersion, toRange } from '../net/cidr';
+
+/** Windows' RouteMetric when none is set (New-NetRoute, and the default gateway of a static configuration). */
+export const DEFAULT_ROUTE_METRIC = 256;
+
+export interface HostRoute {
+  destination: string;
+  /** Undefined for an on-link (connected) route. */
+  nextHop?: string;
+  nic: HostInterface;
+  routeMetric: number;
+  /** Undefined when the interface metric is automatic. */
+  interfaceMetric?: number;
+  origin: 'connected' | 'static' | 'default-gateway';
+  path: DocPath;
+}
+
+export const routeCost = (r: HostRoute): number | undefined =>
+  r.interfaceMetric === undefined ? undefined : r.routeMetric + r.interfaceMetric;
+
+export function describeRoute(r: HostRoute): string {
+  const via = r.nextHop ? `via ${r.nextHop}` : 'on-link';
+  const cost = routeCost(r);
+  const metric = cost === undefined ? `route metric ${r.routeMetric} + automatic interface metric` : `metric ${r.routeMetric} + ${r.interfaceMetric} = ${cost}`;
+  return `${r.destination} ${via} on "${r.nic.name}" (${r.origin}, ${metric})`;
+}
+
+/** The host's routing table as `route print` would show it, from the model. */
+export function hostRoutes(l: Lookup, host: Host): HostRoute[] {
+  const hostPath = l.hosts.get(host.id)?.path ?? ['hosts'];
+  const out: HostRoute[] = [];
+  host.interfaces.forEach((nic, i) => {
+    const subnet = l.subnets.get(nic.subnet);
+    const nicPath = [...hostPath, 'interfaces', i];
+    // An interface without an address (a switch port for HNV, a DHCP leg) has no route Windows can use.
+    if (subnet && (nic.address || host.roles.includes('compute-node-group')))
+      out.push({ destination: subnet.subnet.prefix, nic, routeMetric: DEFAULT_ROUTE_METRIC, interfaceMetric: nic.interfaceMetric, origin: 'connected', path: nicPath });
+    if (nic.defaultGateway)
+      out.push({
+        destination: ipVersion(nic.defaultGateway) === 4 ? '0.0.0.0/0' : '::/0',
+        nextHop: nic.defaultGateway,
+        nic,
+        routeMetric: nic.routeMetric ?? DEFAULT_ROUTE_METRIC,
+        interfaceMetric: nic.interfaceMetric,
+        origin: 'default-gateway',
+        path: nic.routeMetric !== undefined ? [...nicPath, 'routeMetric'] : [...nicPath, 'defaultGateway'],
+      });
+  });
+  host.staticRoutes.forEach((r, j) => {
+    const nic = r.interface
+      ? host.interfaces.find((n) => n.name === r.interface)
+      : host.interfaces.find((n) => {
+          const s = l.subnets.get(n.subnet);
+          return s !== undefined && contains(s.subnet.prefix, r.nextHop);
+        });
+    if (!nic) return; // RT003 reports a next hop that is on no interface; Windows never uses such a route
+    out.push({
+      destination: r.destination,
+      nextHop: r.nextHop,
+      nic,
+      routeMetric: r.metric ?? DEFAULT_ROUTE_METRIC,
+      interfaceMetric: nic.interfaceMetric,
+      origin: 'static',
+      path: [...hostPath, 'staticRoutes', j],
+    });
+  });
+  return out;
+}
+
+export interface HostRouteChoice {
+  chosen?: HostRoute;
+  /** Routes with the same (longest) prefix that lost on metric, for the explanation. */
+  alternatives: HostRoute[];
+  /** True when the winner is not determined by the model (equal or automatic metrics). */
+  ambiguous: boolean;
+}
+
+/** Longest prefix, then lowest route + interface metric. A service-tag destination only matches default routes. */
+export function chooseHostRoute(routes: readonly HostRoute[], destination: { address: string } | { tag: string }): HostRouteChoice {
+  const family = 'address' in destination ? ipVersion(destination.address) : 4;
+  const matching = routes.filter((r) =>
+    'address' in destination ? contains(r.destination, destination.address) : r.destination === (family === 4 ? '0.0.0.0/0' : '::/0'),
+  );
+  if (matching.length === 0) return { alternatives: [], ambiguous: false };
+  const longest = Math.max(...matching.map((r) => toRange(r.destination).prefixLength));
+  const tied = matching.filter((r) => toRange(r.destination).prefixLength === longest);
+  const known = tied.filter((r) => routeCost(r) !== undefined).sort((a, b) => routeCost(a)! - routeCost(b)!);
+  const unknown = tied.filter((r) => routeCost(r) === undefined);
+  const ranked = [...known, ...unknown];
+  const chosen = ranked[0]!;
+  const ambiguous = tied.length > 1 && (unknown.length > 0 || (known.length > 1 && routeCost(known[0]!) === routeCost(known[1]!)));
+  return { chosen, alternatives: ranked.slice(1), ambiguous };
+}
+
+/** The source address Windows uses for a route: the address of its outgoing interface. */
+export function sourceAddressFor(l: Lookup, route: HostRoute): string | undefined {
+  if (route.nic.address) return addressOf(route.nic.address);
+  return undefined;
+}
