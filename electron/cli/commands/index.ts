@@ -8,6 +8,7 @@ import { stageCommand } from './stage';
 import { certCommand } from './cert';
 import { reachCommand } from './reach';
 import { probeCommand } from './probe';
+import { azureCommand } from './azure';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   certCommand,
   reachCommand,
   probeCommand,
+  azureCommand,
 ];
