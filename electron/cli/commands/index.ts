@@ -9,6 +9,7 @@ import { certCommand } from './cert';
 import { reachCommand } from './reach';
 import { probeCommand } from './probe';
 import { azureCommand } from './azure';
+import { generateCommand } from './generate';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   reachCommand,
   probeCommand,
   azureCommand,
+  generateCommand,
 ];

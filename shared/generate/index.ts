@@ -1,0 +1,59 @@
+// generateAll: workspace → every script, in runbook order, plus RUNBOOK.md. Pure and deterministic: the same
+// workspace gives byte-identical output (no clock, no randomness, stable ordering).
+import type { Workspace } from '../model/schema';
+import { buildLookup } from '../model/lookup';
+import { licenseLinkSteps } from './scenarios/license-link';
+import { routeSteps } from './scenarios/routes';
+import { hpcManagementSteps, remoteConsoleSteps } from './scenarios/certificates';
+import { cycleCloudSteps } from './scenarios/cyclecloud';
+import { hnvSteps } from './scenarios/hnv';
+import { renderRunbook } from './runbook';
+import { SCENARIO_TITLES } from './types';
+import type { GenerateOptions, GenerateResult, GeneratedFile, RunbookStep, StepDraft } from './types';
+
+export * from './types';
+export { CATALOG } from './catalog';
+
+export function draftSteps(ws: Workspace): StepDraft[] {
+  const l = buildLookup(ws);
+  return [...licenseLinkSteps(l), ...routeSteps(l), ...remoteConsoleSteps(l), ...hpcManagementSteps(l), ...cycleCloudSteps(l), ...hnvSteps(l)];
+}
+
+function matchesHost(d: StepDraft, ws: Workspace, host: string): boolean {
+  const h = host.toLowerCase();
+  if (d.target.id.toLowerCase() === h) return true;
+  return ws.hosts.some((x) => x.id === d.target.id && x.name.toLowerCase() === h);
+}
+
+export function generateAll(ws: Workspace, opts: GenerateOptions = {}): GenerateResult {
+  const drafts = draftSteps(ws);
+  const files: GeneratedFile[] = [];
+  const steps: RunbookStep[] = [];
+  // Numbers come from the full plan so a filtered run names its files exactly as the full run does.
+  drafts.forEach((d, i) => {
+    const number = i + 1;
+    if (opts.scenario && d.scenario !== opts.scenario) return;
+    if (opts.host && !matchesHost(d, ws, opts.host)) return;
+    const nn = String(number).padStart(2, '0');
+    const names: Record<string, string> = {};
+    const paths: Record<string, string> = {};
+    for (const f of d.files) {
+      names[f.name] = `${nn}-${f.name}`;
+      paths[f.name] = `${d.target.id}/${d.scenario}/${nn}-${f.name}`;
+    }
+    const ctx = { number, names, paths, reference: `step ${number} of RUNBOOK.md (${d.target.id}, ${SCENARIO_TITLES[d.scenario]})` };
+    for (const f of d.files) files.push({ path: paths[f.name]!, content: f.content(ctx), host: d.target.id, scenario: d.scenario, step: number, kind: f.kind });
+    steps.push({
+      number,
+      scenario: d.scenario,
+      target: d.target,
+      title: d.title,
+      runAs: d.runAs,
+      prerequisites: d.prerequisites,
+      commands: d.commands(ctx),
+      notes: d.notes ?? [],
+      files: d.files.map((f) => paths[f.name]!),
+    });
+  });
+  return { files, steps, runbook: renderRunbook(ws, steps, opts) };
+}

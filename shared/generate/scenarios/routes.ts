@@ -1,0 +1,147 @@
+// Gateway routes (seed 001): interface metrics, default-route metrics and persistent static routes, so the
+// intended default route wins (front end 200 beats management 300), plus a check of the effective default route.
+import type { Lookup } from '../../model/lookup';
+import type { Host } from '../../model/schema';
+import { contains } from '../../net/cidr';
+import { hostTarget } from '../common';
+import { change, indent, prereq, psq, renderPs, say } from '../ps';
+import type { StepDraft } from '../types';
+
+interface RouteSpec {
+  prefix: string;
+  nextHop: string;
+  alias: string;
+  metric?: number;
+  persistent: boolean;
+}
+
+function routesOf(l: Lookup, h: Host): RouteSpec[] {
+  const out: RouteSpec[] = [];
+  for (const i of h.interfaces)
+    if (i.defaultGateway && i.routeMetric !== undefined)
+      out.push({ prefix: i.defaultGateway.includes(':') ? '::/0' : '0.0.0.0/0', nextHop: i.defaultGateway, alias: i.name, metric: i.routeMetric, persistent: true });
+  for (const r of h.staticRoutes) {
+    const alias =
+      r.interface ??
+      h.interfaces.find((i) => {
+        const s = l.subnets.get(i.subnet);
+        return s ? contains(s.subnet.prefix, r.nextHop) : false;
+      })?.name;
+    if (alias) out.push({ prefix: r.destination, nextHop: r.nextHop, alias, metric: r.metric, persistent: r.persistent });
+  }
+  return out;
+}
+
+export function routeSteps(l: Lookup): StepDraft[] {
+  return l.ws.hosts.flatMap((h) => {
+    if (h.roles.includes('compute-node-group')) return [];
+    const routes = routesOf(l, h);
+    const metrics = h.interfaces.filter((i) => i.interfaceMetric !== undefined);
+    if (routes.length === 0 && metrics.length === 0) return [];
+    const target = hostTarget(h);
+    const runAs = 'a local Administrator (elevated PowerShell)';
+    const defaults = h.interfaces.filter((i) => i.defaultGateway && !i.defaultGateway.includes(':'));
+    // The winner Windows will pick among equal prefixes: lowest route metric + interface metric.
+    const ranked = defaults
+      .map((i) => ({ alias: i.name, total: (i.routeMetric ?? 256) + (i.interfaceMetric ?? 0), automatic: i.interfaceMetric === undefined }))
+      .sort((a, b) => a.total - b.total || a.alias.localeCompare(b.alias));
+    const expected = ranked[0];
+    const apply: StepDraft = {
+      scenario: 'gateway-routes',
+      target,
+      title: `Set interface metrics, default-route metrics and static routes on ${h.name}`,
+      runAs,
+      prerequisites: ['Interfaces renamed to the names in the workspace (' + h.interfaces.map((i) => i.name).join(', ') + ')'],
+      notes: ['Routes are persistent (no -PolicyStore: New-NetRoute -PolicyStore PersistentStore is not allowed); non-persistent ones go to ActiveStore only.'],
+      files: [
+        {
+          name: 'set-routes-and-metrics.ps1',
+          kind: 'powershell',
+          content: (ctx) =>
+            renderPs({
+              synopsis: `Makes ${h.name}'s routing table match the workspace: interface metrics, route metrics, static routes.`,
+              description: [
+                'Seed 001: a gateway VM with default gateways on two networks needs metrics (front end 200, management 300) and static routes.',
+                'Each route is looked up first (Get-NetRoute) and only created or re-metered when it differs.',
+              ],
+              runsOn: target.label,
+              runAs,
+              prerequisites: ['Windows Server 2012 or later (NetTCPIP module)'],
+              runbookStep: ctx.reference,
+              workspace: l.ws.name,
+              params: [],
+              requiresAdmin: true,
+              logName: 'gateway-routes-set',
+              body: [
+                ...h.interfaces.flatMap((i) => prereq(`-not (Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -ErrorAction SilentlyContinue)`, `an interface named "${i.name}" (Rename-NetAdapter it first)`)),
+                ...metrics.flatMap((i) => [
+                  `$if = Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4`,
+                  `if ($if.InterfaceMetric -eq ${i.interfaceMetric} -and $if.AutomaticMetric -eq 'Disabled') {`,
+                  `    ${say(`${i.name}: interface metric already ${i.interfaceMetric}`)}`,
+                  '} else {',
+                  ...indent(change(i.name, `Set-NetIPInterface -InterfaceMetric ${i.interfaceMetric}`, [`Set-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric ${i.interfaceMetric}`])),
+                  '}',
+                ]),
+                ...routes.flatMap((r) => {
+                  const store = r.persistent ? '' : ' -PolicyStore ActiveStore';
+                  const metric = r.metric ?? 256;
+                  const label = `${r.prefix} via ${r.nextHop} on ${r.alias}`;
+                  return [
+                    `$route = Get-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -ErrorAction SilentlyContinue | Select-Object -First 1`,
+                    'if (-not $route) {',
+                    ...indent(change(label, `New-NetRoute -RouteMetric ${metric}`, [`$null = New-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -RouteMetric ${metric}${store}`])),
+                    `} elseif ($route.RouteMetric -ne ${metric}) {`,
+                    ...indent(change(label, `Set-NetRoute -RouteMetric ${metric}`, [`Set-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -RouteMetric ${metric}`])),
+                    '} else {',
+                    `    ${say(`${label}: already metric ${metric}`)}`,
+                    '}',
+                  ];
+                }),
+              ],
+            }),
+        },
+      ],
+      commands: (ctx) => [`.\\${ctx.names['set-routes-and-metrics.ps1']} -WhatIf`, `.\\${ctx.names['set-routes-and-metrics.ps1']}`],
+    };
+    const check: StepDraft = {
+      scenario: 'gateway-routes',
+      target,
+      title: `Check the effective default route on ${h.name}${expected ? ` (expected: ${expected.alias})` : ''}`,
+      runAs: 'any user',
+      prerequisites: [],
+      notes: expected?.automatic ? ['The expected winner relies on an automatic interface metric; set interfaceMetric to make it certain.'] : [],
+      files: [
+        {
+          name: 'check-default-route.ps1',
+          kind: 'powershell',
+          content: (ctx) =>
+            renderPs({
+              synopsis: `Prints ${h.name}'s IPv4 default routes, best first, and checks the winner${expected ? ` is ${expected.alias}` : ''}.`,
+              description: ['Windows picks among 0.0.0.0/0 routes the lowest route metric + interface metric (seed 001: route print must show the front end).'],
+              runsOn: target.label,
+              runAs: 'any user',
+              prerequisites: [],
+              runbookStep: ctx.reference,
+              workspace: l.ws.name,
+              params: [],
+              requiresAdmin: false,
+              logName: 'gateway-routes-check',
+              body: [
+                "$routes = @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -AddressFamily IPv4 -ErrorAction SilentlyContinue | Sort-Object -Property { $_.RouteMetric + $_.InterfaceMetric })",
+                "$routes | Format-Table -AutoSize -Property 'InterfaceAlias', 'NextHop', 'RouteMetric', 'InterfaceMetric' | Out-String | Write-Host",
+                "if ($routes.Count -eq 0) { Write-Warning -Message 'no IPv4 default route'; $script:ExitCode = 3 }",
+                ...(expected
+                  ? [
+                      `elseif ($routes[0].InterfaceAlias -ne ${psq(expected.alias)}) { Write-Warning -Message ("default route goes through " + $routes[0].InterfaceAlias + ${psq(`, expected ${expected.alias}`)}); $script:ExitCode = 3 }`,
+                      `else { ${say(`OK: the default route goes through ${expected.alias}`)} }`,
+                    ]
+                  : []),
+              ],
+            }),
+        },
+      ],
+      commands: (ctx) => [`.\\${ctx.names['check-default-route.ps1']}`],
+    };
+    return [apply, check];
+  });
+}
