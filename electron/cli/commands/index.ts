@@ -10,6 +10,8 @@ import { reachCommand } from './reach';
 import { probeCommand } from './probe';
 import { azureCommand } from './azure';
 import { generateCommand } from './generate';
+import { bundleCommand } from './bundle';
+import { receiptCommand } from './receipt';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -22,4 +24,6 @@ export const COMMANDS: readonly Command[] = [
   probeCommand,
   azureCommand,
   generateCommand,
+  bundleCommand,
+  receiptCommand,
 ];

@@ -1,0 +1,309 @@
+// Builds a signed bundle from a generic list of artifacts and per-host ordered steps. Content is streamed: each
+// source is read once in 1 MiB chunks, hashed and written (split into parts above the media limit) in one pass.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile, access } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  BUNDLE_FORMAT,
+  RECEIPT_DIR,
+  formatManifest,
+  mediaPaths,
+  partPath,
+  type FileEntry,
+  type FileRole,
+  type HostSteps,
+  type Manifest,
+} from '../../shared/bundle/manifest';
+import { checkBundlePath, findDuplicates } from '../../shared/bundle/paths';
+import { formatSha256Sums } from '../../shared/bundle/sums';
+import { renderRunbookHtml, renderRunbookMarkdown } from '../../shared/bundle/runbook';
+import { APPLY_PS1, VERIFY_PS1, VERIFY_SH } from '../../shared/bundle/scripts';
+import { signDetached, type Signer } from './signing';
+import { CHUNK, sha256 } from './hash';
+import { progressTracker, throwIfAborted, type ProgressListener } from './progress';
+import { fsyncDir } from '../services/atomic-write';
+import { fsyncTree, insideRoot } from './fsutil';
+import { packArchive } from './archive';
+
+export interface Artifact {
+  /** Path under files/ in the bundle, "/"-separated. */
+  path: string;
+  role: FileRole;
+  host?: string;
+  step?: number;
+  bytes?: Uint8Array | string;
+  sourceFile?: string;
+}
+
+export interface StepInput {
+  step: number;
+  title: string;
+  /** Artifact path (as in Artifact.path) of the script to run. */
+  script: string;
+  files?: string[];
+  needs?: string[];
+  check?: string;
+}
+
+export interface BundleInput {
+  workspace: { name?: string; sha256: string };
+  artifacts: Artifact[];
+  hosts: { host: string; steps: StepInput[] }[];
+  notes?: string;
+}
+
+export type BundleFormat = 'dir' | 'tar' | 'zip';
+
+export interface BuildOptions {
+  out: string;
+  format: BundleFormat;
+  signer: Signer;
+  junctionVersion: string;
+  mediaLimit?: number;
+  createdAt?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface BuildResult {
+  out: string;
+  manifest: Manifest;
+  fingerprint: string;
+  files: number;
+  bytes: number;
+}
+
+export class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+export const PAYLOAD_DIR = 'files';
+
+function validateInput(input: BundleInput): void {
+  for (const a of input.artifacts) {
+    const p = checkBundlePath(a.path);
+    if (p) throw new BuildError(`artifact ${JSON.stringify(a.path)}: ${p.message}`, 'name artifacts with relative "/"-separated paths of letters, digits, "-", "_" and "."');
+    if ((a.bytes === undefined) === (a.sourceFile === undefined))
+      throw new BuildError(`artifact ${a.path}: give exactly one of bytes or sourceFile`, 'this is a bug in the caller');
+  }
+  const dup = findDuplicates(input.artifacts.map((a) => a.path))[0];
+  if (dup) throw new BuildError(`artifact ${dup.path} duplicates ${dup.first} (names that differ only by case collide on Windows and FAT)`, 'rename one of them');
+  const known = new Set(input.artifacts.map((a) => a.path));
+  for (const h of input.hosts) {
+    const steps = new Set<number>();
+    for (const s of h.steps) {
+      if (steps.has(s.step)) throw new BuildError(`host ${h.host}: step ${s.step} appears twice`, 'number each host\'s steps uniquely');
+      steps.add(s.step);
+      for (const f of [s.script, ...(s.files ?? [])])
+        if (!known.has(f)) throw new BuildError(`host ${h.host} step ${s.step} refers to ${f}, which is not among the artifacts`, 'add the file to the artifacts or fix the step');
+    }
+  }
+}
+
+/** Reads a source once: hashes the whole, writes it whole or in parts of at most `limit` bytes, hashes each part. */
+async function writeStreamed(
+  source: AsyncIterable<Uint8Array>,
+  destAbs: string,
+  relPath: string,
+  size: number,
+  limit: number | undefined,
+  onBytes: (n: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ sha256: string; parts?: { path: string; size: number; sha256: string }[] }> {
+  const split = limit !== undefined && size > limit;
+  const whole = createHash('sha256');
+  const parts: { path: string; size: number; sha256: string }[] = [];
+  let partIndex = 0;
+  let partHash = createHash('sha256');
+  let partSize = 0;
+  const partFile = (i: number) => (split ? partPath(destAbs, i) : destAbs);
+  let fh = await open(partFile(0), 'wx');
+  let pending: Promise<unknown> = Promise.resolve();
+  const closePart = async () => {
+    await pending;
+    await fh.sync();
+    await fh.close();
+    if (split) parts.push({ path: partPath(relPath, partIndex), size: partSize, sha256: partHash.digest('hex') });
+  };
+  try {
+    for await (const raw of source) {
+      throwIfAborted(signal);
+      let chunk = raw;
+      whole.update(chunk);
+      while (chunk.length > 0) {
+        const room = split ? limit! - partSize : chunk.length;
+        if (room === 0) {
+          await closePart();
+          partIndex++;
+          partHash = createHash('sha256');
+          partSize = 0;
+          fh = await open(partFile(partIndex), 'wx');
+          continue;
+        }
+        const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        if (split) partHash.update(piece);
+        partSize += piece.length;
+        // One write in flight while the next chunk is read and hashed: I/O overlaps hashing.
+        await pending;
+        const f = fh;
+        pending = f.write(piece);
+        chunk = chunk.subarray(piece.length);
+      }
+      onBytes(raw.length);
+    }
+    await closePart();
+  } catch (e) {
+    await pending.catch(() => undefined);
+    await fh.close().catch(() => undefined);
+    throw e;
+  }
+  return split ? { sha256: whole.digest('hex'), parts } : { sha256: whole.digest('hex') };
+}
+
+async function* bytesSource(b: Uint8Array): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < b.length; i += CHUNK) yield b.subarray(i, i + CHUNK);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function buildBundle(input: BundleInput, opts: BuildOptions): Promise<BuildResult> {
+  validateInput(input);
+  if (opts.mediaLimit !== undefined && opts.mediaLimit < 1024) throw new BuildError(`--media-limit ${opts.mediaLimit} is too small`, 'use at least 1KiB, e.g. 4GiB for FAT32');
+  if (await exists(opts.out)) throw new BuildError(`${opts.out} already exists`, 'choose a new --out path; Junction never overwrites a bundle');
+  const createdAt = opts.createdAt ?? new Date().toISOString();
+  const encoder = new TextEncoder();
+  const sizes = await Promise.all(
+    input.artifacts.map(async (a) => {
+      if (a.bytes !== undefined) return typeof a.bytes === 'string' ? encoder.encode(a.bytes).length : a.bytes.length;
+      try {
+        return (await stat(a.sourceFile!)).size;
+      } catch (e) {
+        throw new BuildError(`artifact ${a.path}: cannot read ${a.sourceFile}: ${(e as NodeJS.ErrnoException).code}`, 'check that the generated file exists');
+      }
+    }),
+  );
+  const outDir = dirname(opts.out);
+  await mkdir(outDir, { recursive: true });
+  // The staging directory sits beside the output, on the same file system: no /tmp filling up, and a rename commits.
+  const staging = join(outDir, `.${basename(opts.out)}.partial-${randomBytes(4).toString('hex')}`);
+  await mkdir(staging);
+  try {
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const progress = progressTracker('build', total, input.artifacts.length, opts.onProgress);
+    const files: FileEntry[] = [];
+    for (const [i, a] of input.artifacts.entries()) {
+      throwIfAborted(opts.signal);
+      const rel = `${PAYLOAD_DIR}/${a.path}`;
+      const dest = insideRoot(staging, rel);
+      await mkdir(dirname(dest), { recursive: true });
+      const size = sizes[i]!;
+      const source =
+        a.bytes !== undefined
+          ? bytesSource(typeof a.bytes === 'string' ? encoder.encode(a.bytes) : a.bytes)
+          : (createReadStream(a.sourceFile!, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>);
+      const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal);
+      files.push({
+        path: rel,
+        size,
+        sha256: r.sha256,
+        role: a.role,
+        ...(a.host !== undefined ? { host: a.host } : {}),
+        ...(a.step !== undefined ? { step: a.step } : {}),
+        ...(r.parts ? { parts: r.parts } : {}),
+      });
+      progress.file();
+    }
+    const splitNames = findDuplicates(files.filter((f) => f.parts).map((f) => f.path.split('/').pop()!))[0];
+    if (splitNames) throw new BuildError(`two split files share the name ${splitNames.path}; the verify scripts rebuild split files into one folder`, 'rename one of them');
+
+    const hosts: HostSteps[] = input.hosts.map((h) => ({
+      host: h.host,
+      steps: [...h.steps]
+        .sort((a, b) => a.step - b.step)
+        .map((s) => ({
+          step: s.step,
+          title: s.title,
+          script: `${PAYLOAD_DIR}/${s.script}`,
+          files: (s.files ?? []).map((f) => `${PAYLOAD_DIR}/${f}`),
+          needs: s.needs ?? [],
+          ...(s.check !== undefined ? { check: s.check } : {}),
+        })),
+    }));
+    const bundleId = sha256(
+      [input.workspace.sha256, createdAt, opts.signer.fingerprint, ...files.map((f) => `${f.path}\u0000${f.sha256}`).sort()].join('\n'),
+    ).slice(0, 20);
+    const draft: Manifest = {
+      format: BUNDLE_FORMAT,
+      bundleId,
+      createdAt,
+      junctionVersion: opts.junctionVersion,
+      workspace: input.workspace,
+      mediaLimit: files.some((f) => f.parts) ? opts.mediaLimit! : null,
+      hosts,
+      files,
+    };
+    // The runbook is rendered from the payload-only manifest, then itself listed: no circular hashes.
+    const runbookInput = { manifest: draft, signerFingerprint: opts.signer.fingerprint, ...(input.notes !== undefined ? { notes: input.notes } : {}) };
+    const generated: { path: string; role: FileRole; text: string; mode?: number }[] = [
+      { path: 'RUNBOOK.md', role: 'runbook', text: renderRunbookMarkdown(runbookInput) },
+      { path: 'RUNBOOK.html', role: 'runbook', text: renderRunbookHtml(runbookInput) },
+      { path: 'verify.sh', role: 'verifier', text: VERIFY_SH, mode: 0o755 },
+      { path: 'verify.ps1', role: 'verifier', text: VERIFY_PS1 },
+      { path: 'apply.ps1', role: 'tool', text: APPLY_PS1 },
+    ];
+    for (const g of generated) {
+      await writeFile(join(staging, g.path), g.text, { mode: g.mode ?? 0o644 });
+      files.push({ path: g.path, size: encoder.encode(g.text).length, sha256: sha256(g.text), role: g.role });
+    }
+    const manifest: Manifest = { ...draft, files };
+    const control: Record<string, string> = {
+      'manifest.json': formatManifest(manifest),
+      'signer.pem': opts.signer.publicPem,
+      'signer.crt': opts.signer.certPem,
+    };
+    const split = files.filter((f) => f.parts);
+    if (split.length) control['SHA256SUMS.joined'] = formatSha256Sums(split.map((f) => ({ path: f.path, sha256: f.sha256 })));
+    for (const [p, text] of Object.entries(control)) await writeFile(join(staging, p), text);
+    const sums = formatSha256Sums([
+      ...files.flatMap((f) => (f.parts ? f.parts.map((p) => ({ path: p.path, sha256: p.sha256 })) : [{ path: f.path, sha256: f.sha256 }])),
+      ...Object.entries(control).map(([p, text]) => ({ path: p, sha256: sha256(text) })),
+    ]);
+    await writeFile(join(staging, 'SHA256SUMS'), sums);
+    await writeFile(join(staging, 'SHA256SUMS.sig'), signDetached(encoder.encode(sums), opts.signer.privateKey));
+    await mkdir(join(staging, RECEIPT_DIR));
+    const fileCount = files.reduce((n, f) => n + mediaPaths(f).length, 0) + Object.keys(control).length + 2;
+
+    if (opts.format === 'dir') {
+      await fsyncTree(staging);
+      await rename(staging, opts.out);
+      await fsyncDir(outDir);
+    } else {
+      const tmp = join(outDir, `.${basename(opts.out)}.partial-${randomBytes(4).toString('hex')}`);
+      try {
+        await packArchive(staging, tmp, opts.format, createdAt);
+        await rename(tmp, opts.out);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+      await fsyncDir(outDir);
+      await rm(staging, { recursive: true, force: true });
+    }
+    return { out: opts.out, manifest, fingerprint: opts.signer.fingerprint, files: fileCount, bytes: total };
+  } catch (e) {
+    // Only our own staging directory is removed; nothing that existed before the build is touched.
+    await rm(staging, { recursive: true, force: true });
+    throw e;
+  }
+}

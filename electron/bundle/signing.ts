@@ -1,0 +1,87 @@
+// Signing keys come from a password-protected PFX (PKCS#12). node-forge parses it (legacy 3DES/RC2 and modern
+// AES/PBKDF2 PFX alike); the key then lives only in memory as a node:crypto KeyObject and is never written out.
+import { createPrivateKey, createPublicKey, sign, verify, X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import forge from 'node-forge';
+
+export interface Signer {
+  privateKey: KeyObject;
+  publicPem: string;
+  certPem: string;
+  fingerprint: string;
+  subject: string;
+}
+
+export class SigningError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+/** SHA-256 of the DER SubjectPublicKeyInfo: the same number `openssl pkey -pubin -outform DER | sha256sum` prints. */
+export function publicKeyFingerprint(key: KeyObject | string): string {
+  const k = typeof key === 'string' ? createPublicKey(key) : key;
+  return createHash('sha256').update(k.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+export async function loadPfxSigner(pfxFile: string, passwordFile: string | undefined): Promise<Signer> {
+  let der: Buffer;
+  try {
+    der = await readFile(pfxFile);
+  } catch (e) {
+    throw new SigningError(`cannot read the signing key ${pfxFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the --sign-key path');
+  }
+  let password = '';
+  if (passwordFile !== undefined) {
+    try {
+      password = (await readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new SigningError(`cannot read the password file ${passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the --password-file path');
+    }
+  }
+  let p12: forge.pkcs12.Pkcs12Pfx;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))), password);
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    throw new SigningError(
+      /mac|password|invalid/i.test(msg) ? `${pfxFile}: wrong password or not a PKCS#12 file (${msg})` : `${pfxFile} is not a readable PKCS#12 (.pfx) file: ${msg}`,
+      'pass the PFX password with --password-file FILE (one line); export the PFX again with `openssl pkcs12 -export` if it is damaged',
+    );
+  }
+  const keyBags = [
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
+  ];
+  const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
+  const forgeKey = keyBags.find((b) => b.key)?.key;
+  if (!forgeKey) throw new SigningError(`${pfxFile} holds no private key`, 'export the PFX with the private key included');
+  // The PEM exists only as a string in memory on its way into a KeyObject.
+  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(forgeKey as forge.pki.rsa.PrivateKey));
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new SigningError(`${pfxFile}: the key is ${privateKey.asymmetricKeyType}, not RSA`, 'use an RSA key (2048 bits or more)');
+  const publicKey = createPublicKey(privateKey);
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const match = certBags
+    .filter((b) => b.cert)
+    .map((b) => forge.pki.certificateToPem(b.cert!))
+    .find((pem) => new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' }).equals(spki));
+  if (!match) throw new SigningError(`${pfxFile} has no certificate for its private key`, 'export the PFX with the matching certificate (openssl pkcs12 -export -in cert.pem -inkey key.pem)');
+  return { privateKey, publicPem, certPem: match, fingerprint: publicKeyFingerprint(publicKey), subject: new X509Certificate(match).subject.replace(/\n/g, ', ') };
+}
+
+/** RSA PKCS#1 v1.5 with SHA-256: exactly what `openssl dgst -sha256 -sign` produces and `-verify` checks. */
+export function signDetached(data: Uint8Array, key: KeyObject): Buffer {
+  return sign('sha256', data, key);
+}
+
+export function verifyDetached(data: Uint8Array, signature: Uint8Array, publicPem: string): boolean {
+  try {
+    return verify('sha256', data, createPublicKey(publicPem), signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './paths';
+export * from './sums';
+export * from './manifest';
+export * from './diff';
+export * from './receipt';
+export * from './runbook';
+export * from './scripts';

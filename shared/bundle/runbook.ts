@@ -1,0 +1,104 @@
+// RUNBOOK.md and RUNBOOK.html: per host, in order, what to run and what to check afterwards. Rendered from the
+// manifest so the runbook can never disagree with what the bundle actually carries.
+import type { Manifest } from './manifest';
+import { formatFingerprint } from './sums';
+
+export interface RunbookInput {
+  manifest: Manifest;
+  signerFingerprint: string;
+  /** Free-form Markdown from the generators, appended verbatim. */
+  notes?: string;
+}
+
+function verifySection(fp: string): string[] {
+  return [
+    '## 1. Verify the bundle before anything else',
+    '',
+    `Signer fingerprint (SHA-256 of the public key): \`${formatFingerprint(fp)}\``,
+    '',
+    'Compare it with the fingerprint you were given out of band, then run one of:',
+    '',
+    '```sh',
+    `./verify.sh ${fp}`,
+    '```',
+    '',
+    '```powershell',
+    `powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${fp}`,
+    '```',
+    '',
+    'Both use only stock tools (sha256sum + openssl, or Get-FileHash + .NET). Do not continue if either reports FAILED.',
+    '',
+  ];
+}
+
+export function renderRunbookMarkdown(input: RunbookInput): string {
+  const m = input.manifest;
+  const out: string[] = [
+    `# Junction bundle ${m.bundleId}`,
+    '',
+    `Built ${m.createdAt} by Junction ${m.junctionVersion} from workspace ${m.workspace.name ?? ''} (SHA-256 ${m.workspace.sha256}).`,
+    '',
+    ...verifySection(input.signerFingerprint),
+    '## 2. Apply, host by host, in order',
+    '',
+    'On each Windows host, `.\\apply.ps1 -HostName <host>` runs that host\'s steps in order, stops at the first failure and',
+    'records every step in `receipt/apply-log.jsonl` on this media. Bring the media back and run `junction receipt import`.',
+    '',
+  ];
+  for (const h of m.hosts) {
+    out.push(`### ${h.host}`, '');
+    if (h.steps.length === 0) out.push('No steps.', '');
+    for (const s of h.steps) {
+      out.push(`${s.step}. **${s.title}** — run \`${s.script}\``);
+      if (s.needs.length) out.push(`   - needs: ${s.needs.join('; ')}`);
+      if (s.files.length) out.push(`   - reads: ${s.files.map((f) => `\`${f}\``).join(', ')}`);
+      if (s.check) out.push(`   - check afterwards: ${s.check}`);
+    }
+    out.push('');
+  }
+  const split = m.files.filter((f) => f.parts);
+  if (split.length) {
+    out.push('## Split files', '', 'These files were split for the media; `verify.sh <fingerprint> <folder>` or', '`verify.ps1 -ReassembleTo <folder>` rebuilds and checks them:', '');
+    for (const f of split) out.push(`- \`${f.path}\` (${f.size} bytes in ${f.parts!.length} parts)`);
+    out.push('');
+  }
+  if (input.notes?.trim()) out.push('## Notes from the generators', '', input.notes.trim(), '');
+  return out.join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function renderRunbookHtml(input: RunbookInput): string {
+  const m = input.manifest;
+  const fp = input.signerFingerprint;
+  const parts: string[] = [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>Junction bundle ${esc(m.bundleId)}</title>`,
+    '<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;line-height:1.4}code,pre{background:#f3f3f3;padding:0 .2em}pre{padding:.5em;overflow:auto}</style>',
+    '</head><body>',
+    `<h1>Junction bundle ${esc(m.bundleId)}</h1>`,
+    `<p>Built ${esc(m.createdAt)} by Junction ${esc(m.junctionVersion)}; workspace SHA-256 <code>${esc(m.workspace.sha256)}</code>.</p>`,
+    '<h2>1. Verify the bundle before anything else</h2>',
+    `<p>Signer fingerprint: <code>${esc(formatFingerprint(fp))}</code></p>`,
+    `<pre>./verify.sh ${esc(fp)}</pre>`,
+    `<pre>powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${esc(fp)}</pre>`,
+    '<h2>2. Apply, host by host, in order</h2>',
+    '<p>On each Windows host run <code>.\\apply.ps1 -HostName &lt;host&gt;</code>; it records each step in <code>receipt/apply-log.jsonl</code>.</p>',
+  ];
+  for (const h of m.hosts) {
+    parts.push(`<h3>${esc(h.host)}</h3>`, '<ol>');
+    for (const s of h.steps) {
+      const extra = [
+        s.needs.length ? `<li>needs: ${esc(s.needs.join('; '))}</li>` : '',
+        s.files.length ? `<li>reads: ${s.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}</li>` : '',
+        s.check ? `<li>check afterwards: ${esc(s.check)}</li>` : '',
+      ].join('');
+      parts.push(`<li value="${s.step}"><strong>${esc(s.title)}</strong> — run <code>${esc(s.script)}</code>${extra ? `<ul>${extra}</ul>` : ''}</li>`);
+    }
+    parts.push('</ol>');
+  }
+  if (input.notes?.trim()) parts.push('<h2>Notes from the generators</h2>', `<pre>${esc(input.notes.trim())}</pre>`);
+  parts.push('</body></html>', '');
+  return parts.join('\n');
+}
