@@ -12,6 +12,7 @@ import { azureCommand } from './azure';
 import { generateCommand } from './generate';
 import { bundleCommand } from './bundle';
 import { receiptCommand } from './receipt';
+import { serveCommand } from './serve';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   bundleCommand,
   receiptCommand,
+  serveCommand,
 ];

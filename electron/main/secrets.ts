@@ -1,0 +1,64 @@
+// Secrets at rest go through Electron safeStorage, main process only. On Linux without a secret service the
+// backend is `basic_text`: a hard-coded key, obfuscation rather than encryption. We say so and refuse to store
+// secrets unless the admin has accepted that, once, explicitly.
+import type { SecretStoreStatus } from '../../shared/api/contract';
+
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  getSelectedStorageBackend?: () => string;
+  encryptString(plain: string): Buffer;
+  decryptString(cipher: Buffer): string;
+}
+
+const WEAK_BACKENDS = new Set(['basic_text', 'unknown']);
+
+export function secretStoreStatus(
+  safeStorage: SafeStorageLike,
+  platform: string,
+  weakAccepted: boolean,
+): SecretStoreStatus {
+  if (!safeStorage.isEncryptionAvailable()) {
+    return {
+      protection: 'none',
+      backend: 'none',
+      weakAccepted,
+      detail: 'the OS offers no key store: secrets are asked for when a script runs',
+    };
+  }
+  const backend =
+    platform === 'linux' && safeStorage.getSelectedStorageBackend
+      ? safeStorage.getSelectedStorageBackend()
+      : platform === 'win32'
+        ? 'dpapi'
+        : platform === 'darwin'
+          ? 'keychain'
+          : 'os';
+  if (WEAK_BACKENDS.has(backend)) {
+    return {
+      protection: 'weak',
+      backend,
+      weakAccepted,
+      detail:
+        'no secret service (GNOME Keyring / KWallet) is running: Electron would only obfuscate secrets with a fixed key. ' +
+        (weakAccepted ? 'You accepted this.' : 'Secrets are not stored unless you accept this in Settings.'),
+    };
+  }
+  return {
+    protection: 'encrypted',
+    backend,
+    weakAccepted,
+    detail: `secrets are encrypted with the OS key store (${backend})`,
+  };
+}
+
+export class SecretRefused extends Error {}
+
+/** Encrypts a secret for storage, or refuses with the reason; never falls back to plain text. */
+export function sealSecret(safeStorage: SafeStorageLike, status: SecretStoreStatus, plain: string): Buffer {
+  if (status.protection === 'none') throw new SecretRefused(`cannot store the secret: ${status.detail}`);
+  if (status.protection === 'weak' && !status.weakAccepted)
+    throw new SecretRefused(
+      'cannot store the secret: only basic_text obfuscation is available and it was not accepted',
+    );
+  return safeStorage.encryptString(plain);
+}

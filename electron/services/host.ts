@@ -1,0 +1,127 @@
+// The one object implementing JunctionApi. The Electron main process (IPC), the loopback web host (HTTP) and the
+// tests all call `dispatch`, so every request is validated by the contract's schema at the same place, whichever
+// front door it came through; what differs per front door (dialogs, the key store, the settings file) comes in
+// as capabilities.
+import { basename, resolve } from 'node:path';
+import {
+  API_CHANNELS,
+  ApiError,
+  parseRequest,
+  type ApiChannel,
+  type AppInfo,
+  type DialogResult,
+  type JunctionApi,
+  type SecretStoreStatus,
+} from '../../shared/api/contract';
+import { SETTINGS_DEFAULTS, withRecent, withUi, type SettingsData } from '../../shared/settings/schema';
+import * as workspace from './workspace-service';
+import { JUNCTION_VERSION } from './version';
+
+/** The subset of conf / electron-store the host needs (both satisfy it). */
+export interface SettingsBackend {
+  get<K extends keyof SettingsData>(key: K): SettingsData[K];
+  set<K extends keyof SettingsData>(key: K, value: SettingsData[K]): void;
+}
+
+export interface HostCapabilities {
+  frontDoor: AppInfo['frontDoor'];
+  settings?: SettingsBackend;
+  startupPath?: string;
+  dialogs?: {
+    openWorkspace(): Promise<DialogResult>;
+    saveWorkspace(suggestedName?: string): Promise<DialogResult>;
+  };
+  secrets?: () => SecretStoreStatus;
+}
+
+/** Settings kept in memory: for tests, and when the settings file cannot be opened. */
+export function memorySettings(initial: Partial<SettingsData> = {}): SettingsBackend {
+  const data: SettingsData = structuredClone({ ...SETTINGS_DEFAULTS, ...initial });
+  return {
+    get: (key) => structuredClone(data[key]),
+    set: (key, value) => {
+      data[key] = structuredClone(value);
+    },
+  };
+}
+
+const noDialogs = (frontDoor: string): DialogResult => ({
+  status: 'unsupported',
+  reason: `the ${frontDoor} front door has no native file dialog: type the path of the workspace file`,
+});
+
+export function createHost(caps: HostCapabilities): JunctionApi {
+  const settings = caps.settings ?? memorySettings();
+  const remember = (origin: string, name: string) => {
+    if (origin === 'example' || origin === 'editor') return;
+    settings.set(
+      'recent',
+      withRecent(settings.get('recent'), { path: origin, name, openedAt: new Date().toISOString() }),
+    );
+  };
+  return {
+    'app.info': async () => ({
+      version: JUNCTION_VERSION,
+      frontDoor: caps.frontDoor,
+      platform: process.platform,
+    }),
+    'workspace.openExample': () => workspace.openExample(),
+    'workspace.openFile': async (req) => {
+      const r = await workspace.openFile(req);
+      if (r.ok) remember(r.origin, r.workspace?.name ?? r.fileName);
+      return r;
+    },
+    'workspace.parse': (req) => workspace.parse(req),
+    'workspace.save': async (req) => {
+      const r = await workspace.save(req);
+      remember(r.path, basename(r.path));
+      return r;
+    },
+    'workspace.lint': (req) => workspace.lint(req),
+    'workspace.startup': async () => (caps.startupPath ? { path: resolve(caps.startupPath) } : {}),
+    'workspace.recent': async () => settings.get('recent'),
+    'dialog.openWorkspace': async () =>
+      caps.dialogs ? caps.dialogs.openWorkspace() : noDialogs(caps.frontDoor),
+    'dialog.saveWorkspace': async (req) =>
+      caps.dialogs ? caps.dialogs.saveWorkspace(req.suggestedName) : noDialogs(caps.frontDoor),
+    'settings.get': async () => settings.get('ui'),
+    'settings.update': async (req) => {
+      const next = withUi(settings.get('ui'), req);
+      settings.set('ui', next);
+      return next;
+    },
+    'secrets.status': async () =>
+      caps.secrets
+        ? caps.secrets()
+        : {
+            protection: 'none',
+            backend: 'none',
+            weakAccepted: false,
+            detail: `the ${caps.frontDoor} front door has no OS key store: secrets are asked for when a script runs`,
+          },
+  };
+}
+
+export function isChannel(name: string): name is ApiChannel {
+  return (API_CHANNELS as readonly string[]).includes(name);
+}
+
+/**
+ * The single entry point of every front door: the channel must exist and the payload must satisfy its schema
+ * before any service code runs. Errors come back as ApiError so front doors can map them to a status.
+ */
+export async function dispatch(api: JunctionApi, channelName: string, payload: unknown): Promise<unknown> {
+  if (!isChannel(channelName)) throw new ApiError('unknown-channel', `no such channel "${channelName}"`);
+  const req = parseRequest(channelName, payload);
+  const fn = api[channelName] as (r: unknown) => Promise<unknown>;
+  try {
+    return await fn(req);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ApiError('not-found', `${channelName}: ${(e as Error).message}`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new ApiError('forbidden', `${channelName}: permission denied`);
+    throw new ApiError('failed', `${channelName}: ${(e as Error).message ?? String(e)}`);
+  }
+}

@@ -1,0 +1,52 @@
+// The renderer's only way to the host. In Electron the preload provides window.junction; in a browser the same
+// contract goes over HTTP to the loopback host with the launch token from the URL fragment.
+import { API_CHANNELS, type JunctionApi, type MenuCommand } from '../../shared/api/contract';
+
+declare global {
+  interface Window {
+    junction?: JunctionApi;
+    junctionMenu?: { onCommand(listener: (command: MenuCommand) => void): () => void };
+  }
+}
+
+const TOKEN_KEY = 'junction.launchToken';
+
+/** Takes the token out of the address bar (so it is not bookmarked or shared) and keeps it for reloads. */
+export function takeLaunchToken(): string | undefined {
+  const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (m?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, m[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return m[1];
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+export function httpApi(token: string, fetchImpl: typeof fetch = fetch): JunctionApi {
+  const api: Record<string, (req: unknown) => Promise<unknown>> = {};
+  for (const name of API_CHANNELS) {
+    api[name] = async (req: unknown) => {
+      const res = await fetchImpl(`/api/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(req ?? {}),
+      });
+      const body = (await res.json().catch(() => undefined)) as
+        { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } } | undefined;
+      if (!body) throw new Error(`${name}: the host answered ${res.status} without a body`);
+      if (!body.ok) throw new Error(body.error.message);
+      return body.result;
+    };
+  }
+  return api as unknown as JunctionApi;
+}
+
+export function connect(): JunctionApi | { error: string } {
+  if (window.junction) return window.junction;
+  const token = takeLaunchToken();
+  if (!token)
+    return {
+      error: 'This page needs the launch link printed by `junction serve` (it carries a one-time token).',
+    };
+  return httpApi(token);
+}

@@ -1,0 +1,295 @@
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { MenuCommand } from '../../shared/api/contract';
+import { isDirty } from '../stores/workspace';
+import type { Screen } from '../stores/ui';
+import { useStores, useUi, useWs } from './context';
+import { Icon } from './icons';
+import { WorkspaceScreen } from './WorkspaceScreen';
+import { TopologyScreen } from './TopologyScreen';
+import { ProblemsScreen } from './ProblemsScreen';
+import { Placeholder } from './Placeholder';
+import { PathPrompt } from './PathPrompt';
+
+const NAV: { screen: Screen; label: string; key?: string; later?: string }[] = [
+  { screen: 'workspace', label: 'Workspace', key: '1' },
+  { screen: 'topology', label: 'Topology', key: '2' },
+  { screen: 'problems', label: 'Problems', key: '3' },
+  { screen: 'generate', label: 'Generate & Bundle', key: '4', later: 'issues 3, 5' },
+  { screen: 'certificates', label: 'Certificates', key: '5', later: 'issue 4' },
+  { screen: 'apply', label: 'Apply', later: 'later issue' },
+  { screen: 'health', label: 'Health', later: 'issue 8' },
+];
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+
+export function App() {
+  const { api, ws, ui, info } = useStores();
+  const screen = useUi((s) => s.screen);
+  const theme = useUi((s) => s.theme);
+  const online = useUi((s) => s.online);
+  const notice = useUi((s) => s.notice);
+  const busy = useWs((s) => s.busy);
+  const error = useWs((s) => s.error);
+  const name = useWs((s) => s.workspace?.name ?? s.fileName);
+  const origin = useWs((s) => s.origin);
+  const dirty = useWs(isDirty);
+  const counts = useWs((s) => s.counts);
+  const schemaProblems = useWs((s) => s.loadProblems.length);
+  const ready = useWs((s) => s.status === 'ready');
+  const [prompt, setPrompt] = useState<null | 'open' | 'save'>(null);
+
+  useEffect(() => {
+    const effective = theme === 'system' ? (prefersDark() ? 'dark' : 'light') : theme;
+    document.documentElement.dataset.theme = effective;
+  }, [theme]);
+
+  useEffect(() => {
+    const on = () => ui.getState().setOnline(navigator.onLine);
+    on();
+    window.addEventListener('online', on);
+    window.addEventListener('offline', on);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', on);
+    };
+  }, [ui]);
+
+  const open = useCallback(async () => {
+    const r = await api['dialog.openWorkspace']({});
+    if (r.status === 'chosen') await ws.getState().openFile(r.path);
+    else if (r.status === 'unsupported') setPrompt('open');
+  }, [api, ws]);
+
+  const saveAs = useCallback(async () => {
+    const r = await api['dialog.saveWorkspace']({
+      suggestedName: ws.getState().fileName || 'workspace.junction.json',
+    });
+    if (r.status === 'chosen') {
+      if (await ws.getState().save(r.path)) ui.getState().notify(`Saved ${r.path}`);
+    } else if (r.status === 'unsupported') setPrompt('save');
+  }, [api, ws, ui]);
+
+  const save = useCallback(async () => {
+    const s = ws.getState();
+    if (s.origin === 'example' || s.origin === '' || s.origin === 'editor') return saveAs();
+    if (await s.save()) ui.getState().notify(`Saved ${ws.getState().origin}`);
+  }, [ws, ui, saveAs]);
+
+  const command = useCallback(
+    (c: MenuCommand) => {
+      if (c === 'open') void open();
+      else if (c === 'open-example') void ws.getState().openExample();
+      else if (c === 'save') void save();
+      else if (c === 'save-as') void saveAs();
+      else if (c === 'toggle-theme') {
+        const t = ui.getState().toggleTheme(prefersDark());
+        void api['settings.update']({ theme: t }).catch(() => undefined);
+      } else ui.getState().go(c.slice('screen:'.length) as Screen);
+    },
+    [api, ws, ui, open, save, saveAs],
+  );
+
+  useEffect(() => window.junctionMenu?.onCommand(command), [command]);
+
+  useEffect(() => {
+    // The same keys as the desktop menu, for the browser front door (Electron's menu consumes them first).
+    const onKey = (e: KeyboardEvent) => {
+      if (window.junctionMenu) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (!mod) return;
+      const k = e.key.toLowerCase();
+      const map: Record<string, MenuCommand> = {
+        o: 'open',
+        s: e.shiftKey ? 'save-as' : 'save',
+        '1': 'screen:workspace',
+        '2': 'screen:topology',
+        '3': 'screen:problems',
+        '4': 'screen:generate',
+        '5': 'screen:certificates',
+      };
+      if (e.shiftKey && k === 'l') map.l = 'toggle-theme';
+      if (e.shiftKey && k === 'n') map.n = 'open-example';
+      const c = map[k];
+      if (c) {
+        e.preventDefault();
+        command(c);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [command]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => ui.getState().notify(null), 4000);
+    return () => clearTimeout(t);
+  }, [notice, ui]);
+
+  const effectiveDark = theme === 'dark' || (theme === 'system' && prefersDark());
+  const problemTotal = counts.error + counts.warning + counts.info + schemaProblems;
+
+  return (
+    <div className="app">
+      <div
+        className={`progress ${busy ? 'on' : ''}`}
+        role="progressbar"
+        aria-busy={busy ? 'true' : 'false'}
+        aria-label={busy ?? 'idle'}
+      />
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Junction
+        </div>
+        <div className="doc" title={origin}>
+          <span className="doc-name">{ready ? name : 'No workspace open'}</span>
+          {ready && (
+            <span className="doc-path">{origin === 'example' ? 'embedded example · not saved' : origin}</span>
+          )}
+          {dirty && (
+            <span className="dirty" title="Unsaved changes">
+              ●
+            </span>
+          )}
+        </div>
+        <div className="actions">
+          <button onClick={() => void open()} title="Open workspace (Ctrl+O)">
+            Open…
+          </button>
+          <button onClick={() => void ws.getState().openExample()} title="New from example (Ctrl+Shift+N)">
+            New from example
+          </button>
+          <button
+            onClick={() => void save()}
+            disabled={!ready}
+            title="Save (Ctrl+S)"
+            className={dirty ? 'primary' : ''}
+          >
+            Save
+          </button>
+          <button onClick={() => void saveAs()} disabled={!ready} title="Save as (Ctrl+Shift+S)">
+            Save as…
+          </button>
+          <button
+            className="icon-btn"
+            onClick={() => command('toggle-theme')}
+            aria-label="Toggle light/dark theme"
+            title="Toggle theme (Ctrl+Shift+L)"
+          >
+            <Icon name={effectiveDark ? 'sun' : 'moon'} />
+          </button>
+        </div>
+      </header>
+      <nav className="sidebar" aria-label="Screens">
+        {NAV.map((n, i) => (
+          <Fragment key={n.screen}>
+            {n.later && !NAV[i - 1]?.later && <div className="nav-section">Planned</div>}
+            <button
+              title={n.later ? `Placeholder: arrives with ${n.later}` : undefined}
+              className={`nav ${screen === n.screen ? 'active' : ''} ${n.later ? 'later' : ''}`}
+              aria-current={screen === n.screen ? 'page' : undefined}
+              onClick={() => ui.getState().go(n.screen)}
+              data-screen={n.screen}
+            >
+              <Icon name={n.screen} />
+              <span className="nav-label">{n.label}</span>
+              {n.screen === 'problems' && problemTotal > 0 && (
+                <span
+                  className={`count ${counts.error + schemaProblems > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'info'}`}
+                >
+                  {problemTotal}
+                </span>
+              )}
+              {n.key && <kbd>^{n.key}</kbd>}
+            </button>
+          </Fragment>
+        ))}
+      </nav>
+      <main className="content">
+        {error && (
+          <div className="banner error" role="alert">
+            <span>{error}</span>
+            <button onClick={() => ws.getState().clearError()} aria-label="Dismiss">
+              Dismiss
+            </button>
+          </div>
+        )}
+        {screen === 'workspace' && <WorkspaceScreen onOpen={() => void open()} />}
+        {screen === 'topology' && <TopologyScreen />}
+        {screen === 'problems' && <ProblemsScreen />}
+        {screen === 'generate' && (
+          <Placeholder
+            title="Generate & Bundle"
+            issue="issues 3 and 5"
+            text="Pick scenarios and hosts, preview the generated PowerShell with syntax highlighting, build and sign an offline bundle, write it to removable media with read-back verification."
+          />
+        )}
+        {screen === 'certificates' && (
+          <Placeholder
+            title="Certificates"
+            issue="issue 4"
+            text="Create and inspect the HPC management, Remote Console and RD Gateway certificates, with the pass/fail checklist for purpose, key usage, stores and expiry."
+          />
+        )}
+        {screen === 'apply' && (
+          <Placeholder
+            title="Apply"
+            issue="its own issue"
+            text="Run a bundle's steps against the estate with a resumable journal and no destructive clean-up."
+          />
+        )}
+        {screen === 'health' && (
+          <Placeholder
+            title="Health"
+            issue="issue 8 (reachability)"
+            text="Reachability and probe results tied to the topology: which paths are open, which NSG rule or route decides."
+          />
+        )}
+      </main>
+      <footer className="statusbar">
+        <span
+          className={`net ${online ? 'online' : 'offline'}`}
+          title={
+            online
+              ? 'This machine reports a network connection'
+              : 'No network: everything Junction does works offline'
+          }
+        >
+          <span className="dot" aria-hidden="true" />
+          {online ? 'Online' : 'Offline'}
+        </span>
+        <span>
+          {info
+            ? `${info.frontDoor === 'electron' ? 'Desktop' : info.frontDoor === 'web' ? 'Browser (loopback)' : info.frontDoor} · v${info.version}`
+            : ''}
+        </span>
+        {ready && (
+          <span className="counts" aria-label="Problem counts">
+            <span className="sev error">{plural(counts.error + schemaProblems, 'error')}</span>
+            <span className="sev warning">{plural(counts.warning, 'warning')}</span>
+            <span className="sev info">{counts.info} info</span>
+          </span>
+        )}
+        <span className="spacer" />
+        {busy && <span className="busy">{busy}…</span>}
+        {notice && !busy && <span className="notice">{notice}</span>}
+      </footer>
+      {prompt && (
+        <PathPrompt
+          title={prompt === 'open' ? 'Open workspace' : 'Save workspace as'}
+          hint="Browser mode has no file dialog. Type the full path of a .junction.json or .yaml file on this machine."
+          initial={prompt === 'save' && origin !== 'example' ? origin : ''}
+          action={prompt === 'open' ? 'Open' : 'Save'}
+          onCancel={() => setPrompt(null)}
+          onSubmit={async (path) => {
+            setPrompt(null);
+            if (prompt === 'open') await ws.getState().openFile(path);
+            else if (await ws.getState().save(path)) ui.getState().notify(`Saved ${ws.getState().origin}`);
+          }}
+        />
+      )}
+    </div>
+  );
+}

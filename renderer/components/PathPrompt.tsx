@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+
+export function PathPrompt(props: {
+  title: string;
+  hint: string;
+  initial: string;
+  action: string;
+  onCancel(): void;
+  onSubmit(path: string): void | Promise<void>;
+}) {
+  const [value, setValue] = useState(props.initial);
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
+      <form
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value.trim()) void props.onSubmit(value.trim());
+        }}
+      >
+        <h2>{props.title}</h2>
+        <p className="muted">{props.hint}</p>
+        <input
+          ref={ref}
+          className="path-input"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="/home/admin/estate.junction.json"
+          spellCheck={false}
+          aria-label="Path"
+        />
+        <div className="modal-actions">
+          <button type="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!value.trim()}>
+            {props.action}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

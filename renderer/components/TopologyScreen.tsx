@@ -1,0 +1,443 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import { parseTree, findNodeAtLocation } from 'jsonc-parser';
+import type { LocatedFinding } from '../../shared/api/contract';
+import { buildTopology, nodeForPath, searchNodes, type Topology } from '../topology/graph';
+import { layeredLayout, NODE_H, NODE_W, type LayoutInput, type LayoutResult } from '../topology/layout';
+import { KIND_LABEL, KIND_VAR, topologyStyle } from '../topology/style';
+import { useStores, useUi, useWs } from './context';
+import { Icon } from './icons';
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+function elementsOf(t: Topology, layout: LayoutResult): ElementDefinition[] {
+  const els: ElementDefinition[] = [];
+  // Kind colours travel as data: one mapper instead of a selector per kind keeps style matching cheap at scale.
+  const colors = Object.fromEntries(Object.entries(KIND_VAR).map(([k, v]) => [k, cssVar(v)]));
+  for (const n of t.nodes) {
+    if (n.kind === 'site') {
+      const b = layout.bands[n.key];
+      if (b)
+        els.push({
+          group: 'nodes',
+          data: { id: n.key, objId: n.id, kind: 'site', display: `${n.label} — ${n.sub}`, w: b.w, h: b.h },
+          position: { x: b.x, y: b.y },
+        });
+      continue;
+    }
+    const badge = n.problems
+      ? `${n.severity === 'error' ? '✖' : n.severity === 'warning' ? '▲' : 'ℹ'} ${n.problems}  `
+      : '';
+    const display = `${badge}${clip(n.label, 26)}\n${clip(n.sub, 30)}`;
+    const data: Record<string, unknown> = {
+      id: n.key,
+      objId: n.id,
+      kind: n.kind,
+      display,
+      color: colors[n.kind],
+    };
+    if (n.severity) data.severity = n.severity;
+    const position = layout.positions[n.key];
+    els.push(position ? { group: 'nodes', data, position } : { group: 'nodes', data });
+  }
+  for (const e of t.edges)
+    els.push({
+      group: 'edges',
+      data: { id: e.key, source: e.source, target: e.target, kind: e.kind, label: e.label ?? '' },
+    });
+  return els;
+}
+
+/** Layout in a worker; falls back to the same function inline where workers are unavailable. */
+function useLayoutWorker() {
+  const worker = useRef<Worker | null>(null);
+  const seq = useRef(0);
+  useEffect(() => {
+    try {
+      worker.current = new Worker(new URL('../topology/layout.worker.ts', import.meta.url), {
+        type: 'module',
+      });
+    } catch {
+      worker.current = null;
+    }
+    return () => worker.current?.terminate();
+  }, []);
+  return (input: LayoutInput): Promise<LayoutResult> => {
+    const w = worker.current;
+    if (!w) return Promise.resolve(layeredLayout(input));
+    const id = ++seq.current;
+    return new Promise((resolve) => {
+      const onMsg = (e: MessageEvent<{ id: number; result: LayoutResult }>) => {
+        if (e.data.id !== id) return;
+        w.removeEventListener('message', onMsg);
+        resolve(e.data.result);
+      };
+      w.addEventListener('message', onMsg);
+      w.postMessage({ id, input });
+    });
+  };
+}
+
+export function TopologyScreen() {
+  const { ui } = useStores();
+  const workspace = useWs((s) => s.workspace);
+  const findings = useWs((s) => s.findings);
+  const text = useWs((s) => s.text);
+  const selected = useUi((s) => s.selected);
+  const search = useUi((s) => s.search);
+  const container = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const [laying, setLaying] = useState(false);
+  const [layoutMs, setLayoutMs] = useState<number | null>(null);
+  const [matchIndex, setMatchIndex] = useState(0);
+  const layout = useLayoutWorker();
+
+  const topo = useMemo(() => {
+    const t = performance.now();
+    const built = workspace ? buildTopology(workspace, findings) : null;
+    performance.measure('junction:graph', { start: t });
+    return built;
+  }, [workspace, findings]);
+  const matches = useMemo(() => (topo ? searchNodes(topo.nodes, search) : []), [topo, search]);
+
+  useEffect(() => {
+    const cy = cytoscape({
+      container: container.current,
+      style: topologyStyle(cssVar),
+      minZoom: 0.03,
+      maxZoom: 3,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+      textureOnViewport: true,
+      hideEdgesOnViewport: false,
+      motionBlur: false,
+      pixelRatio: 'auto',
+    });
+    cy.on('tap', 'node', (e) => {
+      if (e.target.data('kind') !== 'site') ui.getState().select(e.target.id());
+    });
+    cy.on('tap', (e) => {
+      if (e.target === cy) ui.getState().select(null);
+    });
+    cyRef.current = cy;
+    return () => {
+      cy.destroy();
+      cyRef.current = null;
+    };
+  }, [ui]);
+
+  useEffect(() => {
+    // Follow the theme once App has switched the variables (a parent's effect runs after this one).
+    const restyle = () => {
+      const cy = cyRef.current;
+      if (!cy) return;
+      cy.batch(() => {
+        cy.style(topologyStyle(cssVar));
+        cy.nodes().forEach((n) => {
+          const v = KIND_VAR[n.data('kind') as keyof typeof KIND_VAR];
+          if (v) n.data('color', cssVar(v));
+        });
+      });
+    };
+    const mo = new MutationObserver(restyle);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => mo.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !topo) return;
+    let cancelled = false;
+    const firstTime = cy.elements().length === 0;
+    const t0 = performance.now();
+    setLaying(true);
+    const input: LayoutInput = {
+      nodes: topo.nodes.map((n) => ({ key: n.key, kind: n.kind, ...(n.site ? { site: n.site } : {}) })),
+      edges: topo.edges.map((e) => ({ source: e.source, target: e.target, kind: e.kind })),
+    };
+    void layout(input).then((result) => {
+      if (cancelled) return;
+      // Measures the benchmark reads: worker layout, then putting the elements on the canvas.
+      performance.measure('junction:layout', { start: t0 });
+      const tAdd = performance.now();
+      const els = elementsOf(topo, result);
+      cy.batch(() => {
+        cy.elements().remove();
+        cy.add(els);
+      });
+      // Past ~1,000 nodes, drop edges while the view moves so panning and zooming stay fluid.
+      (cy as unknown as { renderer(): { hideEdgesOnViewport: boolean } }).renderer().hideEdgesOnViewport =
+        topo.nodes.length > 1000;
+      if (firstTime) fitToLayout(cy, result);
+      performance.measure('junction:add', { start: tAdd });
+      setLayoutMs(Math.round(performance.now() - t0));
+      setLaying(false);
+      const tRender = performance.now();
+      cy.one('render', () => {
+        performance.measure('junction:render', { start: tRender });
+        performance.mark('junction:topology-painted');
+        if (container.current) container.current.dataset.painted = String(cy.nodes().length);
+      });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [topo]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !topo) return;
+    cy.batch(() => {
+      cy.elements().removeClass('dim match');
+      if (search.trim()) {
+        const keys = new Set(matches.map((m) => m.key));
+        cy.nodes().forEach((n) => {
+          if (n.isParent()) return;
+          n.addClass(keys.has(n.id()) ? 'match' : 'dim');
+        });
+        cy.edges().addClass('dim');
+      }
+    });
+  }, [search, matches, topo]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !topo) return;
+    cy.elements().unselect();
+    if (!selected) return;
+    const node = cy.getElementById(selected);
+    if (node && node.nonempty()) {
+      node.select();
+      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 180 });
+    }
+  }, [selected, topo, laying]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing =
+        (e.target as HTMLElement)?.tagName === 'INPUT' || (e.target as HTMLElement)?.tagName === 'TEXTAREA';
+      const cy = cyRef.current;
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        searchBox.current?.focus();
+      } else if (e.key === 'Escape') ui.getState().select(null);
+      else if (!typing && cy && (e.key === '+' || e.key === '='))
+        cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      else if (!typing && cy && e.key === '-')
+        cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      else if (!typing && cy && e.key === '0') cy.fit(undefined, 30);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [ui]);
+
+  const selectedNode = topo && selected ? topo.nodes.find((n) => n.key === selected) : undefined;
+  const selectedFindings: LocatedFinding[] = useMemo(
+    () => (topo && selected ? findings.filter((f) => nodeForPath(topo.nodes, f.path)?.key === selected) : []),
+    [topo, findings, selected],
+  );
+
+  const showInEditor = () => {
+    if (!selectedNode) return;
+    const tree = parseTree(text);
+    const node = tree ? findNodeAtLocation(tree, [...selectedNode.path]) : undefined;
+    if (!node) return ui.getState().go('workspace');
+    const before = text.slice(0, node.offset);
+    const line = before.split('\n').length;
+    ui.getState().showInEditor(line, node.offset - before.lastIndexOf('\n'));
+  };
+
+  const kinds = Object.entries(KIND_LABEL).filter(
+    ([k]) => k !== 'site' && topo?.nodes.some((n) => n.kind === k),
+  );
+
+  return (
+    <section className="screen topology-screen" aria-label="Topology">
+      <div className="toolbar">
+        <div className="search">
+          <Icon name="search" size={14} />
+          <input
+            ref={searchBox}
+            value={search}
+            placeholder="Search name, id, prefix, role   ( / )"
+            aria-label="Search topology"
+            spellCheck={false}
+            onChange={(e) => {
+              ui.getState().setSearch(e.target.value);
+              setMatchIndex(0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && matches.length) {
+                const m = matches[matchIndex % matches.length]!;
+                ui.getState().select(m.key);
+                setMatchIndex(matchIndex + 1);
+              } else if (e.key === 'Escape') ui.getState().setSearch('');
+            }}
+          />
+          {search && (
+            <span className="muted small">
+              {matches.length} {matches.length === 1 ? 'match' : 'matches'}
+              {matches.length ? ' · Enter to step' : ''}
+            </span>
+          )}
+        </div>
+        <span className="spacer" />
+        <span className="muted small" data-testid="topology-stats">
+          {topo ? `${topo.nodes.length} nodes · ${topo.edges.length} links` : ''}
+          {layoutMs !== null && ` · layout ${layoutMs} ms (worker)`}
+        </span>
+        <button
+          className="icon-btn"
+          onClick={() => cyRef.current?.fit(cyRef.current.nodes('[kind != "site"]'), 30)}
+          title="Fit (0)"
+          aria-label="Fit to view"
+        >
+          <Icon name="fit" />
+        </button>
+      </div>
+      <div className="topology-body">
+        <div className="canvas-col">
+          <div className="canvas-wrap">
+            <div
+              ref={container}
+              className="cy"
+              data-testid="topology-canvas"
+              tabIndex={0}
+              aria-label="Topology graph: + and - zoom, 0 fits, / searches"
+            />
+            {laying && <div className="canvas-busy">Laying out…</div>}
+            {!workspace && <div className="canvas-empty">Open a workspace to see its topology.</div>}
+          </div>
+          <div className="legend" aria-label="Legend">
+            {kinds.map(([k, label]) => (
+              <span key={k} className="legend-item">
+                <span
+                  className="swatch"
+                  style={{ borderColor: `var(${KIND_VAR[k as keyof typeof KIND_VAR]})` }}
+                />
+                {label}
+              </span>
+            ))}
+            <span className="legend-item">
+              <span className="swatch tunnel" />
+              Tunnel
+            </span>
+            <span className="legend-item">
+              <span className="swatch sev-error" />
+              Error
+            </span>
+            <span className="legend-item">
+              <span className="swatch sev-warning" />
+              Warning
+            </span>
+          </div>
+        </div>
+        <aside className="details" aria-label="Details">
+          {!selectedNode ? (
+            <div className="details-empty">
+              <h2>Details</h2>
+              <p className="muted small">
+                Select a node to see its properties and problems. Use the search to find a host, subnet or
+                prefix.
+              </p>
+              {topo && (
+                <dl className="stats">
+                  {(['host', 'subnet', 'azure-subnet', 'vpn-gateway'] as const).map((k) => (
+                    <div key={k}>
+                      <dt>{KIND_LABEL[k]}s</dt>
+                      <dd>{topo.nodes.filter((n) => n.kind === k).length}</dd>
+                    </div>
+                  ))}
+                  <div>
+                    <dt>With problems</dt>
+                    <dd>{topo.nodes.filter((n) => n.problems > 0).length}</dd>
+                  </div>
+                </dl>
+              )}
+            </div>
+          ) : (
+            <div data-testid="details">
+              <div className="details-kind">{KIND_LABEL[selectedNode.kind]}</div>
+              <h2>{selectedNode.label}</h2>
+              <div className="muted small">
+                <code>{selectedNode.id}</code> · {selectedNode.sub}
+              </div>
+              <div className="details-actions">
+                <button onClick={showInEditor}>Show in editor</button>
+              </div>
+              <h3>Problems ({selectedFindings.length})</h3>
+              {selectedFindings.length === 0 ? (
+                <p className="muted small">None for this object.</p>
+              ) : (
+                <ul className="plist">
+                  {selectedFindings.map((f, i) => (
+                    <li key={i} className={f.severity}>
+                      <span className={`sev-dot ${f.severity}`} />
+                      <span>
+                        <span className="loc">
+                          <b>{f.ruleId}</b> <code>{f.where}</code>
+                        </span>
+                        <span className="msg">{f.message}</span>
+                        <span className="fix">Fix: {f.fix}</span>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <h3>Properties</h3>
+              <pre className="props">
+                {JSON.stringify(valueAt(workspace, selectedNode.path), null, 2)?.slice(0, 4000)}
+              </pre>
+            </div>
+          )}
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+/** Fit from the layout's own extent: cy.fit() would measure every label first, which costs seconds at 2,000. */
+function fitToLayout(cy: Core, layout: LayoutResult, padding = 30): void {
+  let x1 = Infinity,
+    y1 = Infinity,
+    x2 = -Infinity,
+    y2 = -Infinity;
+  for (const p of Object.values(layout.positions)) {
+    x1 = Math.min(x1, p.x - NODE_W / 2);
+    x2 = Math.max(x2, p.x + NODE_W / 2);
+    y1 = Math.min(y1, p.y - NODE_H / 2);
+    y2 = Math.max(y2, p.y + NODE_H / 2);
+  }
+  for (const b of Object.values(layout.bands)) {
+    x1 = Math.min(x1, b.x - b.w / 2);
+    x2 = Math.max(x2, b.x + b.w / 2);
+    y1 = Math.min(y1, b.y - b.h / 2 - 24);
+    y2 = Math.max(y2, b.y + b.h / 2);
+  }
+  if (!Number.isFinite(x1)) return;
+  const zoom = Math.min(
+    cy.maxZoom(),
+    Math.max(
+      cy.minZoom(),
+      Math.min((cy.width() - 2 * padding) / (x2 - x1), (cy.height() - 2 * padding) / (y2 - y1)),
+    ),
+  );
+  cy.viewport({
+    zoom,
+    pan: { x: (cy.width() - zoom * (x1 + x2)) / 2, y: (cy.height() - zoom * (y1 + y2)) / 2 },
+  });
+}
+
+function valueAt(ws: unknown, path: readonly (string | number)[]): unknown {
+  let cur = ws;
+  for (const seg of path)
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}

@@ -1,0 +1,28 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { AppInfo, JunctionApi } from '../../shared/api/contract';
+import type { WorkspaceActions, WorkspaceState, WorkspaceStore } from '../stores/workspace';
+import type { UiActions, UiState, UiStore } from '../stores/ui';
+
+export interface Stores {
+  api: JunctionApi;
+  ws: WorkspaceStore;
+  ui: UiStore;
+  info: AppInfo | null;
+}
+
+export const StoresContext = createContext<Stores | null>(null);
+
+export function useStores(): Stores {
+  const s = useContext(StoresContext);
+  if (!s) throw new Error('StoresContext missing');
+  return s;
+}
+
+export function useWs<T>(selector: (s: WorkspaceState & WorkspaceActions) => T): T {
+  return useStore(useStores().ws, selector);
+}
+
+export function useUi<T>(selector: (s: UiState & UiActions) => T): T {
+  return useStore(useStores().ui, selector);
+}

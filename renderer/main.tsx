@@ -1,0 +1,44 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles.css';
+import { connect } from './api/client';
+import { createWorkspaceStore } from './stores/workspace';
+import { createUiStore } from './stores/ui';
+import { StoresContext, type Stores } from './components/context';
+import { App } from './components/App';
+
+async function boot(): Promise<void> {
+  const root = createRoot(document.getElementById('root')!);
+  const api = connect();
+  if ('error' in api) {
+    root.render(
+      <div className="fatal">
+        <h1>Junction</h1>
+        <p>{api.error}</p>
+      </div>,
+    );
+    return;
+  }
+  const ws = createWorkspaceStore(api);
+  const ui = createUiStore();
+  const [info, settings] = await Promise.all([
+    api['app.info']({}).catch(() => null),
+    api['settings.get']({}).catch(() => null),
+  ]);
+  if (settings) ui.getState().setTheme(settings.theme);
+  const stores: Stores = { api, ws, ui, info };
+  root.render(
+    <StrictMode>
+      <StoresContext.Provider value={stores}>
+        <App />
+      </StoresContext.Provider>
+    </StrictMode>,
+  );
+  // Open what the front door was started with; `npm start` with no argument means the embedded example.
+  const startup = await api['workspace.startup']({}).catch(() => ({}) as { path?: string });
+  await ws.getState().refreshRecent();
+  if (startup.path) await ws.getState().openFile(startup.path);
+  else await ws.getState().openExample();
+}
+
+void boot();

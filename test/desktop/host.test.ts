@@ -1,0 +1,82 @@
+// The host object all front doors share: validation at the boundary, recent list and settings.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_CHANNELS, ApiError } from '../../shared/api/contract';
+import { createHost, dispatch, memorySettings } from '../../electron/services/host';
+import { openConfSettings, electronUserDataDir } from '../../electron/web/settings';
+import { MAX_RECENT, withRecent } from '../../shared/settings/schema';
+
+describe('dispatch', () => {
+  const api = createHost({ frontDoor: 'test' });
+  it('implements every channel of the contract', () => {
+    expect(Object.keys(api).sort()).toEqual([...API_CHANNELS].sort());
+  });
+  it('validates before any service code runs', async () => {
+    await expect(dispatch(api, 'no.such', {})).rejects.toMatchObject({ code: 'unknown-channel' });
+    await expect(dispatch(api, 'workspace.openFile', {})).rejects.toThrow(/workspace\.openFile: path:/);
+    await expect(dispatch(api, 'settings.update', { theme: 'neon' })).rejects.toBeInstanceOf(ApiError);
+    await expect(dispatch(api, 'toString', {})).rejects.toMatchObject({ code: 'unknown-channel' });
+  });
+  it('turns a missing file into a located problem, not a crash', async () => {
+    const r = (await dispatch(api, 'workspace.openFile', { path: '/nonexistent/x.junction.json' })) as {
+      ok: boolean;
+      problems: { message: string }[];
+    };
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]?.message).toMatch(/no such file/);
+  });
+  it('tells the browser front door it has no native dialog and no key store', async () => {
+    expect(await dispatch(api, 'dialog.openWorkspace', {})).toMatchObject({ status: 'unsupported' });
+    expect(await dispatch(api, 'secrets.status', {})).toMatchObject({ protection: 'none' });
+  });
+});
+
+describe('settings', () => {
+  it('keeps recent workspaces most-recent-first, unique and bounded', () => {
+    let list = withRecent([], { path: '/a', name: 'A', openedAt: '1' });
+    list = withRecent(list, { path: '/b', name: 'B', openedAt: '2' });
+    list = withRecent(list, { path: '/a', name: 'A', openedAt: '3' });
+    expect(list.map((r) => r.path)).toEqual(['/a', '/b']);
+    for (let i = 0; i < 30; i++)
+      list = withRecent(list, { path: `/${i}`, name: String(i), openedAt: String(i) });
+    expect(list).toHaveLength(MAX_RECENT);
+  });
+
+  it('records opened and saved files through the host, not the example', async () => {
+    const settings = memorySettings();
+    const api = createHost({ frontDoor: 'test', settings });
+    await api['workspace.openExample']({});
+    expect(settings.get('recent')).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'junction-host-'));
+    const example = await api['workspace.openExample']({});
+    await api['workspace.save']({ path: join(dir, 'a.junction.json'), text: example.text });
+    expect((await api['workspace.recent']({}))[0]?.path).toBe(join(dir, 'a.junction.json'));
+    expect(await api['settings.update']({ theme: 'dark' })).toEqual({ theme: 'dark' });
+    expect(await api['settings.get']({})).toEqual({ theme: 'dark' });
+  });
+
+  it('opens the same settings file as electron-store with conf, validates it and migrates the old layout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-conf-'));
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ theme: 'dark' }));
+    const s = openConfSettings(dir);
+    expect(s.get('ui').theme).toBe('dark');
+    s.set('recent', [{ path: '/x', name: 'X', openedAt: 'now' }]);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk.recent[0].path).toBe('/x');
+    expect(() => s.set('ui', { theme: 'neon' } as never)).toThrow();
+    expect(s.get('trust')).toEqual({ signers: [] });
+    expect(() =>
+      s.set('trust', { signers: [{ fingerprint: 'not-hex', name: 'x', addedAt: 'now' }] }),
+    ).toThrow();
+  });
+
+  it('computes Electron userData for productName Junction on each platform', () => {
+    expect(electronUserDataDir({ XDG_CONFIG_HOME: '/cfg' }, 'linux')).toBe('/cfg/Junction');
+    expect(electronUserDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toMatch(
+      /Roaming[\\/]Junction$/,
+    );
+    expect(electronUserDataDir({ JUNCTION_USER_DATA: '/override' }, 'linux')).toBe('/override');
+  });
+});

@@ -1,0 +1,106 @@
+// Workspace → topology graph and the worker's layout, checked against the workspace itself.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadWorkspace } from '../../shared/model/load';
+import { lintWorkspace } from '../../shared/lint/engine';
+import { formatPath, toJsonPointer } from '../../shared/model/path';
+import { exampleWorkspacePath } from '../../electron/services/paths';
+import { buildTopology, objectIdForPath, searchNodes } from '../../renderer/topology/graph';
+import { layeredLayout, NODE_H, NODE_W } from '../../renderer/topology/layout';
+import { syntheticWorkspace } from './synthetic-workspace';
+import type { Workspace } from '../../shared/model/schema';
+import type { LocatedFinding } from '../../shared/api/contract';
+
+function load(text: string): Workspace {
+  const r = loadWorkspace(text, 'x.junction.json');
+  if (!r.ok) throw new Error(JSON.stringify(r.problems.slice(0, 3)));
+  return r.workspace;
+}
+const exampleText = readFileSync(exampleWorkspacePath(), 'utf8');
+
+function located(ws: Workspace): LocatedFinding[] {
+  return lintWorkspace(ws, { now: new Date('2026-11-22T00:00:00Z') }).findings.map((f) => ({
+    ...f,
+    where: formatPath(f.path),
+    pointer: toJsonPointer(f.path),
+  }));
+}
+
+describe('buildTopology', () => {
+  const ws = load(exampleText);
+  const t = buildTopology(ws);
+
+  it('has one node per modelled object and every edge ends on a node', () => {
+    const count = (k: string) => t.nodes.filter((n) => n.kind === k).length;
+    expect(count('site')).toBe(ws.sites.length);
+    expect(count('host')).toBe(ws.hosts.length);
+    expect(count('vnet')).toBe(ws.azure.vnets.length);
+    expect(count('subnet')).toBe(ws.networks.reduce((a, n) => a + n.subnets.length, 0));
+    expect(count('azure-subnet')).toBe(ws.azure.vnets.reduce((a, v) => a + v.subnets.length, 0));
+    expect(count('vpn-gateway')).toBe(ws.azure.vpnGateways.length);
+    const keys = new Set(t.nodes.map((n) => n.key));
+    expect(keys.size).toBe(t.nodes.length);
+    for (const e of t.edges) {
+      expect(keys.has(e.source), e.source).toBe(true);
+      expect(keys.has(e.target), e.target).toBe(true);
+    }
+    // Each VPN connection is drawn as a tunnel between its gateways.
+    expect(
+      t.edges.filter((e) => e.kind === 'tunnel' && e.source === ws.azure.connections[0]?.vpnGateway),
+    ).toHaveLength(1);
+    // Every host attaches to the subnets of its interfaces.
+    for (const h of ws.hosts)
+      for (const i of h.interfaces)
+        expect(t.edges.some((e) => e.source === h.id && e.target === i.subnet)).toBe(true);
+  });
+
+  it('puts each finding on the object it is about, and survives duplicate ids', () => {
+    const bad = load(exampleText.replace('"id": "hpcadmin01"', '"id": "hn01"'));
+    const findings = located(bad);
+    const dup = findings.find((f) => f.ruleId === 'WS001');
+    expect(dup).toBeDefined();
+    expect(objectIdForPath(bad, dup!.path)).toBe('hn01');
+    const tb = buildTopology(bad, findings);
+    const keys = tb.nodes.map((n) => n.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain('hn01~2');
+    // The badge goes on the second declaration (the one the finding points at), not on the first.
+    expect(tb.nodes.find((n) => n.key === 'hn01~2')!.severity).toBe('error');
+    expect(tb.nodes.find((n) => n.key === 'hn01')!.severity).toBeUndefined();
+  });
+
+  it('searches by name, id and prefix', () => {
+    expect(searchNodes(t.nodes, 'hn01').map((n) => n.id)).toContain('hn01');
+    const subnet = ws.networks[0]!.subnets[0]!;
+    expect(searchNodes(t.nodes, subnet.prefix).map((n) => n.id)).toContain(subnet.id);
+    expect(searchNodes(t.nodes, '  ')).toEqual([]);
+  });
+});
+
+describe('layeredLayout', () => {
+  it('places every node once, without overlaps, deterministically', () => {
+    const ws = syntheticWorkspace(2000);
+    const t = buildTopology(ws);
+    expect(t.nodes.length).toBeGreaterThanOrEqual(2000);
+    const input = {
+      nodes: t.nodes.map((n) => ({ key: n.key, kind: n.kind, ...(n.site ? { site: n.site } : {}) })),
+      edges: t.edges,
+    };
+    const { positions: pos, bands } = layeredLayout(input);
+    expect(Object.keys(bands).sort()).toEqual(['az', 'dc']);
+    const placed = t.nodes.filter((n) => n.kind !== 'site');
+    expect(Object.keys(pos)).toHaveLength(placed.length);
+    const cells = new Set(
+      placed.map((n) => `${Math.round(pos[n.key]!.x / NODE_W)}:${Math.round(pos[n.key]!.y / NODE_H)}`),
+    );
+    expect(cells.size).toBe(placed.length);
+    expect(layeredLayout(input).positions).toEqual(pos);
+    // A site with ~2,000 hosts wraps into a block rather than one endless column.
+    const ys = placed.map((n) => pos[n.key]!.y);
+    const xs = placed.map((n) => pos[n.key]!.x);
+    const h = Math.max(...ys) - Math.min(...ys);
+    const w = Math.max(...xs) - Math.min(...xs);
+    expect(w / h).toBeGreaterThan(0.5);
+    expect(w / h).toBeLessThan(8);
+  });
+});
