@@ -37,7 +37,7 @@ export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).dig
 export async function makeTarball(top: string, files: Record<string, string>): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((r) => p.on('end', () => r()));
   p.entry({ name: `${top}/`, type: 'directory' });
   for (const [name, text] of Object.entries(files)) p.entry({ name: `${top}/${name}`, mode: 0o644 }, text);
