@@ -2,7 +2,7 @@
 // source is read once in 1 MiB chunks, hashed and written (split into parts above the media limit) in one pass.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile, access } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat, writeFile, access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../../shared/bundle/manifest';
 import { checkBundlePath, findDuplicates } from '../../shared/bundle/paths';
 import { formatSha256Sums } from '../../shared/bundle/sums';
-import { renderRunbookHtml, renderRunbookMarkdown } from '../../shared/bundle/runbook';
+import { renderRunbookHtml, renderRunbookMarkdown, type RunbookSection } from '../../shared/bundle/runbook';
 import { APPLY_PS1, VERIFY_PS1, VERIFY_SH } from '../../shared/bundle/scripts';
 import { signDetached, type Signer } from './signing';
 import { CHUNK, sha256 } from './hash';
@@ -35,6 +35,13 @@ export interface Artifact {
   step?: number;
   bytes?: Uint8Array | string;
   sourceFile?: string;
+  /**
+   * The path is the file's place in the bundle itself, not under files/: the staged CycleCloud tree keeps its
+   * staging/... layout so stage-cyclecloud.sh and its SHA256SUMS work unchanged. Only ROOT_DIRS may be used.
+   */
+  root?: boolean;
+  /** Expected SHA-256 (e.g. from staging.json): a source changed since it was recorded stops the build. */
+  sha256?: string;
 }
 
 export interface StepInput {
@@ -52,6 +59,8 @@ export interface BundleInput {
   artifacts: Artifact[];
   hosts: { host: string; steps: StepInput[] }[];
   notes?: string;
+  /** Extra runbook sections (far-side health, Azure export) rendered after the per-host steps. */
+  sections?: RunbookSection[];
 }
 
 export type BundleFormat = 'dir' | 'tar' | 'zip';
@@ -85,6 +94,12 @@ export class BuildError extends Error {
 }
 
 export const PAYLOAD_DIR = 'files';
+/** Top-level folders a root-placed artifact may use; none collides with the control files or files/. */
+export const ROOT_DIRS = ['staging'] as const;
+
+export function bundlePathOf(a: Pick<Artifact, 'path' | 'root'>): string {
+  return a.root ? a.path : `${PAYLOAD_DIR}/${a.path}`;
+}
 
 function validateInput(input: BundleInput): void {
   for (const a of input.artifacts) {
@@ -92,8 +107,11 @@ function validateInput(input: BundleInput): void {
     if (p) throw new BuildError(`artifact ${JSON.stringify(a.path)}: ${p.message}`, 'name artifacts with relative "/"-separated paths of letters, digits, "-", "_" and "."');
     if ((a.bytes === undefined) === (a.sourceFile === undefined))
       throw new BuildError(`artifact ${a.path}: give exactly one of bytes or sourceFile`, 'this is a bug in the caller');
+    if (a.root && !(ROOT_DIRS as readonly string[]).includes(a.path.split('/')[0]!))
+      throw new BuildError(`artifact ${a.path} is placed at the bundle root outside ${ROOT_DIRS.join(', ')}/`, 'only the staged tree keeps its own path; put other files under files/');
   }
-  const dup = findDuplicates(input.artifacts.map((a) => a.path))[0];
+  // Steps name artifacts by path, so those must be unique as well as the places in the bundle.
+  const dup = findDuplicates(input.artifacts.map((a) => a.path))[0] ?? findDuplicates(input.artifacts.map(bundlePathOf))[0];
   if (dup) throw new BuildError(`artifact ${dup.path} duplicates ${dup.first} (names that differ only by case collide on Windows and FAT)`, 'rename one of them');
   const known = new Set(input.artifacts.map((a) => a.path));
   for (const h of input.hosts) {
@@ -205,7 +223,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
     const files: FileEntry[] = [];
     for (const [i, a] of input.artifacts.entries()) {
       throwIfAborted(opts.signal);
-      const rel = `${PAYLOAD_DIR}/${a.path}`;
+      const rel = bundlePathOf(a);
       const dest = insideRoot(staging, rel);
       await mkdir(dirname(dest), { recursive: true });
       const size = sizes[i]!;
@@ -214,6 +232,13 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
           ? bytesSource(typeof a.bytes === 'string' ? encoder.encode(a.bytes) : a.bytes)
           : (createReadStream(a.sourceFile!, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>);
       const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal);
+      if (a.sha256 !== undefined && r.sha256 !== a.sha256)
+        throw new BuildError(
+          `${a.sourceFile ?? a.path} has SHA-256 ${r.sha256}, but it was recorded as ${a.sha256}: it changed after it was fetched`,
+          'fetch again (`junction stage fetch --out DIR`) or restore the file; a changed file is never bundled',
+        );
+      // The far side runs bash scripts straight from a bundle folder as well as from an archive (0755 there).
+      if (!r.parts && rel.endsWith('.sh')) await chmod(dest, 0o755);
       files.push({
         path: rel,
         size,
@@ -228,6 +253,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
     const splitNames = findDuplicates(files.filter((f) => f.parts).map((f) => f.path.split('/').pop()!))[0];
     if (splitNames) throw new BuildError(`two split files share the name ${splitNames.path}; the verify scripts rebuild split files into one folder`, 'rename one of them');
 
+    const where = new Map(input.artifacts.map((a) => [a.path, bundlePathOf(a)]));
     const hosts: HostSteps[] = input.hosts.map((h) => ({
       host: h.host,
       steps: [...h.steps]
@@ -235,8 +261,8 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
         .map((s) => ({
           step: s.step,
           title: s.title,
-          script: `${PAYLOAD_DIR}/${s.script}`,
-          files: (s.files ?? []).map((f) => `${PAYLOAD_DIR}/${f}`),
+          script: where.get(s.script)!,
+          files: (s.files ?? []).map((f) => where.get(f)!),
           needs: s.needs ?? [],
           ...(s.check !== undefined ? { check: s.check } : {}),
         })),
@@ -255,7 +281,12 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
       files,
     };
     // The runbook is rendered from the payload-only manifest, then itself listed: no circular hashes.
-    const runbookInput = { manifest: draft, signerFingerprint: opts.signer.fingerprint, ...(input.notes !== undefined ? { notes: input.notes } : {}) };
+    const runbookInput = {
+      manifest: draft,
+      signerFingerprint: opts.signer.fingerprint,
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.sections?.length ? { sections: input.sections } : {}),
+    };
     const generated: { path: string; role: FileRole; text: string; mode?: number }[] = [
       { path: 'RUNBOOK.md', role: 'runbook', text: renderRunbookMarkdown(runbookInput) },
       { path: 'RUNBOOK.html', role: 'runbook', text: renderRunbookHtml(runbookInput) },

@@ -1,7 +1,22 @@
 // `junction receipt import`: reads receipt/ from the media and records it in the workspace state file, atomically.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APPLY_LOG, HEALTH_LOG, ApplyRecord, HealthRecord, emptyState, mergeReceipt, parseJsonLines, type WorkspaceState } from '../../shared/bundle/receipt';
+import {
+  APPLY_LOG,
+  HEALTH_LOG,
+  ApplyRecord,
+  HealthRecord,
+  emptyState,
+  healthRecordsOfReport,
+  mergeFarSideReports,
+  mergeReceipt,
+  parseJsonLines,
+  type FarSideReportEntry,
+  type WorkspaceState,
+} from '../../shared/bundle/receipt';
+import { HEALTH_REPORT_DIR, parseHealthReport, reportCounts, type HealthReport } from '../../shared/health/report';
+import { appendFarSideReport } from '../health/far-side';
 import { parseManifest } from '../../shared/bundle/manifest';
 import { writeFileAtomic } from '../services/atomic-write';
 import { walk } from './fsutil';
@@ -20,6 +35,10 @@ export interface ImportResult {
   bundleId: string;
   addedRuns: number;
   addedHealth: number;
+  /** Far-side health reports imported for the first time, and probe results they added to the history. */
+  addedReports: number;
+  historyFile?: string;
+  addedHistory: number;
   warnings: string[];
   state: WorkspaceState;
 }
@@ -33,7 +52,39 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-export async function importReceipt(media: string, stateFile: string, now = new Date()): Promise<ImportResult> {
+async function readReports(media: string, warnings: string[]): Promise<{ entry: Omit<FarSideReportEntry, 'importedAt' | 'bundleId'>; report: HealthReport }[]> {
+  const files = (await walk(join(media, ...HEALTH_REPORT_DIR.split('/'))).catch(() => [])).filter((e) => e.kind === 'file' && e.path.endsWith('.json') && !e.path.split('/').pop()!.startsWith('.'));
+  const out: { entry: Omit<FarSideReportEntry, 'importedAt' | 'bundleId'>; report: HealthReport }[] = [];
+  for (const f of files) {
+    const rel = `${HEALTH_REPORT_DIR}/${f.path}`;
+    const bytes = await readFile(join(media, ...rel.split('/')));
+    const r = parseHealthReport(bytes.toString('utf8'));
+    if (!r.ok) {
+      warnings.push(`${join(media, rel)}: ${r.message} (report skipped)`);
+      continue;
+    }
+    const { report } = r;
+    out.push({
+      report,
+      entry: {
+        file: rel,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        host: report.host,
+        ...(report.computer ? { computer: report.computer } : {}),
+        collected: report.collected,
+        counts: reportCounts(report),
+      },
+    });
+  }
+  return out;
+}
+
+export interface ImportOptions {
+  /** The health time series (<workspace>.health.jsonl) that far-side probe results are appended to. */
+  historyFile?: string;
+}
+
+export async function importReceipt(media: string, stateFile: string, now = new Date(), opts: ImportOptions = {}): Promise<ImportResult> {
   const manifestText = await readOptional(join(media, 'manifest.json'));
   if (manifestText === undefined) throw new ReceiptError(`${media} holds no bundle (no manifest.json)`, 'point at the bundle folder on the media that came back');
   const pm = parseManifest(manifestText);
@@ -42,11 +93,17 @@ export async function importReceipt(media: string, stateFile: string, now = new 
     throw new ReceiptError(`${media}/receipt contains a symbolic link`, 'receipts are plain files; remove the link and import again');
   const applyText = await readOptional(join(media, APPLY_LOG));
   const healthText = await readOptional(join(media, HEALTH_LOG));
-  if (applyText === undefined && healthText === undefined)
-    throw new ReceiptError(`${media}/${APPLY_LOG} does not exist: no step has been recorded yet`, 'run apply.ps1 on the far side (it writes the log), then import again');
+  const reportWarnings: string[] = [];
+  const reports = await readReports(media, reportWarnings);
+  if (applyText === undefined && healthText === undefined && reports.length === 0 && reportWarnings.length === 0)
+    throw new ReceiptError(
+      `${media}/${APPLY_LOG} does not exist and ${media}/${HEALTH_REPORT_DIR}/ holds no report: nothing has been recorded yet`,
+      'run apply.ps1 (it writes the log) or collect-health.sh/.ps1 (they write the reports) on the far side, then import again',
+    );
   const apply = parseJsonLines(applyText ?? '', ApplyRecord);
   const health = parseJsonLines(healthText ?? '', HealthRecord);
   const warnings = [
+    ...reportWarnings,
     ...apply.problems.map((p) => `${join(media, APPLY_LOG)}:${p.line}: ${p.message} (line skipped)`),
     ...health.problems.map((p) => `${join(media, HEALTH_LOG)}:${p.line}: ${p.message} (line skipped)`),
   ];
@@ -61,7 +118,24 @@ export async function importReceipt(media: string, stateFile: string, now = new 
       throw new ReceiptError(`${stateFile} is not valid JSON`, 'restore it from backup or move it away; a new one will be started');
     }
   }
-  const merged = mergeReceipt(state, pm.manifest.bundleId, pm.manifest.workspace.sha256, apply.records, health.records, now.toISOString());
-  await writeFileAtomic(stateFile, JSON.stringify(merged.state, null, 2) + '\n');
-  return { stateFile, bundleId: pm.manifest.bundleId, addedRuns: merged.addedRuns, addedHealth: merged.addedHealth, warnings, state: merged.state };
+  const bundleId = pm.manifest.bundleId;
+  const reportHealth = reports.flatMap((r) => healthRecordsOfReport(r.report));
+  const merged = mergeReceipt(state, bundleId, pm.manifest.workspace.sha256, apply.records, [...health.records, ...reportHealth], now.toISOString());
+  const far = mergeFarSideReports(merged.state, reports.map((r) => ({ bundleId, ...r.entry })), now.toISOString());
+  await writeFileAtomic(stateFile, JSON.stringify(far.state, null, 2) + '\n');
+  // The history append is idempotent on its own (it skips lines already there), so a crash between the two
+  // writes is repaired by importing again.
+  let addedHistory = 0;
+  if (opts.historyFile) for (const r of reports) addedHistory += await appendFarSideReport(opts.historyFile, r.report);
+  return {
+    stateFile,
+    bundleId,
+    addedRuns: merged.addedRuns,
+    addedHealth: merged.addedHealth,
+    addedReports: far.added.length,
+    ...(opts.historyFile ? { historyFile: opts.historyFile } : {}),
+    addedHistory,
+    warnings,
+    state: far.state,
+  };
 }

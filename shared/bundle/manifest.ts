@@ -17,7 +17,9 @@ const safePath = z.string().superRefine((p, ctx) => {
 });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
 
-export const FileRole = z.enum(['script', 'config', 'certificate', 'document', 'data', 'runbook', 'verifier', 'tool']);
+// staging: the CycleCloud tree from `junction stage fetch`, kept at its staged path; azure-export: ARM template / az
+// script for a connected machine; health: the far-side collect-health scripts.
+export const FileRole = z.enum(['script', 'config', 'certificate', 'document', 'data', 'runbook', 'verifier', 'tool', 'staging', 'azure-export', 'health']);
 export type FileRole = z.infer<typeof FileRole>;
 
 export const PartEntry = z.strictObject({ path: safePath, size: z.number().int().nonnegative(), sha256 });

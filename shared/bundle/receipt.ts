@@ -1,6 +1,7 @@
 // The receipt carried back across the gap: far-side scripts append JSON lines to receipt/apply-log.jsonl and
 // receipt/health.jsonl on the media; `junction receipt import` folds them into the workspace state file.
 import { z } from 'zod';
+import type { HealthReport } from '../health/report';
 
 export const APPLY_LOG = 'receipt/apply-log.jsonl';
 export const HEALTH_LOG = 'receipt/health.jsonl';
@@ -76,6 +77,43 @@ export interface WorkspaceState {
   runs: StepRun[];
   health: (HealthRecord & { bundleId: string })[];
   imports: { bundleId: string; importedAt: string; applyRecords: number; healthRecords: number }[];
+  /** Far-side health reports (receipt/health/*.json) already imported, by content hash. */
+  farSideReports?: FarSideReportEntry[];
+}
+
+export interface FarSideReportEntry {
+  bundleId: string;
+  /** Path on the media, relative to the bundle folder. */
+  file: string;
+  sha256: string;
+  host: string;
+  computer?: string;
+  collected: string;
+  counts: { ok: number; warning: number; fail: number; skipped: number };
+  importedAt: string;
+}
+
+/** Health records for the state from one far-side report: one per probe, keyed like the apply.ps1 checks. */
+export function healthRecordsOfReport(report: HealthReport): HealthRecord[] {
+  return report.probes.map((p) => ({
+    host: report.host,
+    ...(report.computer ? { computer: report.computer } : {}),
+    checked: report.collected,
+    check: `${p.kind} ${p.target}`,
+    ok: p.ok,
+    detail: `${p.status}: ${p.detail}`,
+  }));
+}
+
+/** Adds reports not seen before (by sha256); returns the new ones so their probes go to the history once. */
+export function mergeFarSideReports(
+  state: WorkspaceState,
+  entries: readonly Omit<FarSideReportEntry, 'importedAt'>[],
+  importedAt: string,
+): { state: WorkspaceState; added: Omit<FarSideReportEntry, 'importedAt'>[] } {
+  const have = new Set((state.farSideReports ?? []).map((r) => r.sha256));
+  const added = entries.filter((e) => !have.has(e.sha256) && (have.add(e.sha256), true));
+  return { state: { ...state, farSideReports: [...(state.farSideReports ?? []), ...added.map((e) => ({ ...e, importedAt }))] }, added };
 }
 
 export function emptyState(): WorkspaceState {
@@ -126,6 +164,7 @@ export function mergeReceipt(
   runs.sort((x, y) => x.started.localeCompare(y.started) || x.host.localeCompare(y.host) || x.step - y.step);
   return {
     state: {
+      ...state,
       version: 1,
       workspaceSha256,
       runs,

@@ -3,11 +3,33 @@
 import type { Manifest } from './manifest';
 import { formatFingerprint } from './sums';
 
+/** A runbook section beyond the per-host steps: who runs what where (far-side health, a connected machine). */
+export interface RunbookSection {
+  title: string;
+  /** Plain-text paragraphs (inline `code` in backticks is kept as code in both renderings). */
+  paragraphs: string[];
+  commands?: { lang: 'sh' | 'powershell'; text: string }[];
+}
+
 export interface RunbookInput {
   manifest: Manifest;
   signerFingerprint: string;
   /** Free-form Markdown from the generators, appended verbatim. */
   notes?: string;
+  sections?: RunbookSection[];
+}
+
+function sectionMarkdown(n: number, s: RunbookSection): string[] {
+  const out = [`## ${n}. ${s.title}`, ''];
+  for (const p of s.paragraphs) out.push(p, '');
+  for (const c of s.commands ?? []) out.push('```' + c.lang, c.text, '```', '');
+  return out;
+}
+
+const codeSpans = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+function sectionHtml(n: number, s: RunbookSection): string[] {
+  return [`<h2>${n}. ${esc(s.title)}</h2>`, ...s.paragraphs.map((p) => `<p>${codeSpans(p)}</p>`), ...(s.commands ?? []).map((c) => `<pre>${esc(c.text)}</pre>`)];
 }
 
 function verifySection(fp: string): string[] {
@@ -43,6 +65,7 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     '',
     'On each Windows host, `.\\apply.ps1 -HostName <host>` runs that host\'s steps in order, stops at the first failure and',
     'records every step in `receipt/apply-log.jsonl` on this media. Bring the media back and run `junction receipt import`.',
+    ...(m.hosts.some((h) => h.steps.some((s) => s.script.endsWith('.sh'))) ? ['A step whose script ends in `.sh` runs on Linux: from this folder, `sudo bash <script>`.'] : []),
     '',
   ];
   for (const h of m.hosts) {
@@ -56,6 +79,7 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     }
     out.push('');
   }
+  (input.sections ?? []).forEach((s, i) => out.push(...sectionMarkdown(i + 3, s)));
   const split = m.files.filter((f) => f.parts);
   if (split.length) {
     out.push('## Split files', '', 'These files were split for the media; `verify.sh <fingerprint> <folder>` or', '`verify.ps1 -ReassembleTo <folder>` rebuilds and checks them:', '');
@@ -85,6 +109,7 @@ export function renderRunbookHtml(input: RunbookInput): string {
     `<pre>powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${esc(fp)}</pre>`,
     '<h2>2. Apply, host by host, in order</h2>',
     '<p>On each Windows host run <code>.\\apply.ps1 -HostName &lt;host&gt;</code>; it records each step in <code>receipt/apply-log.jsonl</code>.</p>',
+    ...(m.hosts.some((h) => h.steps.some((s) => s.script.endsWith('.sh'))) ? ['<p>A step whose script ends in <code>.sh</code> runs on Linux: from this folder, <code>sudo bash &lt;script&gt;</code>.</p>'] : []),
   ];
   for (const h of m.hosts) {
     parts.push(`<h3>${esc(h.host)}</h3>`, '<ol>');
@@ -98,6 +123,7 @@ export function renderRunbookHtml(input: RunbookInput): string {
     }
     parts.push('</ol>');
   }
+  (input.sections ?? []).forEach((s, i) => parts.push(...sectionHtml(i + 3, s)));
   if (input.notes?.trim()) parts.push('<h2>Notes from the generators</h2>', `<pre>${esc(input.notes.trim())}</pre>`);
   parts.push('</body></html>', '');
   return parts.join('\n');

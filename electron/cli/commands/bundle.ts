@@ -17,6 +17,7 @@ import { formatBytes, parseSize, Cancelled, type Progress } from '../../bundle/p
 import { sha256 } from '../../bundle/hash';
 import { bundleInputFromGenerated } from '../../bundle/from-generate';
 import { generateForBundle } from '../../bundle/generate-source';
+import { addAzureExport, addHealthScripts, addStaging, readStagingDir, type AzureExportMode } from '../../bundle/extras';
 import { diffManifests, formatDiff, isEmptyDiff } from '../../../shared/bundle/diff';
 import { formatFingerprint, normalizeFingerprint } from '../../../shared/bundle/sums';
 import { parseManifest, type Manifest } from '../../../shared/bundle/manifest';
@@ -24,10 +25,13 @@ import { parseManifest, type Manifest } from '../../../shared/bundle/manifest';
 const USAGE = `junction bundle <subcommand> ...
 
   build <workspace> --out PATH --sign-key FILE.pfx [--password-file FILE] [--format dir|tar|zip]
-        [--media-limit 4GiB] [--created-at ISO]
+        [--media-limit 4GiB] [--created-at ISO] [--staging DIR] [--azure-export arm|cli|both] [--subscription ID]
       Generates the scripts for the workspace and packs them, with manifest.json, SHA256SUMS, its signature,
-      signer.pem/.crt, verify.sh, verify.ps1, apply.ps1 and RUNBOOK.md/.html, into a folder, .tar or .zip.
-      Files larger than --media-limit are split into parts (FAT32 needs 4GiB).
+      signer.pem/.crt, verify.sh, verify.ps1, apply.ps1, the far-side collect-health.sh/.ps1 and
+      RUNBOOK.md/.html, into a folder, .tar or .zip. Files larger than --media-limit are split (FAT32: 4GiB).
+      --staging DIR adds the CycleCloud tree from \`junction stage fetch --out DIR\` (checked against its
+      staging.json first) and a step on each CycleCloud server that runs stage-cyclecloud.sh.
+      --azure-export adds the ARM template(s) and/or az CLI script for a connected machine (no secrets).
   verify PATH [--trust FINGERPRINT]... [--trust-file FILE] [--state-dir DIR] [--extract DIR] [--json]
       Checks the signer against the pinned signers, the signature, then every file. --trust pins a signer
       you have confirmed out of band; --trust-file pins the key in a signer.pem/.crt or a list of fingerprints.
@@ -82,6 +86,9 @@ async function build(args: string[], io: CliIo): Promise<number> {
       format: { type: 'string', default: 'dir' },
       'media-limit': { type: 'string' },
       'created-at': { type: 'string' },
+      staging: { type: 'string' },
+      'azure-export': { type: 'string' },
+      subscription: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError('build takes exactly one workspace file', 'junction bundle build <workspace> --out PATH --sign-key FILE.pfx');
@@ -100,11 +107,17 @@ async function build(args: string[], io: CliIo): Promise<number> {
   if (createdAt !== undefined && Number.isNaN(Date.parse(createdAt))) throw new CliError(`--created-at "${createdAt}" is not a date`, 'use ISO 8601, e.g. 2026-11-22T00:00:00Z');
   const loaded = await loadOrExplain(file, io);
   if (!loaded) return 2;
+  const azureExport = values['azure-export'] as AzureExportMode | undefined;
+  if (azureExport !== undefined && !['arm', 'cli', 'both'].includes(azureExport))
+    throw new CliError(`--azure-export ${azureExport} is not one of arm, cli, both`, 'use --azure-export arm (template), cli (az script) or both');
   const bytes = await readFile(file);
   const generated = generateForBundle(loaded.workspace);
-  const input = bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) });
+  let input = bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) });
   const cancel = cancelOnSigint();
   try {
+    if (values.staging !== undefined) input = addStaging(input, loaded.workspace, await readStagingDir(resolve(io.cwd, values.staging)));
+    if (azureExport !== undefined) input = addAzureExport(input, loaded.workspace, azureExport, values.subscription);
+    input = addHealthScripts(input, loaded.workspace);
     const signer = await loadPfxSigner(keyFile, values['password-file'] !== undefined ? resolve(io.cwd, values['password-file']) : undefined);
     const r = await buildBundle(input, {
       out,
