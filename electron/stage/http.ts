@@ -85,7 +85,9 @@ async function once(url: URL, headers: Record<string, string>, opts: HttpOptions
   let req: http.ClientRequest;
   if (proxy && secure) {
     const socket = await tunnel(proxy, url, opts);
-    req = https.request({ ...base, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => socket as never, agent: false });
+    // No agent: Node only honours createConnection without one (agent: false builds a fresh Agent that dials
+    // the origin directly, silently going around the proxy). The socket is already TLS to the origin.
+    req = https.request({ ...base, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => socket as never });
   } else if (proxy) {
     req = http.request({ ...base, host: proxy.hostname, port: proxy.port || 80, path: url.href });
   } else if (secure) {

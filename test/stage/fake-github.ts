@@ -29,7 +29,7 @@ export interface FakeRelease {
 export interface Served {
   /** Body bytes sent per storage path. */
   bytes: Map<string, number>;
-  requests: { host: 'api' | 'storage'; path: string; range?: string; auth?: string; ifNoneMatch?: string; status: number }[];
+  requests: { host: 'api' | 'storage'; path: string; range?: string; auth?: string; ifNoneMatch?: string; status: number; remotePort?: number }[];
 }
 
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -108,7 +108,7 @@ export async function startFakeGithub(releases: FakeRelease[], tls?: { key: stri
 
   const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const log = { host: 'api' as const, path: url.pathname, auth: req.headers.authorization, status: 0 };
+    const log = { host: 'api' as const, path: url.pathname, auth: req.headers.authorization, status: 0, remotePort: req.socket.remotePort };
     served.requests.push(log);
     const send = (status: number, body?: unknown, headers: http.OutgoingHttpHeaders = {}) => {
       log.status = status;

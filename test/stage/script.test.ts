@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startFakeGithub, makeTarball, sha256 } from './fake-github';
-import { workspaceWith } from './helpers';
+import { makeLoopbackCa, workspaceWith } from './helpers';
 import { runCli } from '../../electron/cli/main';
 
 const REPO = 'Azure/cyclecloud-slurm';
@@ -37,16 +37,12 @@ function run(args: string[], path: string) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'junction-stage-sh-'));
   // A CA and a server certificate for 127.0.0.1, made here: the client must trust it only through --ca.
-  const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Junction Test CA']);
-  o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  o(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'san.ext']);
-  caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
+  const pki = makeLoopbackCa(dir);
+  caPem = pki.caPem;
   const tarball = await makeTarball('slurm-2.5.0', { 'project.ini': INI, 'specs/default/cluster-init/scripts/01.sh': 'echo hi\n' });
   gh = await startFakeGithub(
     [{ repo: REPO, tag: '2.5.0', tarball, assets: [{ id: 1, name: 'a.whl', bytes: a }, { id: 2, name: 'b.tar.gz', bytes: b }] }],
-    { key: readFileSync(join(dir, 'srv.key'), 'utf8'), cert: readFileSync(join(dir, 'srv.pem'), 'utf8') },
+    { key: pki.key, cert: pki.cert },
   );
   const { text } = workspaceWith([{ name: 'slurm', version: '2.5.0', repo: REPO, tag: '2.5.0' }]);
   writeFileSync(join(dir, 'ws.junction.json'), text);
