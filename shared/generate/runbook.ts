@@ -4,7 +4,7 @@ import { EXIT_CODES } from './ps';
 import { SCENARIO_TITLES } from './types';
 import type { GenerateOptions, RunbookStep } from './types';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s: string) => (s.includes('|') || s.includes('\n') ? s.replace(/\|/g, '\\|').replace(/\n/g, ' ') : s);
 
 export function renderRunbook(ws: Workspace, steps: RunbookStep[], opts: GenerateOptions): string {
   const out: string[] = [`# Runbook — ${ws.name}`, ''];
