@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import type { Workspace } from '../shared/model/schema';
+import type * as BenchApi from './bench-api';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}dist/bench`, { recursive: true });
@@ -25,7 +26,7 @@ await build({
   outfile,
   logLevel: 'error',
 });
-const { loadWorkspace, lintWorkspace, generateAll } = (await import(pathToFileURL(outfile).href)) as typeof import('./bench-api');
+const { loadWorkspace, lintWorkspace, generateAll } = (await import(pathToFileURL(outfile).href)) as typeof BenchApi;
 
 const text = readFileSync(`${root}examples/contoso-hybrid.junction.json`, 'utf8');
 const loaded = loadWorkspace(text, 'example');
