@@ -35,7 +35,8 @@ export interface TlsDetail {
 export interface ProbeResult {
   id: string;
   set?: string;
-  kind: ProbeKind;
+  /** A live probe's kind, or 'azure-vpn' for the live VPN status that `junction azure status` records. */
+  kind: ProbeKind | 'azure-vpn';
   target: string;
   status: ProbeStatus;
   /** ISO 8601 start time: the time-series key. */
@@ -47,6 +48,8 @@ export interface ProbeResult {
   tls?: TlsDetail;
   httpStatus?: number;
   amqp?: { versionMajor: number; versionMinor: number };
+  /** Set on 'azure-vpn' records: the verdict and the model objects the link colouring needs. */
+  azure?: object;
 }
 
 export interface ProbeOptions {

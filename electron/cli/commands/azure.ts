@@ -14,6 +14,9 @@ import { fetchJson, makeCredential, probeArm, type ConnectionSettings, type Sign
 import { Clients, readLive, resumeApply, scopesOf, startApply, workspaceHash, type ApplyResult } from '../../azure/engine';
 import { latestUnfinished } from '../../azure/journal';
 import { dequeue, describeAge, enqueue, listQueue, loadSnapshot, saveSnapshot, stateDir } from '../../azure/state';
+import { countVerdicts, expectedConnections, formatStatus } from '../../../shared/azure/status';
+import { appendStatusHistory, historyRecords, liveStatus, unreachable, type LiveStatus } from '../../azure/status';
+import { defaultHistory } from './probe';
 
 const CONNECTION_OPTIONS = {
   'state-dir': { type: 'string' },
@@ -31,7 +34,7 @@ const CONNECTION_OPTIONS = {
 type Values = Record<string, string | boolean | string[] | undefined>;
 const s = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
 
-const USAGE = `junction azure <plan|apply|export|login|queue> ...
+const USAGE = `junction azure <plan|apply|status|export|login|queue> ...
 
   junction azure plan <workspace> [--json] [--offline] [--allow-unowned NAME]...
       Reads the live resources, diffs them against the workspace and prints Create/Modify/Delete/NoChange per
@@ -41,6 +44,11 @@ const USAGE = `junction azure <plan|apply|export|login|queue> ...
       Plans, then (with --yes) applies in dependency order with If-Match on the plan-time etags. Every step is
       journaled; --resume continues an interrupted apply and never repeats a completed PUT. Offline, the apply is
       queued instead (see \`junction azure queue\`).
+  junction azure status <workspace> [--json] [--history FILE|none]
+      Reads each modelled VPN connection's live status (Unknown/Connecting/Connected/NotConnected, ingress/egress
+      bytes, per-tunnel health) and, where BGP is on, the gateway's BGP peers; compares them with the model and
+      gives each connection a verdict (ok/degraded/down/unknown/missing) with what to check. Appended to the health
+      history (default <workspace>.health.jsonl, as \`junction probe\`). Exit 0 all ok, 1 otherwise, 2 bad input.
   junction azure export <workspace> --format arm|cli [--out FILE]
       The desired state as an ARM template (api-version 2025-05-01) or an Azure CLI bash script.
   junction azure login --method device-code|certificate|cli
@@ -258,6 +266,31 @@ async function apply(args: string[], io: CliIo): Promise<number> {
   return report(result, io);
 }
 
+async function status(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, history: { type: 'string' } } });
+  if (positionals.length !== 1) throw new CliError('status takes exactly one workspace file', 'junction azure status <workspace> [--json] [--history FILE|none]');
+  const file = resolve(io.cwd, positionals[0]!);
+  const ws = await loadWs(file, io);
+  const sub = s(values, 'subscription');
+  const { expected, problems } = expectedConnections(ws, sub ? { subscriptionId: sub } : {});
+  if (problems.length) {
+    const first = problems[0]!;
+    throw new CliError(`${file}: ${first.source}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, first.fix);
+  }
+  if (!expected.length) throw new CliError(`${file}: $.azure.connections is empty: there is no VPN connection to check`, 'model the site-to-site connection under azure.connections');
+  const settings = await settingsFor(values, io, ws, true);
+  const probe = settings.armEndpoint ? await probeArm(settings) : { online: false, detail: 'no ARM endpoint' };
+  let live: LiveStatus;
+  if (!probe.online) live = unreachable(expected, probe.detail);
+  else live = await liveStatus(new Clients(await credentialFor(settings, io), settings), expected, { pollMs: settings.pollIntervalMs });
+  const history = values.history === 'none' ? undefined : values.history ? resolve(io.cwd, values.history) : defaultHistory(file);
+  if (history) await appendStatusHistory(history, historyRecords(live, expected));
+  const counts = countVerdicts(live.reports);
+  if (values.json) io.out(JSON.stringify({ workspace: ws.name, at: live.at, online: probe.online, ...(history ? { history } : {}), counts, connections: live.reports }, null, 2) + '\n');
+  else io.out(`Azure VPN status of ${ws.name} at ${live.at}${probe.online ? '' : ' (offline)'}\n${formatStatus(live.reports)}${history ? `History: ${history}\n` : ''}`);
+  return counts.ok === live.reports.length ? 0 : 1;
+}
+
 async function exportCmd(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, subscription: { type: 'string' } } });
   if (positionals.length !== 1 || (values.format !== 'arm' && values.format !== 'cli')) throw new CliError('export takes one workspace and --format arm|cli', 'junction azure export <workspace> --format arm|cli [--out FILE]');
@@ -326,7 +359,7 @@ async function queue(args: string[], io: CliIo): Promise<number> {
 
 export const azureCommand: Command = {
   name: 'azure',
-  summary: 'plan, apply (journaled, resumable) and export Azure network changes',
+  summary: 'plan, apply (journaled, resumable) and export Azure network changes; live VPN status',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
@@ -335,6 +368,8 @@ export const azureCommand: Command = {
         return plan(rest, io);
       case 'apply':
         return apply(rest, io);
+      case 'status':
+        return status(rest, io);
       case 'export':
         return exportCmd(rest, io);
       case 'login':
@@ -342,7 +377,7 @@ export const azureCommand: Command = {
       case 'queue':
         return queue(rest, io);
       default:
-        throw new CliError(sub ? `unknown azure subcommand "${sub}"` : 'azure needs a subcommand', 'junction azure plan|apply|export|login|queue (see junction azure --help)');
+        throw new CliError(sub ? `unknown azure subcommand "${sub}"` : 'azure needs a subcommand', 'junction azure plan|apply|status|export|login|queue (see junction azure --help)');
     }
   },
 };

@@ -2,6 +2,11 @@
 // swagger examples (NetworkSecurityGroupCreateWithRule.json & co.), 201/200 + Azure-AsyncOperation polling,
 // 202 + Location for delete, etags with 412 on If-Match mismatch, fault injection, and an Entra-like token endpoint
 // (OIDC discovery, device code, client credentials) so credentials run their real flows against it.
+// Live VPN status: connections carry connectionStatus, byte counters and tunnelConnectionStatus (set by tests with
+// setConnectionStatus), and POST virtualNetworkGateways/{name}/getBgpPeerStatus answers 202 + Location, then the
+// BgpPeerStatusListResult ({ value: BgpPeerStatus[] }, set with setBgpPeers) once polled. The 2025-05-01 examples were
+// not readable here; the shapes follow @azure/arm-network 36's models (VirtualNetworkGatewayConnection,
+// TunnelConnectionHealth, BgpPeerStatus) and the older published GetBGPPeerStatus example.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -24,10 +29,32 @@ interface Stored {
   secret?: Obj;
 }
 interface Op {
-  kind: 'put' | 'delete';
+  kind: 'put' | 'delete' | 'bgp';
   id: string;
   polls: number;
   fail?: boolean;
+  /** getBgpPeerStatus?peer=: only that neighbor. */
+  peer?: string;
+}
+
+/** Runtime fields of a connection (read-only in ARM): what the gateway reports, not what was PUT. */
+export interface ConnectionRuntime {
+  connectionStatus?: 'Unknown' | 'Connecting' | 'Connected' | 'NotConnected';
+  ingressBytesTransferred?: number;
+  egressBytesTransferred?: number;
+  tunnelConnectionStatus?: { tunnel: string; connectionStatus: string; ingressBytesTransferred: number; egressBytesTransferred: number; lastConnectionEstablishedUtcTime?: string }[];
+}
+const RUNTIME_FIELDS = ['connectionStatus', 'ingressBytesTransferred', 'egressBytesTransferred', 'tunnelConnectionStatus'] as const;
+
+export interface BgpPeer {
+  localAddress: string;
+  neighbor: string;
+  asn: number;
+  state: 'Unknown' | 'Stopped' | 'Idle' | 'Connecting' | 'Connected';
+  connectedDuration: string;
+  routesReceived: number;
+  messagesSent: number;
+  messagesReceived: number;
 }
 
 const SUB_LISTS: Record<string, string> = { securityRules: 'securityRules', routes: 'routes', subnets: 'subnets', ipConfigurations: 'ipConfigurations' };
@@ -61,6 +88,8 @@ export class ArmEmulator {
   private server?: Server;
   base = '';
   private readonly hung: ServerResponse[] = [];
+  /** Lower-cased gateway id → its BGP peers as getBgpPeerStatus reports them. */
+  private readonly bgpPeers = new Map<string, BgpPeer[]>();
 
   constructor(private readonly tls: { key: string; cert: string }) {}
 
@@ -93,6 +122,18 @@ export class ArmEmulator {
 
   secretOf(id: string): Obj | undefined {
     return this.resources.get(id.toLowerCase())?.secret;
+  }
+
+  /** Test control: what the gateway reports for a connection (status, bytes, tunnels). */
+  setConnectionStatus(id: string, runtime: ConnectionRuntime): void {
+    const s = this.resources.get(id.toLowerCase());
+    if (!s || !String(s.body['type']).endsWith('/connections')) throw new Error(`no connection ${id} in the emulator`);
+    Object.assign(s.body['properties'] as Obj, runtime);
+  }
+
+  /** Test control: the BGP peers of a gateway (the gateway resource itself need not exist, as with create: false). */
+  setBgpPeers(gatewayId: string, peers: BgpPeer[]): void {
+    this.bgpPeers.set(gatewayId.toLowerCase(), peers.map((p) => ({ ...p })));
   }
 
   private send(res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) {
@@ -133,6 +174,7 @@ export class ArmEmulator {
       return this.send(res, req, 200, { value });
     }
     const id = `${prefix}/${name}`;
+    if (childType?.toLowerCase() === 'getbgppeerstatus' && type!.toLowerCase() === 'virtualnetworkgateways' && !childName) return this.bgpStatus(req, res, method, id, url);
     if (childType) return this.child(req, res, method, id, type!, childType, childName, text);
     if (method === 'GET') {
       this.settle(id.toLowerCase());
@@ -220,7 +262,7 @@ export class ArmEmulator {
       props['enableDdosProtection'] = false;
       props['virtualNetworkPeerings'] = [];
     }
-    if (type === 'connections') props['connectionStatus'] = 'Unknown';
+    if (type === 'connections') Object.assign(props, { connectionStatus: 'Unknown', ingressBytesTransferred: 0, egressBytesTransferred: 0 });
     props['provisioningState'] = 'Updating';
     props['resourceGuid'] = randomUUID();
     const { properties: _p, ...top } = input;
@@ -264,6 +306,8 @@ export class ArmEmulator {
       delete inputProps['sharedKey'];
     }
     const body = this.decorate(id, type, name, { ...input, properties: inputProps }, location);
+    // A PUT reconfigures a connection; the gateway's view of the tunnel carries on until it renegotiates.
+    if (type === 'connections' && current) for (const f of RUNTIME_FIELDS) if (f in (current.body['properties'] as Obj)) (body['properties'] as Obj)[f] = (current.body['properties'] as Obj)[f];
     const lroFail = this.faults.find((f) => f.kind === 'lro-failed' && f.times > 0 && (!f.match || f.match.test(id)));
     if (lroFail) lroFail.times--;
     this.resources.set(key, { body, ...(secret ?? current?.secret ? { secret: secret ?? current?.secret } : {}) });
@@ -298,11 +342,28 @@ export class ArmEmulator {
     }
   }
 
+  /** POST getBgpPeerStatus: a long-running action answered with 202 + Location; the result comes from polling. */
+  private bgpStatus(req: IncomingMessage, res: ServerResponse, method: string, id: string, url: URL) {
+    if (method !== 'POST') return this.send(res, req, 405);
+    const key = id.toLowerCase();
+    const gw = this.resources.get(key);
+    if (!gw && !this.bgpPeers.has(key)) return this.send(res, req, 404, { error: { code: 'ResourceNotFound', message: `The Resource 'Microsoft.Network/virtualNetworkGateways/${id.split('/').pop()}' was not found.` } });
+    const opId = randomUUID();
+    const peer = url.searchParams.get('peer');
+    this.ops.set(opId, { kind: 'bgp', id: key, polls: 0, ...(peer ? { peer } : {}) });
+    this.send(res, req, 202, undefined, { location: this.opUrl('operationResults', String(gw?.body['location'] ?? 'westeurope'), opId, id), 'retry-after': '0' });
+  }
+
   private poll(req: IncomingMessage, res: ServerResponse, kind: string, opId: string) {
     const op = this.ops.get(opId);
     if (!op) return this.send(res, req, 404, { error: { code: 'NotFound', message: opId } });
     op.polls++;
     const done = op.polls > this.pollsToFinish;
+    if (op.kind === 'bgp') {
+      if (!done) return this.send(res, req, 202, undefined, { location: `${this.base}${req.url}`, 'retry-after': '0' });
+      const peers = (this.bgpPeers.get(op.id) ?? []).filter((p) => !op.peer || p.neighbor === op.peer);
+      return this.send(res, req, 200, { value: peers });
+    }
     if (op.kind === 'delete') {
       if (!done) return this.send(res, req, 202, undefined, { location: `${this.base}${req.url}` });
       this.resources.delete(op.id);
