@@ -28,12 +28,6 @@ export function publicKeyFingerprint(key: KeyObject | string): string {
 }
 
 export async function loadPfxSigner(pfxFile: string, passwordFile: string | undefined): Promise<Signer> {
-  let der: Buffer;
-  try {
-    der = await readFile(pfxFile);
-  } catch (e) {
-    throw new SigningError(`cannot read the signing key ${pfxFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the --sign-key path');
-  }
   let password = '';
   if (passwordFile !== undefined) {
     try {
@@ -42,14 +36,35 @@ export async function loadPfxSigner(pfxFile: string, passwordFile: string | unde
       throw new SigningError(`cannot read the password file ${passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the --password-file path');
     }
   }
+  return loadPfxSignerWithPassword(pfxFile, password, {
+    path: 'check the --sign-key path',
+    password: 'pass the PFX password with --password-file FILE (one line)',
+  });
+}
+
+/**
+ * The console holds the password in memory from a password field; writing it to a file for loadPfxSigner, even
+ * briefly, would put a secret on disk. `hints` words the fixes for the front door that asked.
+ */
+export async function loadPfxSignerWithPassword(
+  pfxFile: string,
+  password: string,
+  hints: { path: string; password: string } = { path: 'check the path of the signing .pfx', password: 'type the password the .pfx was exported with' },
+): Promise<Signer> {
+  let der: Buffer;
+  try {
+    der = await readFile(pfxFile);
+  } catch (e) {
+    throw new SigningError(`cannot read the signing key ${pfxFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hints.path);
+  }
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))), password);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     throw new SigningError(
-      /mac|password|invalid/i.test(msg) ? `${pfxFile}: wrong password or not a PKCS#12 file (${msg})` : `${pfxFile} is not a readable PKCS#12 (.pfx) file: ${msg}`,
-      'pass the PFX password with --password-file FILE (one line); export the PFX again with `openssl pkcs12 -export` if it is damaged',
+      /mac|password|invalid/i.test(msg) ? `${pfxFile}: wrong password or not a PKCS#12 file` : `${pfxFile} is not a readable PKCS#12 (.pfx) file: ${msg}`,
+      `${hints.password}; export the PFX again with \`openssl pkcs12 -export\` if it is damaged`,
     );
   }
   const keyBags = [
