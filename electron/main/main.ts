@@ -105,6 +105,17 @@ function createWindow(startupPath: string | undefined): BrowserWindow {
         });
         return r.canceled || !r.filePath ? { status: 'canceled' } : { status: 'chosen', path: r.filePath };
       },
+      saveBundle: async (suggestedName, format) => {
+        // A folder bundle is a new folder the build creates, so this is a save dialog for its name, not a folder
+        // picker: the build refuses to write into an existing folder.
+        const r = await dialog.showSaveDialog(win, {
+          title: 'Build bundle as',
+          defaultPath: suggestedName,
+          ...(format === 'dir' ? {} : { filters: [{ name: format === 'tar' ? 'Tar archive' : 'Zip archive', extensions: [format] }] }),
+          properties: ['createDirectory', 'showOverwriteConfirmation'],
+        });
+        return r.canceled || !r.filePath ? { status: 'canceled' } : { status: 'chosen', path: r.filePath };
+      },
     },
   });
   for (const channelName of API_CHANNELS) {

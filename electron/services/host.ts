@@ -15,6 +15,9 @@ import {
 } from '../../shared/api/contract';
 import { SETTINGS_DEFAULTS, withRecent, withUi, type SettingsData } from '../../shared/settings/schema';
 import * as workspace from './workspace-service';
+import * as generate from './generate-service';
+import * as bundle from './bundle-service';
+import * as certs from './cert-service';
 import { JUNCTION_VERSION } from './version';
 
 /** The subset of conf / electron-store the host needs (both satisfy it). */
@@ -30,6 +33,8 @@ export interface HostCapabilities {
   dialogs?: {
     openWorkspace(): Promise<DialogResult>;
     saveWorkspace(suggestedName?: string): Promise<DialogResult>;
+    /** Where to build a bundle: a folder name for `dir`, a file for `tar`/`zip`. */
+    saveBundle(suggestedName: string, format: 'dir' | 'tar' | 'zip'): Promise<DialogResult>;
   };
   secrets?: () => SecretStoreStatus;
 }
@@ -52,6 +57,7 @@ const noDialogs = (frontDoor: string): DialogResult => ({
 
 export function createHost(caps: HostCapabilities): JunctionApi {
   const settings = caps.settings ?? memorySettings();
+  const jobs = bundle.createJobs();
   const remember = (origin: string, name: string) => {
     if (origin === 'example' || origin === 'editor') return;
     settings.set(
@@ -99,6 +105,24 @@ export function createHost(caps: HostCapabilities): JunctionApi {
             weakAccepted: false,
             detail: `the ${caps.frontDoor} front door has no OS key store: secrets are asked for when a script runs`,
           },
+    'generate.preview': async (req) => generate.preview(req),
+    'bundle.build': (req) => bundle.build(jobs, req),
+    'bundle.verify': (req) => bundle.verify(jobs, req),
+    'bundle.drives': () => bundle.drives(),
+    'bundle.write': (req) => bundle.write(jobs, req),
+    'jobs.progress': async (req) => jobs.status(req.jobId),
+    'jobs.cancel': async (req) => ({ cancelled: jobs.cancel(req.jobId) }),
+    'dialog.saveBundle': async (req) =>
+      caps.dialogs
+        ? caps.dialogs.saveBundle(req.suggestedName, req.format)
+        : {
+            status: 'unsupported',
+            reason: `the ${caps.frontDoor} front door has no native save dialog: type the path of the bundle`,
+          },
+    'cert.options': async () => certs.CERT_OPTIONS,
+    'cert.create': (req) => certs.create(req),
+    'cert.createFromWorkspace': (req) => certs.createFromWorkspace(req),
+    'cert.inspect': (req) => certs.inspect(req),
   };
 }
 
@@ -122,6 +146,9 @@ export async function dispatch(api: JunctionApi, channelName: string, payload: u
     if (code === 'ENOENT') throw new ApiError('not-found', `${channelName}: ${(e as Error).message}`);
     if (code === 'EACCES' || code === 'EPERM')
       throw new ApiError('forbidden', `${channelName}: permission denied`);
-    throw new ApiError('failed', `${channelName}: ${(e as Error).message ?? String(e)}`);
+    // Domain errors (BuildError, SigningError, MediaError, PkiError) carry the fix; the admin needs both.
+    const fix = (e as { fix?: unknown }).fix;
+    const message = `${channelName}: ${(e as Error).message ?? String(e)}`;
+    throw new ApiError('failed', typeof fix === 'string' && fix ? `${message} — ${fix}` : message);
   }
 }

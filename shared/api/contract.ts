@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { LoadProblem, Position } from '../model/load';
 import type { Finding, Severity } from '../lint/types';
 import type { Workspace } from '../model/schema';
+import { SCENARIOS, type GeneratedFile, type RunbookStep, type Scenario } from '../generate/types';
 
 /** Declares a channel: the request schema is a value (validated at runtime), the response a type. */
 function channel<Res>() {
@@ -46,6 +47,21 @@ const docText = z.strictObject({
   text: z.string().max(64 * 1024 * 1024),
 });
 
+const filePath = z.string().min(1).max(4096);
+/** Chosen by the client so it can poll `jobs.progress` while the long request is still running. */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a job id is 8 to 64 letters, digits, "-" or "_"');
+/** Sent only inside the one request that needs it; the host never stores or logs it. */
+const password = z.string().max(1024);
+const selection = {
+  /** Absent or empty: every scenario. */
+  scenarios: z.array(z.enum(SCENARIOS as readonly [Scenario, ...Scenario[]])).max(32).optional(),
+  /** Absent: every target; target ids as in the generated file paths. */
+  hosts: z.array(z.string().min(1).max(256)).max(100_000).optional(),
+};
+const PURPOSE_IDS = ['remote-console', 'hpc-management', 'rd-gateway-tls', 'ca'] as const;
+const purpose = z.enum(PURPOSE_IDS);
+const profile = z.enum(['modern', 'legacy']);
+
 export const API = {
   'app.info': channel<AppInfo>()(z.strictObject({})),
   'workspace.openExample': channel<WorkspaceLoadResult>()(z.strictObject({})),
@@ -75,6 +91,64 @@ export const API = {
   ),
   /** Whether secrets can be kept encrypted at rest on this machine (Electron safeStorage), and why not. */
   'secrets.status': channel<SecretStoreStatus>()(z.strictObject({})),
+
+  // Generate & Bundle (issues 3 and 5).
+  'generate.preview': channel<GeneratePreview>()(docText.extend(selection)),
+  'bundle.build': channel<BundleBuildResult>()(
+    docText.extend({
+      ...selection,
+      format: z.enum(['dir', 'tar', 'zip']),
+      out: filePath,
+      signKey: filePath,
+      password,
+      jobId: jobId.optional(),
+    }),
+  ),
+  'bundle.verify': channel<BundleVerifyResult>()(
+    z.strictObject({
+      path: filePath,
+      /** The signer's SHA-256 key fingerprint, confirmed out of band (64 hex digits, colons allowed). */
+      fingerprint: z.string().min(1, 'give the signer fingerprint the sender confirmed').max(200),
+      jobId: jobId.optional(),
+    }),
+  ),
+  'bundle.drives': channel<DriveList>()(z.strictObject({})),
+  'bundle.write': channel<BundleWriteResult>()(
+    z.strictObject({ source: filePath, target: filePath, jobId: jobId.optional() }),
+  ),
+  'jobs.progress': channel<JobStatus>()(z.strictObject({ jobId })),
+  'jobs.cancel': channel<{ cancelled: boolean }>()(z.strictObject({ jobId })),
+  'dialog.saveBundle': channel<DialogResult>()(
+    z.strictObject({ suggestedName: z.string().min(1).max(255), format: z.enum(['dir', 'tar', 'zip']) }),
+  ),
+
+  // Certificates (issue 4).
+  'cert.options': channel<CertOptions>()(z.strictObject({})),
+  'cert.create': channel<CertCreateResult>()(
+    z.strictObject({
+      purpose,
+      subject: z.string().regex(/^CN=.+/, 'a distinguished name starting with CN=, e.g. "CN=Remote Console Connect"'),
+      sans: z.array(z.string().min(1).max(253)).max(100).default([]),
+      days: z.number().int().min(1).max(36500),
+      keySize: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]),
+      hash: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
+      profile,
+      outDir: filePath,
+      name: z.string().regex(/^[A-Za-z0-9._-]{1,120}$/, 'letters, digits, ".", "-" and "_" only').optional(),
+      password: password.min(1, 'the .pfx needs a password: it is the only file holding the private key'),
+    }),
+  ),
+  'cert.createFromWorkspace': channel<CertCreateResult>()(
+    docText.extend({
+      id: z.string().min(1).max(256),
+      outDir: filePath,
+      profile: profile.optional(),
+      password: password.min(1, 'the .pfx needs a password: it is the only file holding the private key'),
+    }),
+  ),
+  'cert.inspect': channel<CertAudit>()(
+    z.strictObject({ path: filePath, password: password.optional(), purpose: purpose.optional() }),
+  ),
 } as const;
 
 /** Commands the desktop menu sends to the renderer (the only host→UI message; the browser binds the same keys). */
@@ -113,6 +187,144 @@ export interface SecretStoreStatus {
   /** Whether the admin accepted storing secrets with weak protection (never assumed). */
   weakAccepted: boolean;
   detail: string;
+}
+
+export interface GenerateTarget {
+  id: string;
+  label: string;
+  steps: number;
+}
+
+export interface GeneratePreview {
+  ok: boolean;
+  /** Why nothing could be generated (schema problems of the document). */
+  problems: LoadProblem[];
+  /** Everything the workspace offers, for the pickers (independent of the selection). */
+  targets: GenerateTarget[];
+  scenarios: { id: Scenario; title: string; steps: number }[];
+  /** The selection's scripts, steps and runbook. */
+  files: GeneratedFile[];
+  steps: RunbookStep[];
+  runbook: string;
+}
+
+export interface BundleBuildResult {
+  out: string;
+  format: 'dir' | 'tar' | 'zip';
+  bundleId: string;
+  /** SHA-256 of the signer's public key, 64 hex digits. */
+  fingerprint: string;
+  signerSubject: string;
+  files: number;
+  bytes: number;
+}
+
+export interface BundleProblem {
+  code: string;
+  path?: string;
+  message: string;
+  fix: string;
+}
+
+export interface BundleVerifyResult {
+  ok: boolean;
+  problems: BundleProblem[];
+  signer?: { fingerprint: string; subject?: string; trusted: boolean };
+  bundleId?: string;
+  createdAt?: string;
+  filesChecked: number;
+  bytesChecked: number;
+}
+
+export interface DriveList {
+  drives: { device: string; mountpoint: string; label?: string; fstype?: string; size?: number }[];
+  /** Why drives could not be listed (no lsblk, no permission); the admin can still type a folder. */
+  error?: string;
+}
+
+export interface BundleWriteResult {
+  final: string;
+  bundleId: string;
+  copiedBytes: number;
+  resumedFiles: number;
+  alreadyPresent: boolean;
+  movedAside?: string;
+  readBack: BundleVerifyResult;
+}
+
+export interface JobProgress {
+  phase: string;
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  etaSeconds?: number;
+}
+
+export interface JobStatus {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled' | 'unknown';
+  progress?: JobProgress;
+  error?: string;
+}
+
+export type CertPurposeId = (typeof PURPOSE_IDS)[number];
+
+export interface CertOptions {
+  purposes: { id: CertPurposeId; label: string; explain: string; defaultDays: number }[];
+  profiles: Record<'modern' | 'legacy', { summary: string; windows: string }>;
+}
+
+export interface CertCheck {
+  id: string;
+  requirement: string;
+  status: 'pass' | 'fail' | 'warn' | 'info';
+  detail: string;
+  hint?: string;
+  source: string;
+}
+
+export interface CertAudit {
+  file: string;
+  format: 'der' | 'pem' | 'pfx';
+  purpose: CertPurposeId | null;
+  purposeInferred: boolean;
+  certificate: {
+    subject: string;
+    issuer: string;
+    notBefore: string;
+    notAfter: string;
+    keyType: string;
+    keySize: number;
+    signatureAlgorithm: string;
+    keyUsage: string[] | null;
+    extendedKeyUsage: { oid: string; label: string }[] | null;
+    subjectAltNames: string[];
+    isCa: boolean;
+    selfSigned: boolean;
+    serialNumber: string;
+    thumbprint: string;
+  };
+  chain: { subject: string; thumbprint: string }[];
+  hasPrivateKey: boolean;
+  pfx?: { mac: string; keyEncryption: string; certEncryption: string; profile: string };
+  checks: CertCheck[];
+  ok: boolean;
+}
+
+export interface CertCreateResult {
+  purpose: CertPurposeId;
+  subject: string;
+  thumbprint: string;
+  serialNumber: string;
+  profile: 'modern' | 'legacy';
+  profileReason: string;
+  files: { cer: string; pem: string; pfx: string };
+  /** For a workspace entry: where each file goes, and where to record the thumbprint. */
+  placements: { host: string; store: string; form: 'pfx' | 'cer'; file: string }[];
+  recordAt?: string;
+  /** The audit of the new .cer against its purpose. */
+  audit: CertAudit;
 }
 
 export type ApiChannel = keyof typeof API;

@@ -1,0 +1,169 @@
+// Host side of the bundle channels: build, verify and write with progress the UI can poll, cancel through an
+// AbortSignal, and the signing key's password taken from the request (never from a file, never kept).
+import { resolve } from 'node:path';
+import {
+  ApiError,
+  type ApiRequest,
+  type BundleBuildResult,
+  type BundleVerifyResult,
+  type BundleWriteResult,
+  type DriveList,
+  type JobProgress,
+  type JobStatus,
+} from '../../shared/api/contract';
+import { normalizeFingerprint } from '../../shared/bundle/sums';
+import { buildBundle } from '../bundle/build';
+import { loadPfxSignerWithPassword } from '../bundle/signing';
+import { verifyBundle } from '../bundle/verify';
+import { writeBundleToMedia } from '../bundle/media';
+import { listRemovableDrives } from '../bundle/drives';
+import { Cancelled, type Progress } from '../bundle/progress';
+import { sha256 } from '../bundle/hash';
+import { bundleInputFromGenerated } from '../bundle/from-generate';
+import { generateAll } from '../../shared/generate/index';
+import { addHealthScripts } from '../bundle/extras';
+import { selectGenerated, workspaceOrThrow } from './generate-service';
+import { JUNCTION_VERSION } from './version';
+
+// ---------------------------------------------------------------- jobs
+
+interface Job {
+  state: JobStatus['state'];
+  progress?: JobProgress;
+  error?: string;
+  controller: AbortController;
+  finishedAt?: number;
+}
+
+/** Long operations by client-chosen id: progress to poll and a way to cancel. Finished jobs linger briefly. */
+export function createJobs(keepMs = 10 * 60_000) {
+  const jobs = new Map<string, Job>();
+  const sweep = () => {
+    const now = Date.now();
+    for (const [id, j] of jobs) if (j.finishedAt !== undefined && now - j.finishedAt > keepMs) jobs.delete(id);
+  };
+  return {
+    /** Runs `fn` as job `id` (or anonymously): progress is recorded, the outcome kept for a last poll. */
+    async run<T>(id: string | undefined, fn: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>) {
+      sweep();
+      if (id !== undefined && jobs.get(id)?.state === 'running')
+        throw new ApiError('bad-request', `job ${id} is already running`);
+      const job: Job = { state: 'running', controller: new AbortController() };
+      if (id !== undefined) jobs.set(id, job);
+      try {
+        const r = await fn(job.controller.signal, (p) => {
+          job.progress = { ...p };
+        });
+        job.state = 'done';
+        return r;
+      } catch (e) {
+        job.state = e instanceof Cancelled || job.controller.signal.aborted ? 'cancelled' : 'failed';
+        job.error = job.state === 'cancelled' ? 'cancelled' : (e as Error).message;
+        if (job.state === 'cancelled') throw new ApiError('failed', 'cancelled by the admin');
+        throw e;
+      } finally {
+        job.finishedAt = Date.now();
+      }
+    },
+    status(id: string): JobStatus {
+      const j = jobs.get(id);
+      if (!j) return { jobId: id, state: 'unknown' };
+      return {
+        jobId: id,
+        state: j.state,
+        ...(j.progress ? { progress: j.progress } : {}),
+        ...(j.error ? { error: j.error } : {}),
+      };
+    },
+    cancel(id: string): boolean {
+      const j = jobs.get(id);
+      if (!j || j.state !== 'running') return false;
+      j.controller.abort();
+      return true;
+    },
+  };
+}
+export type Jobs = ReturnType<typeof createJobs>;
+
+// ---------------------------------------------------------------- channels
+
+export async function build(jobs: Jobs, req: ApiRequest<'bundle.build'>): Promise<BundleBuildResult> {
+  const ws = workspaceOrThrow('bundle.build', req.fileName, req.text);
+  const gen = selectGenerated(ws, generateAll(ws), {
+    scenarios: req.scenarios,
+    hosts: req.hosts,
+  });
+  if (gen.files.length === 0)
+    throw new ApiError('bad-request', 'bundle.build: the selection holds no scripts — pick at least one scenario and host with steps');
+  const out = resolve(req.out);
+  const signKey = resolve(req.signKey);
+  return jobs.run(req.jobId, async (signal, onProgress) => {
+    let input = bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) });
+    input = addHealthScripts(input, ws);
+    const signer = await loadPfxSignerWithPassword(signKey, req.password);
+    const r = await buildBundle(input, {
+      out,
+      format: req.format,
+      signer,
+      junctionVersion: JUNCTION_VERSION,
+      signal,
+      onProgress,
+    });
+    return {
+      out: r.out,
+      format: req.format,
+      bundleId: r.manifest.bundleId,
+      fingerprint: r.fingerprint,
+      signerSubject: signer.subject,
+      files: r.files,
+      bytes: r.bytes,
+    };
+  });
+}
+
+function verifySummary(r: Awaited<ReturnType<typeof verifyBundle>>): BundleVerifyResult {
+  return {
+    ok: r.ok,
+    problems: r.problems.map((p) => ({ code: p.code, ...(p.path ? { path: p.path } : {}), message: p.message, fix: p.fix })),
+    ...(r.signer ? { signer: r.signer } : {}),
+    ...(r.manifest ? { bundleId: r.manifest.bundleId, createdAt: r.manifest.createdAt } : {}),
+    filesChecked: r.filesChecked,
+    bytesChecked: r.bytesChecked,
+  };
+}
+
+export async function verify(jobs: Jobs, req: ApiRequest<'bundle.verify'>): Promise<BundleVerifyResult> {
+  const fp = normalizeFingerprint(req.fingerprint);
+  if (!fp)
+    throw new ApiError(
+      'bad-request',
+      'bundle.verify: fingerprint: not a SHA-256 fingerprint — paste the 64 hex digits the sender gave you (colons allowed)',
+    );
+  // Pinned for this check only: the console never adds a signer to the trust store behind the admin's back.
+  return jobs.run(req.jobId, async (signal, onProgress) =>
+    verifySummary(await verifyBundle(resolve(req.path), { trusted: new Set([fp]), signal, onProgress })),
+  );
+}
+
+export async function drives(): Promise<DriveList> {
+  try {
+    return { drives: await listRemovableDrives() };
+  } catch (e) {
+    return { drives: [], error: `cannot list removable drives: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+export async function write(jobs: Jobs, req: ApiRequest<'bundle.write'>): Promise<BundleWriteResult> {
+  return jobs.run(req.jobId, async (signal, onProgress) => {
+    const r = await writeBundleToMedia(resolve(req.source), resolve(req.target), { signal, onProgress });
+    return {
+      final: r.final,
+      bundleId: r.bundleId,
+      copiedBytes: r.copiedBytes,
+      resumedFiles: r.resumedFiles,
+      alreadyPresent: r.alreadyPresent,
+      ...(r.movedAside ? { movedAside: r.movedAside } : {}),
+      readBack: verifySummary(r.readBack),
+    };
+  });
+}
