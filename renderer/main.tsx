@@ -4,6 +4,8 @@ import './styles.css';
 import { connect } from './api/client';
 import { createWorkspaceStore } from './stores/workspace';
 import { createUiStore } from './stores/ui';
+import { createGenerateStore } from './stores/generate';
+import { createCertStore } from './stores/certs';
 import { StoresContext, type Stores } from './components/context';
 import { App } from './components/App';
 
@@ -21,12 +23,16 @@ async function boot(): Promise<void> {
   }
   const ws = createWorkspaceStore(api);
   const ui = createUiStore();
+  // Both screens act on the document as it is in the editor, saved or not.
+  const doc = () => ({ fileName: ws.getState().fileName, text: ws.getState().text });
+  const gen = createGenerateStore(api, doc);
+  const certs = createCertStore(api, doc);
   const [info, settings] = await Promise.all([
     api['app.info']({}).catch(() => null),
     api['settings.get']({}).catch(() => null),
   ]);
   if (settings) ui.getState().setTheme(settings.theme);
-  const stores: Stores = { api, ws, ui, info };
+  const stores: Stores = { api, ws, ui, gen, certs, info };
   root.render(
     <StrictMode>
       <StoresContext.Provider value={stores}>

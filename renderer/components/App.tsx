@@ -8,14 +8,16 @@ import { WorkspaceScreen } from './WorkspaceScreen';
 import { TopologyScreen } from './TopologyScreen';
 import { ProblemsScreen } from './ProblemsScreen';
 import { Placeholder } from './Placeholder';
+import { GenerateScreen } from './GenerateScreen';
+import { CertificatesScreen } from './CertificatesScreen';
 import { PathPrompt } from './PathPrompt';
 
 const NAV: { screen: Screen; label: string; key?: string; later?: string }[] = [
   { screen: 'workspace', label: 'Workspace', key: '1' },
   { screen: 'topology', label: 'Topology', key: '2' },
   { screen: 'problems', label: 'Problems', key: '3' },
-  { screen: 'generate', label: 'Generate & Bundle', key: '4', later: 'issues 3, 5' },
-  { screen: 'certificates', label: 'Certificates', key: '5', later: 'issue 4' },
+  { screen: 'generate', label: 'Generate & Bundle', key: '4' },
+  { screen: 'certificates', label: 'Certificates', key: '5' },
   { screen: 'apply', label: 'Apply', later: 'later issue' },
   { screen: 'health', label: 'Health', later: 'issue 8' },
 ];
@@ -219,20 +221,8 @@ export function App() {
         {screen === 'workspace' && <WorkspaceScreen onOpen={() => void open()} />}
         {screen === 'topology' && <TopologyScreen />}
         {screen === 'problems' && <ProblemsScreen />}
-        {screen === 'generate' && (
-          <Placeholder
-            title="Generate & Bundle"
-            issue="issues 3 and 5"
-            text="Pick scenarios and hosts, preview the generated PowerShell with syntax highlighting, build and sign an offline bundle, write it to removable media with read-back verification."
-          />
-        )}
-        {screen === 'certificates' && (
-          <Placeholder
-            title="Certificates"
-            issue="issue 4"
-            text="Create and inspect the HPC management, Remote Console and RD Gateway certificates, with the pass/fail checklist for purpose, key usage, stores and expiry."
-          />
-        )}
+        {screen === 'generate' && <GenerateScreen />}
+        {screen === 'certificates' && <CertificatesScreen />}
         {screen === 'apply' && (
           <Placeholder
             title="Apply"

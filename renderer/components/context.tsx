@@ -3,11 +3,15 @@ import { useStore } from 'zustand';
 import type { AppInfo, JunctionApi } from '../../shared/api/contract';
 import type { WorkspaceActions, WorkspaceState, WorkspaceStore } from '../stores/workspace';
 import type { UiActions, UiState, UiStore } from '../stores/ui';
+import type { GenerateActions, GenerateState, GenerateStore } from '../stores/generate';
+import type { CertActions, CertState, CertStore } from '../stores/certs';
 
 export interface Stores {
   api: JunctionApi;
   ws: WorkspaceStore;
   ui: UiStore;
+  gen: GenerateStore;
+  certs: CertStore;
   info: AppInfo | null;
 }
 
@@ -25,4 +29,12 @@ export function useWs<T>(selector: (s: WorkspaceState & WorkspaceActions) => T):
 
 export function useUi<T>(selector: (s: UiState & UiActions) => T): T {
   return useStore(useStores().ui, selector);
+}
+
+export function useGen<T>(selector: (s: GenerateState & GenerateActions) => T): T {
+  return useStore(useStores().gen, selector);
+}
+
+export function useCerts<T>(selector: (s: CertState & CertActions) => T): T {
+  return useStore(useStores().certs, selector);
 }

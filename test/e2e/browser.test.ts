@@ -1,7 +1,8 @@
 // End to end in browser mode: the real web host, the built renderer, Debian's Chromium driven by playwright-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost, memorySettings } from '../../electron/services/host';
@@ -9,6 +10,7 @@ import { startWebHost, type WebHost } from '../../electron/web/server';
 import { exampleWorkspacePath } from '../../electron/services/paths';
 import { loadWorkspace } from '../../shared/model/load';
 import { buildTopology } from '../../renderer/topology/graph';
+import { formatFingerprint } from '../../shared/bundle/sums';
 import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, shotPath } from './harness';
 
 const missing = chromiumMissing();
@@ -22,8 +24,21 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
   let page: Page;
   const consoleErrors: string[] = [];
 
+  let work: string;
+  let signPfx: string;
+  let signerFp: string;
+  const SIGN_PASSWORD = 'e2e signer pass';
+
   beforeAll(async () => {
     ensureBuilt();
+    // The bundle signing key an admin would bring: made by openssl, not by Junction.
+    work = mkdtempSync(join(tmpdir(), 'junction-e2e-bundle-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'k.pem'), '-out', join(work, 'c.pem'), '-days', '7', '-subj', '/CN=E2E bundle signer'], { stdio: 'pipe' });
+    signPfx = join(work, 'signer.pfx');
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(work, 'k.pem'), '-in', join(work, 'c.pem'), '-out', signPfx, '-passout', `pass:${SIGN_PASSWORD}`], { stdio: 'pipe' });
+    const spki = execFileSync('openssl', ['x509', '-in', join(work, 'c.pem'), '-noout', '-pubkey']);
+    const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: spki });
+    signerFp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0]!;
     host = await startWebHost({
       api: createHost({ frontDoor: 'web', settings: memorySettings() }),
       root: RENDERER,
@@ -140,14 +155,130 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     expect(await page.locator('.dirty').count()).toBe(0);
   });
 
-  it('marks capabilities that have not landed as placeholders, and switches themes', async () => {
+  it('previews the generated scripts of the example with syntax highlighting', async () => {
     await page.keyboard.press('Control+4');
-    expect(await page.locator('.pill').textContent()).toMatch(
-      /Not available yet · arrives with issues 3 and 5/,
+    const tree = page.getByRole('tree', { name: 'Generated files' });
+    await expect.poll(() => tree.locator('[data-path$=".ps1"]').count(), { timeout: 10_000 }).toBeGreaterThan(2);
+    const first = tree.locator('[data-path$=".ps1"]').first();
+    const path = (await first.getAttribute('data-path'))!;
+    await first.click();
+    await expect.poll(() => page.getByTestId('shown-file').textContent()).toBe(path);
+    const code = page.getByRole('region', { name: `Preview of ${path}` });
+    expect(await code.getAttribute('data-lang')).toBe('powershell');
+    expect(await code.locator('.tok-command').count()).toBeGreaterThan(3);
+    expect(await code.locator('.tok-comment').count()).toBeGreaterThan(0);
+    // The text shown is the generated script, character for character.
+    const shown = await code.locator('.cl').allInnerTexts();
+    const r = loadWorkspace(exampleText, 'example.json');
+    if (!r.ok) throw new Error('example does not load');
+    expect(shown.map((l) => l.replace(/\u200b/g, '')).join('\n')).toBe(
+      (await import('../../shared/generate/index')).generateAll(r.workspace).files.find((f) => f.path === path)!.content.replace(/\r\n/g, '\n').replace(/\n$/, ''),
     );
-    await page.screenshot({ path: shotPath('08-generate-placeholder') });
-    await go('certificates');
-    expect(await page.locator('.pill').textContent()).toMatch(/issue 4/);
+    // Deselecting a target removes its files; the runbook stays one click away.
+    const host = path.split('/')[0]!;
+    await page.locator('.gen-pick label.check', { hasText: host }).locator('input').uncheck();
+    await expect.poll(() => tree.locator(`[data-path^="${host}/"]`).count()).toBe(0);
+    await page.locator('.gen-pick label.check', { hasText: host }).locator('input').check();
+    await expect.poll(() => tree.locator(`[data-path^="${host}/"]`).count()).toBeGreaterThan(0);
+    await first.click();
+    await page.screenshot({ path: shotPath('11-generate-preview') });
+  });
+
+  let bundleDir: string;
+  it('builds a signed bundle, verifies it, rejects a tampered copy and writes it to media', async () => {
+    bundleDir = join(work, 'contoso-bundle');
+    const form = page.getByRole('form', { name: 'Build a bundle' });
+    await form.getByLabel('Output path').fill(bundleDir);
+    await form.getByLabel('Signing key (.pfx)').fill(signPfx);
+    await form.getByLabel('PFX password').fill(SIGN_PASSWORD);
+    await form.getByRole('button', { name: 'Build bundle' }).click();
+    const built = page.getByTestId('build-outcome');
+    await expect.poll(() => built.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
+    expect(await page.getByTestId('build-fingerprint').textContent()).toBe(formatFingerprint(signerFp));
+    expect(await form.getByLabel('PFX password').inputValue()).toBe('');
+    expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: bundleDir }).status).toBe(0);
+    const sig = spawnSync('openssl', ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'], { cwd: bundleDir, encoding: 'utf8' });
+    expect(sig.stdout.trim()).toBe('Verified OK');
+    await page.screenshot({ path: shotPath('12-bundle-built') });
+
+    const verify = page.getByRole('form', { name: 'Verify a bundle' });
+    expect(await verify.getByLabel('Bundle path').inputValue()).toBe(bundleDir);
+    await verify.getByLabel('Pinned signer fingerprint').fill(formatFingerprint(signerFp));
+    await verify.getByRole('button', { name: 'Verify' }).click();
+    const outcome = page.getByTestId('verify-outcome');
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('ok');
+    expect(await outcome.textContent()).toContain('E2E bundle signer');
+
+    const tampered = join(work, 'tampered');
+    cpSync(bundleDir, tampered, { recursive: true });
+    appendFileSync(join(tampered, 'RUNBOOK.md'), '\nrun evil.ps1 first\n');
+    await verify.getByLabel('Bundle path').fill(tampered);
+    await verify.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('error');
+    expect(await outcome.locator('.outcome-title').textContent()).toMatch(/^.?Rejected: \d+ problem/);
+    expect(await outcome.locator('.reject-msg').first().textContent()).toMatch(/RUNBOOK\.md/);
+    expect(await outcome.locator('.code-tag').first().textContent()).toBe('size-mismatch');
+    await outcome.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shotPath('13-bundle-tampered') });
+
+    const media = mkdtempSync(join(tmpdir(), 'junction-e2e-media-'));
+    const write = page.getByRole('form', { name: 'Write to media' });
+    expect(await write.getByLabel('Bundle folder').inputValue()).toBe(bundleDir);
+    await write.getByLabel('Target', { exact: true }).fill(media);
+    await write.getByRole('button', { name: 'Write and verify' }).click();
+    const written = page.getByTestId('write-outcome');
+    await expect.poll(() => written.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
+    expect(await written.textContent()).toContain(join(media, 'contoso-bundle'));
+    expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: join(media, 'contoso-bundle') }).status).toBe(0);
+    await written.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shotPath('14-bundle-written') });
+  });
+
+  it('creates a Remote Console certificate and inspects it with every requirement passing', async () => {
+    await page.keyboard.press('Control+5');
+    const certDir = join(work, 'certs');
+    const form = page.getByRole('form', { name: 'Create a certificate' });
+    await expect.poll(() => form.getByLabel('Purpose').locator('option').count()).toBe(4);
+    await form.getByLabel('Purpose').selectOption('remote-console');
+    await form.getByLabel('Subject', { exact: true }).fill('CN=Remote Console Connect');
+    await form.getByLabel('Output folder').fill(certDir);
+    await form.getByLabel('PFX password').fill('cert pass 1');
+    await form.getByRole('button', { name: 'Create certificate' }).click();
+    const created = page.getByTestId('create-outcome');
+    await expect.poll(() => created.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
+    const cer = join(certDir, 'remote-console-connect.cer');
+    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', cer, '-noout', '-text'], { encoding: 'utf8' });
+    expect(text).toMatch(/TLS Web Client Authentication/);
+
+    // Inspect the .pfx with its password: the key and the profile are checked too.
+    const inspect = page.getByRole('form', { name: 'Inspect a certificate' });
+    expect(await inspect.getByLabel('Certificate file').inputValue()).toBe(cer);
+    await inspect.getByLabel('Certificate file').fill(join(certDir, 'remote-console-connect.pfx'));
+    await inspect.getByLabel('Password (.pfx only)').fill('cert pass 1');
+    await inspect.getByRole('button', { name: 'Inspect' }).click();
+    const outcome = page.getByTestId('inspect-outcome');
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('ok');
+    expect(await outcome.locator('.outcome-title').textContent()).toMatch(/All \d+ requirements pass/);
+    const checks = page.getByRole('list', { name: 'Checklist' }).locator('[data-check]');
+    expect(await checks.count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('[data-check][data-status="fail"]').count()).toBe(0);
+    expect(await page.locator('[data-check="extended-key-usage"]').getAttribute('data-status')).toBe('pass');
+    expect(await page.locator('[data-check="private-key"]').getAttribute('data-status')).toBe('pass');
+    const thumb = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', cer, '-noout', '-fingerprint', '-sha1'], { encoding: 'utf8' });
+    expect(await page.getByTestId('thumbprint').textContent()).toBe(thumb.split('=')[1]!.trim().replace(/:/g, ''));
+    // The workspace's own certificates are listed with where each file goes.
+    expect(await page.locator('[data-cert] .placements-table tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: shotPath('15-certificates') });
+    await page.locator('[data-check]').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shotPath('15b-certificates-checklist') });
+  });
+
+  it('marks Apply and Health as placeholders, and switches themes', async () => {
+    await go('apply');
+    expect(await page.locator('.pill').textContent()).toMatch(/Not available yet/);
+    await go('health');
+    expect(await page.locator('.pill').textContent()).toMatch(/issue 8/);
+    await page.screenshot({ path: shotPath('08-health-placeholder') });
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
     await page.keyboard.press('Control+Shift+L');
     const after = await page.evaluate(() => document.documentElement.dataset.theme);
@@ -158,6 +289,10 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.screenshot({ path: shotPath(`09-topology-${after}`) });
     await go('problems');
     await page.screenshot({ path: shotPath(`10-problems-${after}`) });
+    await go('generate');
+    await page.screenshot({ path: shotPath(`16-generate-${after}`) });
+    await go('certificates');
+    await page.screenshot({ path: shotPath(`17-certificates-${after}`) });
   });
 
   it('ran without CSP violations or page errors', () => {

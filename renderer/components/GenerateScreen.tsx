@@ -1,0 +1,461 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { GeneratedFile } from '../../shared/generate/types';
+import { languageOf } from '../highlight/tokenize';
+import { RUNBOOK, formatBytes, formatFingerprint, type BundleFormat } from '../stores/generate';
+import { CodeView } from './CodeView';
+import { Field, OpProgress, Outcome } from './ops';
+import { useGen, useStores, useWs } from './context';
+
+const FORMATS: { id: BundleFormat; label: string; hint: string }[] = [
+  { id: 'dir', label: 'Folder', hint: 'a folder; can be written to media below' },
+  { id: 'tar', label: '.tar', hint: 'one archive; tar -xf on the far side' },
+  { id: 'zip', label: '.zip', hint: 'one archive; Expand-Archive on Windows' },
+];
+
+function groupByHost(files: readonly GeneratedFile[]): [string, GeneratedFile[]][] {
+  const m = new Map<string, GeneratedFile[]>();
+  for (const f of files) m.set(f.host, [...(m.get(f.host) ?? []), f]);
+  return [...m.entries()];
+}
+
+export function GenerateScreen() {
+  const { gen } = useStores();
+  const status = useWs((s) => s.status);
+  const text = useWs((s) => s.text);
+  const preview = useGen((s) => s.preview);
+  const previewError = useGen((s) => s.previewError);
+  const offScenarios = useGen((s) => s.offScenarios);
+  const offHosts = useGen((s) => s.offHosts);
+  const shown = useGen((s) => s.shown);
+
+  // Regenerate when the document changes (debounced: the editor fires on every key).
+  useEffect(() => {
+    const t = setTimeout(() => void gen.getState().refresh(), 150);
+    return () => clearTimeout(t);
+  }, [gen, text]);
+
+  const file = preview?.files.find((f) => f.path === shown);
+  const groups = useMemo(() => groupByHost(preview?.files ?? []), [preview]);
+
+  if (status === 'empty')
+    return (
+      <section className="screen empty-state">
+        <h1>Generate &amp; Bundle</h1>
+        <p className="muted">Open a workspace to generate its scripts.</p>
+      </section>
+    );
+
+  const viewText = shown === RUNBOOK ? (preview?.runbook ?? '') : (file?.content ?? '');
+  const lang = shown === RUNBOOK ? 'markdown' : languageOf(shown, file?.kind);
+  const lineCount = viewText ? viewText.split('\n').length - (viewText.endsWith('\n') ? 1 : 0) : 0;
+
+  return (
+    <section className="screen generate-screen" aria-label="Generate & Bundle">
+      <header className="screen-head">
+        <h1>Generate &amp; Bundle</h1>
+        {preview?.ok && (
+          <span className="muted num">
+            {preview.files.length} scripts · {preview.steps.length} steps ·{' '}
+            {new Set(preview.steps.map((s) => s.target.id)).size} targets selected
+          </span>
+        )}
+      </header>
+      {previewError && (
+        <div className="banner error" role="alert">
+          <span>{previewError}</span>
+        </div>
+      )}
+      {preview && !preview.ok && (
+        <div className="banner error" role="alert">
+          <span>
+            The workspace has {preview.problems.length} schema problem{preview.problems.length === 1 ? '' : 's'}; fix
+            them on the Workspace screen to generate scripts.
+          </span>
+        </div>
+      )}
+      <div className="gen-body">
+        <aside className="gen-pick" aria-label="Selection">
+          <div className="pick-section">
+            <h3>Scenarios</h3>
+            {preview?.scenarios.map((s) => (
+              <label key={s.id} className={`check ${s.steps === 0 ? 'dim' : ''}`} title={s.id}>
+                <input
+                  type="checkbox"
+                  checked={!offScenarios.includes(s.id)}
+                  disabled={s.steps === 0}
+                  onChange={() => gen.getState().toggleScenario(s.id)}
+                />
+                <span className="check-label">{s.title}</span>
+                <span className="num muted">{s.steps}</span>
+              </label>
+            ))}
+          </div>
+          <div className="pick-section">
+            <h3>
+              Targets
+              <span className="spacer" />
+              <button className="link" onClick={() => gen.getState().setAllHosts(true)}>
+                all
+              </button>
+              <button className="link" onClick={() => gen.getState().setAllHosts(false)}>
+                none
+              </button>
+            </h3>
+            {preview?.targets.map((t) => (
+              <label key={t.id} className="check" title={t.label}>
+                <input
+                  type="checkbox"
+                  checked={!offHosts.includes(t.id)}
+                  onChange={() => gen.getState().toggleHost(t.id)}
+                />
+                <span className="check-label mono">{t.id}</span>
+                <span className="num muted">{t.steps}</span>
+              </label>
+            ))}
+          </div>
+          <div className="pick-section files" role="tree" aria-label="Generated files">
+            <h3>Files</h3>
+            <button
+              role="treeitem"
+              aria-selected={shown === RUNBOOK}
+              className={`file top ${shown === RUNBOOK ? 'active' : ''}`}
+              onClick={() => gen.getState().show(RUNBOOK)}
+            >
+              {RUNBOOK}
+            </button>
+            {groups.map(([host, files]) => (
+              <div key={host} role="group" aria-label={host}>
+                <div className="file-host mono">{host}</div>
+                {files.map((f) => (
+                  <button
+                    key={f.path}
+                    role="treeitem"
+                    aria-selected={shown === f.path}
+                    className={`file ${shown === f.path ? 'active' : ''}`}
+                    onClick={() => gen.getState().show(f.path)}
+                    title={f.path}
+                    data-path={f.path}
+                  >
+                    <span className="file-scn">{f.scenario}/</span>
+                    {f.path.split('/').pop()}
+                  </button>
+                ))}
+              </div>
+            ))}
+          </div>
+        </aside>
+        <div className="gen-preview">
+          <div className="pane-head">
+            <span className="pane-title mono" data-testid="shown-file">
+              {shown || '—'}
+            </span>
+            <span className="spacer" />
+            {file && <span className="muted">step {file.step}</span>}
+            <span className="badge">{lang}</span>
+            <span className="muted num">{lineCount} lines</span>
+          </div>
+          {viewText ? (
+            <CodeView text={viewText} lang={lang} label={`Preview of ${shown}`} />
+          ) : (
+            <div className="canvas-empty muted">Nothing selected generates a script.</div>
+          )}
+        </div>
+        <aside className="gen-ops" aria-label="Bundle">
+          <BuildPanel />
+          <VerifyPanel />
+          <WritePanel />
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function BuildPanel() {
+  const { gen, api, info } = useStores();
+  const format = useGen((s) => s.format);
+  const out = useGen((s) => s.out);
+  const signKey = useGen((s) => s.signKey);
+  const op = useGen((s) => s.build);
+  const nothing = useGen((s) => !s.preview?.ok || s.preview.files.length === 0);
+  // The password lives only in this field and the request that uses it; it is cleared once sent.
+  const [password, setPassword] = useState('');
+  const running = op.status === 'running';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const pw = password;
+    setPassword('');
+    void gen.getState().buildBundle(pw);
+  };
+  const choose = async () => {
+    const r = await api['dialog.saveBundle']({ suggestedName: 'junction-bundle', format });
+    if (r.status === 'chosen') gen.getState().set({ out: r.path });
+  };
+
+  return (
+    <form className="panel ops-panel" onSubmit={submit} aria-label="Build a bundle">
+      <h2>Build a signed bundle</h2>
+      <div className="segmented" role="radiogroup" aria-label="Format">
+        {FORMATS.map((f) => (
+          <label key={f.id} className={format === f.id ? 'on' : ''} title={f.hint}>
+            <input
+              type="radio"
+              name="format"
+              value={f.id}
+              checked={format === f.id}
+              onChange={() => gen.getState().set({ format: f.id })}
+            />
+            {f.label}
+          </label>
+        ))}
+      </div>
+      <Field
+        label="Output path"
+        hint={format === 'dir' ? 'a new folder; never overwritten' : `a new .${format} file`}
+        after={
+          info?.frontDoor === 'electron' && (
+            <button type="button" onClick={() => void choose()}>
+              Choose…
+            </button>
+          )
+        }
+      >
+        <input
+          className="path-input mono"
+          value={out}
+          onChange={(e) => gen.getState().set({ out: e.target.value })}
+          placeholder={format === 'dir' ? '/media/transfer/contoso-2026-11' : `/media/transfer/contoso-2026-11.${format}`}
+          spellCheck={false}
+        />
+      </Field>
+      <Field label="Signing key (.pfx)">
+        <input
+          className="path-input mono"
+          value={signKey}
+          onChange={(e) => gen.getState().set({ signKey: e.target.value })}
+          placeholder="/home/admin/keys/bundle-signer.pfx"
+          spellCheck={false}
+        />
+      </Field>
+      <Field label="PFX password" hint="sent with this build only; never stored">
+        <input
+          className="path-input"
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+      <div className="ops-actions">
+        <button type="submit" className="primary" disabled={running || nothing || !out.trim() || !signKey.trim()}>
+          Build bundle
+        </button>
+      </div>
+      <OpProgress op={op} label="build" onCancel={() => void gen.getState().cancel('build')} />
+      {op.status === 'done' && op.result && (
+        <Outcome kind="ok" title="Bundle built and signed" testId="build-outcome">
+          <dl className="kv">
+            <dt>Path</dt>
+            <dd className="mono sel">{op.result.out}</dd>
+            <dt>Signer</dt>
+            <dd>{op.result.signerSubject}</dd>
+            <dt>Fingerprint</dt>
+            <dd className="mono sel fp" data-testid="build-fingerprint">
+              {/* Two lines of 16 bytes: the way it is read aloud over the phone. */}
+              <span>{formatFingerprint(op.result.fingerprint).slice(0, 47)}</span>:
+              <span>{formatFingerprint(op.result.fingerprint).slice(48)}</span>
+            </dd>
+            <dt>Contents</dt>
+            <dd className="num">
+              {op.result.files} files · {formatBytes(op.result.bytes)} payload · id {op.result.bundleId.slice(0, 12)}
+            </dd>
+          </dl>
+          <p className="muted small">Give the fingerprint to the far side by a separate channel (phone, ticket).</p>
+        </Outcome>
+      )}
+      {(op.status === 'failed' || op.status === 'cancelled') && (
+        <Outcome kind="error" title={op.status === 'cancelled' ? 'Build cancelled' : 'Build failed'} testId="build-outcome">
+          {op.error}
+        </Outcome>
+      )}
+    </form>
+  );
+}
+
+function VerifyPanel() {
+  const { gen } = useStores();
+  const path = useGen((s) => s.verifyPath);
+  const fingerprint = useGen((s) => s.fingerprint);
+  const op = useGen((s) => s.verify);
+  const r = op.result;
+  return (
+    <form
+      className="panel ops-panel"
+      aria-label="Verify a bundle"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void gen.getState().verifyBundle();
+      }}
+    >
+      <h2>Verify a bundle</h2>
+      <Field label="Bundle path" hint="folder, .tar or .zip">
+        <input
+          className="path-input mono"
+          value={path}
+          onChange={(e) => gen.getState().set({ verifyPath: e.target.value })}
+          spellCheck={false}
+        />
+      </Field>
+      <Field label="Pinned signer fingerprint" hint="SHA-256 of the signer key, confirmed with the sender">
+        <input
+          className="path-input mono"
+          value={fingerprint}
+          onChange={(e) => gen.getState().set({ fingerprint: e.target.value })}
+          spellCheck={false}
+        />
+      </Field>
+      <div className="ops-actions">
+        <button type="submit" className="primary" disabled={op.status === 'running' || !path.trim() || !fingerprint.trim()}>
+          Verify
+        </button>
+      </div>
+      <OpProgress op={op} label="verify" onCancel={() => void gen.getState().cancel('verify')} />
+      {op.status === 'done' && r?.ok && (
+        <Outcome kind="ok" title="Verified: signature and every file match" testId="verify-outcome">
+          <dl className="kv">
+            <dt>Signer</dt>
+            <dd>{r.signer?.subject ?? '—'}</dd>
+            <dt>Checked</dt>
+            <dd className="num">
+              {r.filesChecked} files · {formatBytes(r.bytesChecked)}
+            </dd>
+            {r.bundleId && (
+              <>
+                <dt>Bundle</dt>
+                <dd className="mono">
+                  {r.bundleId.slice(0, 12)} · {r.createdAt?.replace('T', ' ').slice(0, 16)} UTC
+                </dd>
+              </>
+            )}
+          </dl>
+        </Outcome>
+      )}
+      {op.status === 'done' && r && !r.ok && (
+        <Outcome kind="error" title={`Rejected: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`} testId="verify-outcome">
+          <ul className="problems-compact">
+            {r.problems.slice(0, 8).map((p, i) => (
+              <li key={i}>
+                <span className="code-tag">{p.code}</span> <span className="reject-msg">{p.message}</span>
+                <div className="fix">Fix: {p.fix}</div>
+              </li>
+            ))}
+            {r.problems.length > 8 && <li className="muted">…and {r.problems.length - 8} more</li>}
+          </ul>
+        </Outcome>
+      )}
+      {(op.status === 'failed' || op.status === 'cancelled') && (
+        <Outcome kind="error" title={op.status === 'cancelled' ? 'Verification cancelled' : 'Verification failed'} testId="verify-outcome">
+          {op.error}
+        </Outcome>
+      )}
+    </form>
+  );
+}
+
+function WritePanel() {
+  const { gen } = useStores();
+  const source = useGen((s) => s.writeSource);
+  const target = useGen((s) => s.writeTarget);
+  const drives = useGen((s) => s.drives);
+  const op = useGen((s) => s.write);
+  const r = op.result;
+  useEffect(() => {
+    if (!gen.getState().drives) void gen.getState().loadDrives();
+  }, [gen]);
+  return (
+    <form
+      className="panel ops-panel"
+      aria-label="Write to media"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void gen.getState().writeBundle();
+      }}
+    >
+      <h2>Write to media</h2>
+      <Field label="Bundle folder">
+        <input
+          className="path-input mono"
+          value={source}
+          onChange={(e) => gen.getState().set({ writeSource: e.target.value })}
+          spellCheck={false}
+        />
+      </Field>
+      <Field
+        label="Target"
+        hint={
+          drives?.error ??
+          (drives && drives.drives.length === 0 ? 'no removable drive is mounted; type a folder' : undefined)
+        }
+        after={
+          <button type="button" onClick={() => void gen.getState().loadDrives()} title="List removable drives again">
+            Refresh drives
+          </button>
+        }
+      >
+        <input
+          className="path-input mono"
+          value={target}
+          onChange={(e) => gen.getState().set({ writeTarget: e.target.value })}
+          placeholder="/media/admin/USB"
+          spellCheck={false}
+        />
+      </Field>
+      {drives && drives.drives.length > 0 && (
+        <div className="drive-list">
+          {drives.drives.map((d) => (
+            <button type="button" key={d.mountpoint} className="drive" onClick={() => gen.getState().set({ writeTarget: d.mountpoint })}>
+              <span>{d.label ?? d.device}</span>
+              <span className="muted mono">{d.mountpoint}</span>
+              <span className="muted">{[d.fstype, d.size ? formatBytes(d.size) : ''].filter(Boolean).join(' · ')}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="ops-actions">
+        <button type="submit" className="primary" disabled={op.status === 'running' || !source.trim() || !target.trim()}>
+          Write and verify
+        </button>
+      </div>
+      <OpProgress op={op} label="write" onCancel={() => void gen.getState().cancel('write')} />
+      {op.status === 'done' && r && (
+        <Outcome
+          kind={r.readBack.ok ? 'ok' : 'error'}
+          title={r.readBack.ok ? 'Written and read back: verified on the media' : 'Written, but the read-back did not verify'}
+          testId="write-outcome"
+        >
+          <dl className="kv">
+            <dt>On media</dt>
+            <dd className="mono sel">{r.final}</dd>
+            <dt>Copied</dt>
+            <dd className="num">
+              {r.alreadyPresent ? 'already present' : formatBytes(r.copiedBytes)}
+              {r.resumedFiles ? ` · ${r.resumedFiles} files resumed` : ''} · {r.readBack.filesChecked} files read back
+            </dd>
+            {r.movedAside && (
+              <>
+                <dt>Previous</dt>
+                <dd className="mono">{r.movedAside}</dd>
+              </>
+            )}
+          </dl>
+          {!r.readBack.ok && r.readBack.problems[0] && <div className="reject-msg">{r.readBack.problems[0].message}</div>}
+        </Outcome>
+      )}
+      {(op.status === 'failed' || op.status === 'cancelled') && (
+        <Outcome kind="error" title={op.status === 'cancelled' ? 'Write cancelled — rerun to resume' : 'Write failed'} testId="write-outcome">
+          {op.error}
+        </Outcome>
+      )}
+    </form>
+  );
+}

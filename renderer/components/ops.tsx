@@ -1,0 +1,77 @@
+// Pieces the long-running screens share: a determinate progress bar with bytes/files/ETA, and the outcome
+// banner of an operation.
+import type { ReactNode } from 'react';
+import type { Op } from '../stores/generate';
+import { formatBytes } from '../stores/generate';
+
+export function OpProgress<T>({ op, label, onCancel }: { op: Op<T>; label: string; onCancel?: () => void }) {
+  if (op.status !== 'running') return null;
+  const p = op.progress;
+  const pct = p && p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesDone / p.bytesTotal) * 100)) : undefined;
+  return (
+    <div className="op-progress" data-testid={`${label}-progress`}>
+      <div
+        className={`bar ${pct === undefined ? 'indeterminate' : ''}`}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(pct !== undefined ? { 'aria-valuenow': pct } : {})}
+      >
+        <div className="fill" style={{ width: `${pct ?? 30}%` }} />
+      </div>
+      <div className="op-line">
+        <span className="op-phase">{p ? `${p.phase}…` : 'starting…'}</span>
+        {p && (
+          <span className="num">
+            {formatBytes(p.bytesDone)} / {formatBytes(p.bytesTotal)} · {p.filesDone}/{p.filesTotal} files
+            {p.etaSeconds !== undefined && p.bytesDone < p.bytesTotal ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : ''}
+          </span>
+        )}
+        <span className="spacer" />
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function Outcome({ kind, title, children, testId }: { kind: 'ok' | 'error' | 'warn'; title: string; children?: ReactNode; testId?: string }) {
+  return (
+    <div className={`outcome ${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId} data-outcome={kind}>
+      <div className="outcome-title">
+        <span className="outcome-icon" aria-hidden="true">
+          {kind === 'ok' ? '✓' : kind === 'error' ? '✕' : '!'}
+        </span>
+        {title}
+      </div>
+      {children && <div className="outcome-body">{children}</div>}
+    </div>
+  );
+}
+
+/** A label-over-field row; the label is bound to the control for screen readers and Playwright. */
+export function Field({ label, hint, children, after }: { label: string; hint?: ReactNode; children: ReactNode; after?: ReactNode }) {
+  const body = (
+    <label>
+      <span className="field-label">{label}</span>
+      {children}
+    </label>
+  );
+  return (
+    <div className="field">
+      {after ? (
+        <div className="with-button">
+          {body}
+          {after}
+        </div>
+      ) : (
+        body
+      )}
+      {hint && <div className="field-hint">{hint}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,254 @@
+// Generate & Bundle state: the scenario/target selection, the generated preview, and the three long operations
+// (build, verify, write) with progress polled from the host's job channel. zustand/vanilla, so tests drive it
+// without React. Passwords are parameters of the build action only: they are never put in the store.
+import { createStore } from 'zustand/vanilla';
+import type {
+  BundleBuildResult,
+  BundleVerifyResult,
+  BundleWriteResult,
+  DriveList,
+  GeneratePreview,
+  JobProgress,
+  JunctionApi,
+} from '../../shared/api/contract';
+import type { Scenario } from '../../shared/generate/types';
+import { formatFingerprint } from '../../shared/bundle/sums';
+
+export type OpStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Op<T> {
+  status: OpStatus;
+  jobId?: string;
+  progress?: JobProgress;
+  result?: T;
+  error?: string;
+  startedAt?: number;
+}
+
+export type BundleFormat = 'dir' | 'tar' | 'zip';
+export const RUNBOOK = 'RUNBOOK.md';
+
+export interface GenerateState {
+  preview: GeneratePreview | null;
+  previewError: string | null;
+  loading: boolean;
+  /** Deselected rather than selected, so everything a new workspace offers starts selected. */
+  offScenarios: string[];
+  offHosts: string[];
+  /** The file shown in the viewer: a generated path, or RUNBOOK.md. */
+  shown: string;
+  format: BundleFormat;
+  out: string;
+  signKey: string;
+  build: Op<BundleBuildResult>;
+  verifyPath: string;
+  fingerprint: string;
+  verify: Op<BundleVerifyResult>;
+  writeSource: string;
+  writeTarget: string;
+  drives: DriveList | null;
+  write: Op<BundleWriteResult>;
+}
+
+export interface GenerateActions {
+  refresh(): Promise<void>;
+  toggleScenario(id: string): void;
+  toggleHost(id: string): void;
+  setAllHosts(on: boolean): void;
+  show(path: string): void;
+  set(patch: Partial<Pick<GenerateState, 'format' | 'out' | 'signKey' | 'verifyPath' | 'fingerprint' | 'writeSource' | 'writeTarget'>>): void;
+  buildBundle(password: string): Promise<void>;
+  verifyBundle(): Promise<void>;
+  loadDrives(): Promise<void>;
+  writeBundle(): Promise<void>;
+  cancel(op: 'build' | 'verify' | 'write'): Promise<void>;
+}
+
+export type GenerateStore = ReturnType<typeof createGenerateStore>;
+
+export interface Doc {
+  fileName: string;
+  text: string;
+}
+
+function newJobId(): string {
+  const b = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(b);
+  return `job-${[...b].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+}
+
+const idle = <T>(): Op<T> => ({ status: 'idle' });
+
+/** The selection as the host wants it: absent means everything. */
+export function selectionOf(s: GenerateState): { scenarios?: Scenario[]; hosts?: string[] } {
+  if (!s.preview) return {};
+  const scenarios = s.offScenarios.length
+    ? s.preview.scenarios.map((x) => x.id).filter((id) => !s.offScenarios.includes(id))
+    : undefined;
+  const hosts = s.offHosts.length
+    ? s.preview.targets.map((t) => t.id).filter((id) => !s.offHosts.includes(id))
+    : undefined;
+  return { ...(scenarios ? { scenarios } : {}), ...(hosts ? { hosts } : {}) };
+}
+
+export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { pollMs?: number } = {}) {
+  const pollMs = opts.pollMs ?? 150;
+  let revision = 0;
+  return createStore<GenerateState & GenerateActions>()((set, get) => {
+    /** Runs one long operation as a job: progress is polled while the request is outstanding. */
+    const runJob = async <T, K extends 'build' | 'verify' | 'write'>(
+      key: K,
+      call: (jobId: string) => Promise<T>,
+    ): Promise<T | undefined> => {
+      const jobId = newJobId();
+      set({ [key]: { status: 'running', jobId, startedAt: Date.now() } } as Partial<GenerateState>);
+      const timer = setInterval(() => {
+        void api['jobs.progress']({ jobId }).then(
+          (st) => {
+            const cur = get()[key] as Op<T>;
+            if (cur.jobId === jobId && cur.status === 'running' && st.progress)
+              set({ [key]: { ...cur, progress: st.progress } } as Partial<GenerateState>);
+          },
+          () => undefined,
+        );
+      }, pollMs);
+      try {
+        const result = await call(jobId);
+        const cur = get()[key] as Op<T>;
+        set({ [key]: { ...cur, status: 'done', result } } as Partial<GenerateState>);
+        return result;
+      } catch (e) {
+        const msg = (e as Error).message;
+        const cur = get()[key] as Op<T>;
+        set({
+          [key]: { ...cur, status: /cancelled/.test(msg) ? 'cancelled' : 'failed', error: msg },
+        } as Partial<GenerateState>);
+        return undefined;
+      } finally {
+        clearInterval(timer);
+      }
+    };
+
+    return {
+      preview: null,
+      previewError: null,
+      loading: false,
+      offScenarios: [],
+      offHosts: [],
+      shown: '',
+      format: 'dir',
+      out: '',
+      signKey: '',
+      build: idle(),
+      verifyPath: '',
+      fingerprint: '',
+      verify: idle(),
+      writeSource: '',
+      writeTarget: '',
+      drives: null,
+      write: idle(),
+
+      async refresh() {
+        const r = ++revision;
+        const d = doc();
+        if (!d.text) return;
+        set({ loading: true });
+        try {
+          const sel = selectionOf(get());
+          const preview = await api['generate.preview']({ fileName: d.fileName || 'workspace.junction.json', text: d.text, ...sel });
+          if (r !== revision) return;
+          const paths = new Set(preview.files.map((f) => f.path));
+          const shown = paths.has(get().shown) || get().shown === RUNBOOK ? get().shown : (preview.files[0]?.path ?? RUNBOOK);
+          set({ preview, previewError: null, shown });
+        } catch (e) {
+          if (r === revision) set({ previewError: (e as Error).message });
+        } finally {
+          if (r === revision) set({ loading: false });
+        }
+      },
+
+      toggleScenario(id) {
+        const off = get().offScenarios;
+        set({ offScenarios: off.includes(id) ? off.filter((x) => x !== id) : [...off, id] });
+        void get().refresh();
+      },
+      toggleHost(id) {
+        const off = get().offHosts;
+        set({ offHosts: off.includes(id) ? off.filter((x) => x !== id) : [...off, id] });
+        void get().refresh();
+      },
+      setAllHosts(on) {
+        set({ offHosts: on ? [] : (get().preview?.targets.map((t) => t.id) ?? []) });
+        void get().refresh();
+      },
+      show(shown) {
+        set({ shown });
+      },
+      set(patch) {
+        set(patch);
+      },
+
+      async buildBundle(password) {
+        const s = get();
+        const d = doc();
+        const r = await runJob('build', (jobId) =>
+          api['bundle.build']({
+            fileName: d.fileName || 'workspace.junction.json',
+            text: d.text,
+            ...selectionOf(s),
+            format: s.format,
+            out: s.out.trim(),
+            signKey: s.signKey.trim(),
+            password,
+            jobId,
+          }),
+        );
+        // The next steps start from what was just built: verify it, then (a folder) write it to media.
+        if (r)
+          set({
+            verifyPath: r.out,
+            fingerprint: formatFingerprint(r.fingerprint),
+            verify: idle(),
+            ...(r.format === 'dir' ? { writeSource: r.out } : {}),
+          });
+      },
+
+      async verifyBundle() {
+        const s = get();
+        await runJob('verify', (jobId) =>
+          api['bundle.verify']({ path: s.verifyPath.trim(), fingerprint: s.fingerprint.trim(), jobId }),
+        );
+      },
+
+      async loadDrives() {
+        const drives = await api['bundle.drives']({}).catch((e: Error) => ({ drives: [], error: e.message }));
+        set({ drives });
+      },
+
+      async writeBundle() {
+        const s = get();
+        await runJob('write', (jobId) =>
+          api['bundle.write']({ source: s.writeSource.trim(), target: s.writeTarget.trim(), jobId }),
+        );
+      },
+
+      async cancel(op) {
+        const jobId = get()[op].jobId;
+        if (jobId && get()[op].status === 'running') await api['jobs.cancel']({ jobId }).catch(() => undefined);
+      },
+    };
+  });
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export { formatFingerprint };

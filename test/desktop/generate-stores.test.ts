@@ -1,0 +1,131 @@
+// The Generate & Bundle and Certificates stores without React, against the real host; and the tokenizer.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { createHost } from '../../electron/services/host';
+import { exampleWorkspacePath } from '../../electron/services/paths';
+import { createGenerateStore, RUNBOOK, selectionOf } from '../../renderer/stores/generate';
+import { createCertStore, splitSans } from '../../renderer/stores/certs';
+import { languageOf, tokenize, type Language } from '../../renderer/highlight/tokenize';
+import { makeSigningPfx } from './signing-key';
+
+const text = readFileSync(exampleWorkspacePath(), 'utf8');
+const doc = () => ({ fileName: 'contoso.junction.json', text });
+
+describe('generate store', () => {
+  let dir: string;
+  let pfx: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'junction-gen-store-'));
+    pfx = makeSigningPfx(dir, 'pw store');
+  });
+
+  it('previews everything, then narrows to the selection', async () => {
+    const s = createGenerateStore(createHost({ frontDoor: 'test' }), doc);
+    await s.getState().refresh();
+    const all = s.getState().preview!;
+    expect(all.files.length).toBeGreaterThan(0);
+    expect(s.getState().shown).toBe(all.files[0]!.path);
+    const host = all.targets[0]!.id;
+    s.getState().setAllHosts(false);
+    s.getState().toggleHost(host);
+    await s.getState().refresh();
+    expect(selectionOf(s.getState()).hosts).toEqual([host]);
+    expect(s.getState().preview!.files.every((f) => f.host === host)).toBe(true);
+    s.getState().show(RUNBOOK);
+    await s.getState().refresh();
+    expect(s.getState().shown).toBe(RUNBOOK);
+  });
+
+  it('builds with progress polled from the host, then offers the result to verify and write', async () => {
+    const api = createHost({ frontDoor: 'test' });
+    const s = createGenerateStore(api, doc, { pollMs: 5 });
+    await s.getState().refresh();
+    s.getState().set({ out: join(dir, 'b1'), signKey: pfx, format: 'dir' });
+    await s.getState().buildBundle('pw store');
+    const b = s.getState().build;
+    expect(b.status, b.error).toBe('done');
+    expect(s.getState().verifyPath).toBe(join(dir, 'b1'));
+    expect(s.getState().writeSource).toBe(join(dir, 'b1'));
+    expect(JSON.stringify(s.getState())).not.toContain('pw store');
+    await s.getState().verifyBundle();
+    expect(s.getState().verify.result?.ok).toBe(true);
+    s.getState().set({ writeTarget: mkdtempSync(join(tmpdir(), 'junction-gen-media-')) });
+    await s.getState().writeBundle();
+    expect(s.getState().write.result?.readBack.ok).toBe(true);
+  });
+
+  it('shows a failed build with the host\'s reason', async () => {
+    const s = createGenerateStore(createHost({ frontDoor: 'test' }), doc);
+    await s.getState().refresh();
+    s.getState().set({ out: join(dir, 'b2'), signKey: join(dir, 'missing.pfx') });
+    await s.getState().buildBundle('x');
+    expect(s.getState().build.status).toBe('failed');
+    expect(s.getState().build.error).toMatch(/cannot read the signing key .*missing\.pfx/);
+  });
+});
+
+describe('certificate store', () => {
+  it('creates, then loads the new .cer into Inspect, which passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-cert-store-'));
+    const s = createCertStore(createHost({ frontDoor: 'test' }), doc);
+    await s.getState().loadOptions();
+    expect(s.getState().options?.purposes.map((p) => p.id)).toContain('remote-console');
+    s.getState().setForm({ outDir: dir, name: 'rc' });
+    const r = await s.getState().createCert('pw');
+    expect(r?.files.cer).toBe(join(dir, 'rc.cer'));
+    expect(s.getState().inspectPath).toBe(join(dir, 'rc.cer'));
+    await s.getState().inspectCert();
+    expect(s.getState().inspect.result?.ok).toBe(true);
+    s.getState().setInspect({ inspectPath: join(dir, 'rc.pfx') });
+    await s.getState().inspectCert('wrong');
+    expect(s.getState().inspect.status).toBe('failed');
+    expect(s.getState().inspect.error).toMatch(/password is wrong/);
+  });
+  it('splits SANs on commas, spaces and newlines', () => {
+    expect(splitSans(' a.example.com, b.example.com\n10.0.0.5 ')).toEqual(['a.example.com', 'b.example.com', '10.0.0.5']);
+  });
+});
+
+describe('tokenizer', () => {
+  const langs: Language[] = ['powershell', 'bash', 'batch', 'json', 'markdown', 'plain'];
+  it('gives every line back exactly, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom(...langs), (s, lang) => {
+        const t = s.replace(/\r/g, '');
+        const lines = tokenize(t, lang).map((l) => l.map((x) => x.text).join(''));
+        const expected = t.split('\n');
+        if (expected.length > 1 && expected[expected.length - 1] === '') expected.pop();
+        expect(lines).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('colours PowerShell cmdlets, parameters, variables, strings and block comments', () => {
+    const lines = tokenize("<# help\nmore #>\n$x = Get-Item -Path 'C:\\a' # note\nif ($x -eq 1) { }", 'powershell');
+    expect(lines[0]).toEqual([{ type: 'comment', text: '<# help' }]);
+    expect(lines[1]).toEqual([{ type: 'comment', text: 'more #>' }]);
+    const kinds = (i: number) => lines[i]!.filter((t) => t.type !== 'plain').map((t) => `${t.type}:${t.text}`);
+    expect(kinds(2)).toEqual(['variable:$x', 'command:Get-Item', 'param:-Path', "string:'C:\\a'", 'comment:# note']);
+    expect(kinds(3)).toEqual(['keyword:if', 'variable:$x', 'operator:-eq', 'number:1']);
+  });
+  it('keeps a here-string as a string until it closes', () => {
+    const lines = tokenize("$t = @'\n# not a comment\n'@\nWrite-Host", 'powershell');
+    expect(lines[1]).toEqual([{ type: 'string', text: '# not a comment' }]);
+    expect(lines[3]![0]).toEqual({ type: 'command', text: 'Write-Host' });
+  });
+  it('colours bash, JSON and Markdown', () => {
+    expect(tokenize('set -eu # strict', 'bash')[0]!.map((t) => t.type)).toEqual(['keyword', 'plain', 'param', 'plain', 'comment']);
+    expect(tokenize('{"a": "b", "n": 1}', 'json')[0]!.filter((t) => t.type !== 'plain').map((t) => t.type)).toEqual(['key', 'string', 'key', 'number']);
+    expect(tokenize('# Title\n```\n# code\n```', 'markdown').map((l) => l[0]!.type)).toEqual(['heading', 'code', 'code', 'code']);
+  });
+  it('picks the language from the path or the generator kind', () => {
+    expect(languageOf('a/b.ps1')).toBe('powershell');
+    expect(languageOf('x', 'arm-template')).toBe('json');
+    expect(languageOf('s.sh')).toBe('bash');
+    expect(languageOf('s.cmd')).toBe('batch');
+    expect(languageOf('RUNBOOK.md')).toBe('markdown');
+  });
+});
