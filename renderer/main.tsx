@@ -6,6 +6,8 @@ import { createWorkspaceStore } from './stores/workspace';
 import { createUiStore } from './stores/ui';
 import { createGenerateStore } from './stores/generate';
 import { createCertStore } from './stores/certs';
+import { createApplyStore } from './stores/apply';
+import { createHealthStore } from './stores/health';
 import { StoresContext, type Stores } from './components/context';
 import { App } from './components/App';
 
@@ -27,12 +29,14 @@ async function boot(): Promise<void> {
   const doc = () => ({ fileName: ws.getState().fileName, text: ws.getState().text });
   const gen = createGenerateStore(api, doc);
   const certs = createCertStore(api, doc);
+  const apply = createApplyStore(api, doc);
+  const health = createHealthStore(api, doc);
   const [info, settings] = await Promise.all([
     api['app.info']({}).catch(() => null),
     api['settings.get']({}).catch(() => null),
   ]);
   if (settings) ui.getState().setTheme(settings.theme);
-  const stores: Stores = { api, ws, ui, gen, certs, info };
+  const stores: Stores = { api, ws, ui, gen, certs, apply, health, info };
   root.render(
     <StrictMode>
       <StoresContext.Provider value={stores}>

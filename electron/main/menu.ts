@@ -43,6 +43,8 @@ export const MENU: { label: string; items: MenuItemSpec[] }[] = [
       { label: 'Problems', command: 'screen:problems', accelerator: 'CmdOrCtrl+3' },
       { label: 'Generate & Bundle', command: 'screen:generate', accelerator: 'CmdOrCtrl+4' },
       { label: 'Certificates', command: 'screen:certificates', accelerator: 'CmdOrCtrl+5' },
+      { label: 'Apply', command: 'screen:apply', accelerator: 'CmdOrCtrl+6' },
+      { label: 'Health', command: 'screen:health', accelerator: 'CmdOrCtrl+7' },
       { label: '', separator: true },
       { label: 'Toggle Light/Dark', command: 'toggle-theme', accelerator: 'CmdOrCtrl+Shift+L' },
       { label: 'Full Screen', role: 'togglefullscreen' },

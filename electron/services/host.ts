@@ -18,7 +18,19 @@ import * as workspace from './workspace-service';
 import * as generate from './generate-service';
 import * as bundle from './bundle-service';
 import * as certs from './cert-service';
+import { azureHandlers } from './azure-service';
+import { healthHandlers } from './health-service';
 import { JUNCTION_VERSION } from './version';
+
+/** What a capability's handlers get from the host: the front door's capabilities, settings and the job runner. */
+export interface HostContext {
+  caps: HostCapabilities;
+  settings: SettingsBackend;
+  jobs: bundle.Jobs;
+}
+
+/** The handlers of a subset of the channels; each capability's service module returns its own. */
+export type ChannelHandlers<C extends ApiChannel> = Pick<JunctionApi, C>;
 
 /** The subset of conf / electron-store the host needs (both satisfy it). */
 export interface SettingsBackend {
@@ -58,6 +70,7 @@ const noDialogs = (frontDoor: string): DialogResult => ({
 export function createHost(caps: HostCapabilities): JunctionApi {
   const settings = caps.settings ?? memorySettings();
   const jobs = bundle.createJobs();
+  const ctx: HostContext = { caps, settings, jobs };
   const remember = (origin: string, name: string) => {
     if (origin === 'example' || origin === 'editor') return;
     settings.set(
@@ -123,6 +136,8 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     'cert.create': (req) => certs.create(req),
     'cert.createFromWorkspace': (req) => certs.createFromWorkspace(req),
     'cert.inspect': (req) => certs.inspect(req),
+    ...azureHandlers(ctx),
+    ...healthHandlers(ctx),
   };
 }
 

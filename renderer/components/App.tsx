@@ -7,7 +7,8 @@ import { Icon } from './icons';
 import { WorkspaceScreen } from './WorkspaceScreen';
 import { TopologyScreen } from './TopologyScreen';
 import { ProblemsScreen } from './ProblemsScreen';
-import { Placeholder } from './Placeholder';
+import { ApplyScreen } from './ApplyScreen';
+import { HealthScreen } from './HealthScreen';
 import { GenerateScreen } from './GenerateScreen';
 import { CertificatesScreen } from './CertificatesScreen';
 import { PathPrompt } from './PathPrompt';
@@ -18,8 +19,8 @@ const NAV: { screen: Screen; label: string; key?: string; later?: string }[] = [
   { screen: 'problems', label: 'Problems', key: '3' },
   { screen: 'generate', label: 'Generate & Bundle', key: '4' },
   { screen: 'certificates', label: 'Certificates', key: '5' },
-  { screen: 'apply', label: 'Apply', later: 'later issue' },
-  { screen: 'health', label: 'Health', later: 'issue 8' },
+  { screen: 'apply', label: 'Apply', key: '6' },
+  { screen: 'health', label: 'Health', key: '7' },
 ];
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -110,6 +111,8 @@ export function App() {
         '3': 'screen:problems',
         '4': 'screen:generate',
         '5': 'screen:certificates',
+        '6': 'screen:apply',
+        '7': 'screen:health',
       };
       if (e.shiftKey && k === 'l') map.l = 'toggle-theme';
       if (e.shiftKey && k === 'n') map.n = 'open-example';
@@ -223,20 +226,8 @@ export function App() {
         {screen === 'problems' && <ProblemsScreen />}
         {screen === 'generate' && <GenerateScreen />}
         {screen === 'certificates' && <CertificatesScreen />}
-        {screen === 'apply' && (
-          <Placeholder
-            title="Apply"
-            issue="its own issue"
-            text="Run a bundle's steps against the estate with a resumable journal and no destructive clean-up."
-          />
-        )}
-        {screen === 'health' && (
-          <Placeholder
-            title="Health"
-            issue="issue 8 (reachability)"
-            text="Reachability and probe results tied to the topology: which paths are open, which NSG rule or route decides."
-          />
-        )}
+        {screen === 'apply' && <ApplyScreen />}
+        {screen === 'health' && <HealthScreen />}
       </main>
       <footer className="statusbar">
         <span

@@ -5,6 +5,8 @@ import type { WorkspaceActions, WorkspaceState, WorkspaceStore } from '../stores
 import type { UiActions, UiState, UiStore } from '../stores/ui';
 import type { GenerateActions, GenerateState, GenerateStore } from '../stores/generate';
 import type { CertActions, CertState, CertStore } from '../stores/certs';
+import type { ApplyActions, ApplyState, ApplyStore } from '../stores/apply';
+import type { HealthActions, HealthState, HealthStore } from '../stores/health';
 
 export interface Stores {
   api: JunctionApi;
@@ -12,6 +14,8 @@ export interface Stores {
   ui: UiStore;
   gen: GenerateStore;
   certs: CertStore;
+  apply: ApplyStore;
+  health: HealthStore;
   info: AppInfo | null;
 }
 
@@ -37,4 +41,12 @@ export function useGen<T>(selector: (s: GenerateState & GenerateActions) => T): 
 
 export function useCerts<T>(selector: (s: CertState & CertActions) => T): T {
   return useStore(useStores().certs, selector);
+}
+
+export function useApply<T>(selector: (s: ApplyState & ApplyActions) => T): T {
+  return useStore(useStores().apply, selector);
+}
+
+export function useHealth<T>(selector: (s: HealthState & HealthActions) => T): T {
+  return useStore(useStores().health, selector);
 }

@@ -7,11 +7,10 @@ import type { LoadProblem, Position } from '../model/load';
 import type { Finding, Severity } from '../lint/types';
 import type { Workspace } from '../model/schema';
 import { SCENARIOS, type GeneratedFile, type RunbookStep, type Scenario } from '../generate/types';
+import { channel, docText, filePath, jobId, password } from './channel';
+import { AZURE_API } from './azure-api';
+import { HEALTH_API } from './health-api';
 
-/** Declares a channel: the request schema is a value (validated at runtime), the response a type. */
-function channel<Res>() {
-  return <Req extends z.ZodType>(request: Req) => ({ request, response: undefined as unknown as Res });
-}
 
 export interface AppInfo {
   version: string;
@@ -42,16 +41,6 @@ export interface LintResult {
   loadProblems: LoadProblem[];
 }
 
-const docText = z.strictObject({
-  fileName: z.string().min(1).max(4096),
-  text: z.string().max(64 * 1024 * 1024),
-});
-
-const filePath = z.string().min(1).max(4096);
-/** Chosen by the client so it can poll `jobs.progress` while the long request is still running. */
-const jobId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a job id is 8 to 64 letters, digits, "-" or "_"');
-/** Sent only inside the one request that needs it; the host never stores or logs it. */
-const password = z.string().max(1024);
 const selection = {
   /** Absent or empty: every scenario. */
   scenarios: z.array(z.enum(SCENARIOS as readonly [Scenario, ...Scenario[]])).max(32).optional(),
@@ -149,6 +138,9 @@ export const API = {
   'cert.inspect': channel<CertAudit>()(
     z.strictObject({ path: filePath, password: password.optional(), purpose: purpose.optional() }),
   ),
+
+  ...AZURE_API,
+  ...HEALTH_API,
 } as const;
 
 /** Commands the desktop menu sends to the renderer (the only host→UI message; the browser binds the same keys). */
@@ -162,6 +154,8 @@ export const MENU_COMMANDS = [
   'screen:problems',
   'screen:generate',
   'screen:certificates',
+  'screen:apply',
+  'screen:health',
   'toggle-theme',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
