@@ -79,7 +79,7 @@ function openSettings(): SettingsBackend {
 }
 
 function createWindow(startupPath: string | undefined): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs')));
+  const win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), join(here, '../../assets/icon.png')));
   const settings = openSettings();
   const api = createHost({
     frontDoor: 'electron',

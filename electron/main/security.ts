@@ -26,8 +26,10 @@ export const RENDERER_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
   return {
+    // Linux window managers show this; Windows and macOS take the packaged app's icon.
+    ...(iconPath ? { icon: iconPath } : {}),
     width: 1440,
     height: 900,
     minWidth: 960,

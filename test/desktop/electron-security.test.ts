@@ -180,4 +180,26 @@ describe('packaging (electron-builder.yml)', () => {
       JSON.parse(readFileSync(`${root}node_modules/electron/package.json`, 'utf8')).version,
     );
   });
+
+  it('ships real icons: a 512 px PNG for Linux and an ICO with a 256 px entry for Windows', () => {
+    const png = readFileSync(`${root}${cfg.linux.icon}`);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR width and height, big-endian; electron-builder wants at least 256 px, Linux app stores 512 px.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    const ico = readFileSync(`${root}${cfg.win.icon}`);
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2)]).toEqual([0, 1]);
+    const count = ico.readUInt16LE(4);
+    const entries = Array.from({ length: count }, (_, i) => {
+      const at = 6 + 16 * i;
+      const size = ico.readUInt8(at) || 256;
+      const len = ico.readUInt32LE(at + 8);
+      const off = ico.readUInt32LE(at + 12);
+      return { size, png: ico.subarray(off, off + len) };
+    });
+    expect(entries.map((e) => e.size)).toContain(256);
+    for (const e of entries) {
+      expect(e.png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(e.png.readUInt32BE(16)).toBe(e.size);
+    }
+  });
 });
