@@ -68,3 +68,11 @@ export async function pinSigner(stateDir: string, fingerprint: string, subject: 
   await writeFileAtomic(join(stateDir, TRUST_FILE), JSON.stringify(store, null, 2) + '\n');
   return true;
 }
+
+export async function unpinSigner(stateDir: string, fingerprint: string): Promise<boolean> {
+  const store = await loadTrustStore(stateDir);
+  const signers = store.signers.filter((s) => s.fingerprint !== fingerprint);
+  if (signers.length === store.signers.length) return false;
+  await writeFileAtomic(join(stateDir, TRUST_FILE), JSON.stringify({ ...store, signers }, null, 2) + '\n');
+  return true;
+}

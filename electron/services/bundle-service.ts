@@ -10,11 +10,19 @@ import {
   type DriveList,
   type JobProgress,
   type JobStatus,
+  type TrustedSigner,
 } from '../../shared/api/contract';
 import { normalizeFingerprint } from '../../shared/bundle/sums';
 import { buildBundle } from '../bundle/build';
 import { loadPfxSignerWithPassword } from '../bundle/signing';
 import { verifyBundle } from '../bundle/verify';
+import {
+  loadTrustStore as loadTrustFile,
+  pinSigner,
+  resolveStateDir,
+  TrustStoreError,
+  unpinSigner,
+} from '../bundle/trust';
 import { writeBundleToMedia } from '../bundle/media';
 import { listRemovableDrives } from '../bundle/drives';
 import { Cancelled, type Progress } from '../bundle/progress';
@@ -40,11 +48,15 @@ export function createJobs(keepMs = 10 * 60_000) {
   const jobs = new Map<string, Job>();
   const sweep = () => {
     const now = Date.now();
-    for (const [id, j] of jobs) if (j.finishedAt !== undefined && now - j.finishedAt > keepMs) jobs.delete(id);
+    for (const [id, j] of jobs)
+      if (j.finishedAt !== undefined && now - j.finishedAt > keepMs) jobs.delete(id);
   };
   return {
     /** Runs `fn` as job `id` (or anonymously): progress is recorded, the outcome kept for a last poll. */
-    async run<T>(id: string | undefined, fn: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>) {
+    async run<T>(
+      id: string | undefined,
+      fn: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<T>,
+    ) {
       sweep();
       if (id !== undefined && jobs.get(id)?.state === 'running')
         throw new ApiError('bad-request', `job ${id} is already running`);
@@ -94,7 +106,10 @@ export async function build(jobs: Jobs, req: ApiRequest<'bundle.build'>): Promis
     hosts: req.hosts,
   });
   if (gen.files.length === 0)
-    throw new ApiError('bad-request', 'bundle.build: the selection holds no scripts — pick at least one scenario and host with steps');
+    throw new ApiError(
+      'bad-request',
+      'bundle.build: the selection holds no scripts — pick at least one scenario and host with steps',
+    );
   const out = resolve(req.out);
   const signKey = resolve(req.signKey);
   return jobs.run(req.jobId, async (signal, onProgress) => {
@@ -124,7 +139,12 @@ export async function build(jobs: Jobs, req: ApiRequest<'bundle.build'>): Promis
 function verifySummary(r: Awaited<ReturnType<typeof verifyBundle>>): BundleVerifyResult {
   return {
     ok: r.ok,
-    problems: r.problems.map((p) => ({ code: p.code, ...(p.path ? { path: p.path } : {}), message: p.message, fix: p.fix })),
+    problems: r.problems.map((p) => ({
+      code: p.code,
+      ...(p.path ? { path: p.path } : {}),
+      message: p.message,
+      fix: p.fix,
+    })),
     ...(r.signer ? { signer: r.signer } : {}),
     ...(r.manifest ? { bundleId: r.manifest.bundleId, createdAt: r.manifest.createdAt } : {}),
     filesChecked: r.filesChecked,
@@ -132,17 +152,61 @@ function verifySummary(r: Awaited<ReturnType<typeof verifyBundle>>): BundleVerif
   };
 }
 
-export async function verify(jobs: Jobs, req: ApiRequest<'bundle.verify'>): Promise<BundleVerifyResult> {
-  const fp = normalizeFingerprint(req.fingerprint);
+/** The same state directory as the CLI's default (`$JUNCTION_STATE_DIR`, else the per-user config folder). */
+const stateDir = () => resolveStateDir(undefined, process.env);
+
+/** A damaged trust store is the admin's to fix (it says how); it is never silently treated as empty. */
+async function trustErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof TrustStoreError) throw new ApiError('failed', `${e.message} — ${e.fix}`);
+    throw e;
+  }
+}
+const loadTrustStore = (dir: string) => trustErrors(() => loadTrustFile(dir));
+
+function fingerprintOrThrow(channelName: string, text: string): string {
+  const fp = normalizeFingerprint(text);
   if (!fp)
     throw new ApiError(
       'bad-request',
-      'bundle.verify: fingerprint: not a SHA-256 fingerprint — paste the 64 hex digits the sender gave you (colons allowed)',
+      `${channelName}: fingerprint: not a SHA-256 fingerprint — paste the 64 hex digits the sender gave you (colons allowed)`,
     );
-  // Pinned for this check only: the console never adds a signer to the trust store behind the admin's back.
+  return fp;
+}
+
+export async function verify(jobs: Jobs, req: ApiRequest<'bundle.verify'>): Promise<BundleVerifyResult> {
+  // A typed fingerprint is trusted for this check only; pinning is a separate, explicit admin action (trust.pin).
+  const once = req.fingerprint?.trim() ? fingerprintOrThrow('bundle.verify', req.fingerprint) : undefined;
+  const pinned = (await loadTrustStore(stateDir())).signers.map((s) => s.fingerprint);
+  const trusted = new Set([...pinned, ...(once ? [once] : [])]);
   return jobs.run(req.jobId, async (signal, onProgress) =>
-    verifySummary(await verifyBundle(resolve(req.path), { trusted: new Set([fp]), signal, onProgress })),
+    verifySummary(await verifyBundle(resolve(req.path), { trusted, signal, onProgress })),
   );
+}
+
+export async function trustList(): Promise<TrustedSigner[]> {
+  return (await loadTrustStore(stateDir())).signers;
+}
+
+export async function trustPin(
+  req: ApiRequest<'trust.pin'>,
+): Promise<{ pinned: boolean; signers: TrustedSigner[] }> {
+  const fp = fingerprintOrThrow('trust.pin', req.fingerprint);
+  const pinned = await trustErrors(() =>
+    pinSigner(stateDir(), fp, req.subject?.trim() || undefined, req.note?.trim() || undefined),
+  );
+  return { pinned, signers: await trustList() };
+}
+
+export async function trustRemove(
+  req: ApiRequest<'trust.remove'>,
+): Promise<{ removed: boolean; signers: TrustedSigner[] }> {
+  const removed = await trustErrors(() =>
+    unpinSigner(stateDir(), fingerprintOrThrow('trust.remove', req.fingerprint)),
+  );
+  return { removed, signers: await trustList() };
 }
 
 export async function drives(): Promise<DriveList> {

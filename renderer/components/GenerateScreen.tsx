@@ -287,7 +287,14 @@ function VerifyPanel() {
   const path = useGen((s) => s.verifyPath);
   const fingerprint = useGen((s) => s.fingerprint);
   const op = useGen((s) => s.verify);
+  const trusted = useGen((s) => s.trusted);
+  const trustError = useGen((s) => s.trustError);
+  useEffect(() => {
+    if (trusted === null) void gen.getState().loadTrust();
+  }, [gen, trusted]);
   const r = op.result;
+  const signer = r?.signer;
+  const pinned = !!signer && (trusted ?? []).some((t) => t.fingerprint === signer.fingerprint);
   return (
     <form
       className="panel ops-panel"
@@ -306,16 +313,20 @@ function VerifyPanel() {
           spellCheck={false}
         />
       </Field>
-      <Field label="Pinned signer fingerprint" hint="SHA-256 of the signer key, confirmed with the sender">
+      <Field
+        label="Signer fingerprint for this check"
+        hint={`optional: pinned signers (${trusted?.length ?? '…'}) are trusted without it; a typed one only for this check`}
+      >
         <input
           className="path-input mono"
           value={fingerprint}
+          placeholder="SHA-256 of the signer key, confirmed with the sender"
           onChange={(e) => gen.getState().set({ fingerprint: e.target.value })}
           spellCheck={false}
         />
       </Field>
       <div className="ops-actions">
-        <button type="submit" className="primary" disabled={op.status === 'running' || !path.trim() || !fingerprint.trim()}>
+        <button type="submit" className="primary" disabled={op.status === 'running' || !path.trim()}>
           Verify
         </button>
       </div>
@@ -324,7 +335,9 @@ function VerifyPanel() {
         <Outcome kind="ok" title="Verified: signature and every file match" testId="verify-outcome">
           <dl className="kv">
             <dt>Signer</dt>
-            <dd>{r.signer?.subject ?? '—'}</dd>
+            <dd>
+              {signer?.subject ?? '—'} <span className="muted">{pinned ? '· pinned' : '· trusted for this check only'}</span>
+            </dd>
             <dt>Checked</dt>
             <dd className="num">
               {r.filesChecked} files · {formatBytes(r.bytesChecked)}
@@ -353,12 +366,73 @@ function VerifyPanel() {
           </ul>
         </Outcome>
       )}
+      {op.status === 'done' && signer && !pinned && (r?.ok || r?.problems.every((p) => p.code === 'signer-untrusted')) && (
+        <PinSigner fingerprint={signer.fingerprint} subject={signer.subject} />
+      )}
       {(op.status === 'failed' || op.status === 'cancelled') && (
         <Outcome kind="error" title={op.status === 'cancelled' ? 'Verification cancelled' : 'Verification failed'} testId="verify-outcome">
           {op.error}
         </Outcome>
       )}
+      <TrustedSigners />
+      {trustError && <p className="error-text small">{trustError}</p>}
     </form>
+  );
+}
+
+/**
+ * Pinning is the one trust decision the far side makes, so it takes a second, deliberate step: the admin compares
+ * the fingerprint with what the sender read out and ticks that they did, then pins.
+ */
+function PinSigner({ fingerprint, subject }: { fingerprint: string; subject?: string | undefined }) {
+  const { gen } = useStores();
+  const [confirmed, setConfirmed] = useState(false);
+  return (
+    <div className="pin-signer" data-testid="pin-signer">
+      <p className="small">
+        Signer <strong>{subject ?? 'without a subject'}</strong> is not pinned. Fingerprint:
+      </p>
+      <p className="mono small fp sel">{formatFingerprint(fingerprint)}</p>
+      <label className="check small">
+        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+        I compared this fingerprint with the sender&apos;s, by a separate channel
+      </label>
+      <div className="ops-actions">
+        <button
+          type="button"
+          disabled={!confirmed}
+          onClick={() => void gen.getState().pinSigner(fingerprint, subject)}
+        >
+          Pin this signer
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function TrustedSigners() {
+  const { gen } = useStores();
+  const trusted = useGen((s) => s.trusted);
+  if (!trusted || trusted.length === 0)
+    return <p className="muted small">No pinned signers: each check needs the fingerprint typed above.</p>;
+  return (
+    <details className="trusted-signers">
+      <summary className="small">
+        {trusted.length} pinned signer{trusted.length === 1 ? '' : 's'} (shared with <code>junction bundle verify</code>)
+      </summary>
+      <ul>
+        {trusted.map((t) => (
+          <li key={t.fingerprint} data-testid="trusted-signer">
+            <span>{t.subject ?? '(no subject)'}</span>
+            <span className="mono small muted">{formatFingerprint(t.fingerprint).slice(0, 23)}…</span>
+            <span className="muted small">{t.pinnedAt.slice(0, 10)}</span>
+            <button type="button" className="link small" onClick={() => void gen.getState().unpinSigner(t.fingerprint)}>
+              Unpin
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -10,6 +10,7 @@ import type {
   GeneratePreview,
   JobProgress,
   JunctionApi,
+  TrustedSigner,
 } from '../../shared/api/contract';
 import type { Scenario } from '../../shared/generate/types';
 import { formatFingerprint } from '../../shared/bundle/sums';
@@ -42,8 +43,12 @@ export interface GenerateState {
   signKey: string;
   build: Op<BundleBuildResult>;
   verifyPath: string;
+  /** Trusted for one check only; pinned signers need none. */
   fingerprint: string;
   verify: Op<BundleVerifyResult>;
+  /** The trust store's pinned signers; null until loaded. */
+  trusted: TrustedSigner[] | null;
+  trustError: string | null;
   writeSource: string;
   writeTarget: string;
   drives: DriveList | null;
@@ -59,6 +64,10 @@ export interface GenerateActions {
   set(patch: Partial<Pick<GenerateState, 'format' | 'out' | 'signKey' | 'verifyPath' | 'fingerprint' | 'writeSource' | 'writeTarget'>>): void;
   buildBundle(password: string): Promise<void>;
   verifyBundle(): Promise<void>;
+  loadTrust(): Promise<void>;
+  /** Explicit admin action only; never a side effect of a check. */
+  pinSigner(fingerprint: string, subject?: string): Promise<void>;
+  unpinSigner(fingerprint: string): Promise<void>;
   loadDrives(): Promise<void>;
   writeBundle(): Promise<void>;
   cancel(op: 'build' | 'verify' | 'write'): Promise<void>;
@@ -143,6 +152,8 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
       verifyPath: '',
       fingerprint: '',
       verify: idle(),
+      trusted: null,
+      trustError: null,
       writeSource: '',
       writeTarget: '',
       drives: null,
@@ -215,9 +226,36 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
 
       async verifyBundle() {
         const s = get();
+        const fingerprint = s.fingerprint.trim();
         await runJob('verify', (jobId) =>
-          api['bundle.verify']({ path: s.verifyPath.trim(), fingerprint: s.fingerprint.trim(), jobId }),
+          api['bundle.verify']({ path: s.verifyPath.trim(), ...(fingerprint ? { fingerprint } : {}), jobId }),
         );
+      },
+
+      async loadTrust() {
+        try {
+          set({ trusted: await api['trust.list']({}), trustError: null });
+        } catch (e) {
+          set({ trustError: (e as Error).message });
+        }
+      },
+
+      async pinSigner(fingerprint, subject) {
+        try {
+          const r = await api['trust.pin']({ fingerprint, ...(subject ? { subject } : {}) });
+          set({ trusted: r.signers, trustError: null });
+        } catch (e) {
+          set({ trustError: (e as Error).message });
+        }
+      },
+
+      async unpinSigner(fingerprint) {
+        try {
+          const r = await api['trust.remove']({ fingerprint });
+          set({ trusted: r.signers, trustError: null });
+        } catch (e) {
+          set({ trustError: (e as Error).message });
+        }
       },
 
       async loadDrives() {

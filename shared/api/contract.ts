@@ -11,7 +11,6 @@ import { channel, docText, filePath, jobId, password } from './channel';
 import { AZURE_API } from './azure-api';
 import { HEALTH_API } from './health-api';
 
-
 export interface AppInfo {
   version: string;
   frontDoor: 'electron' | 'web' | 'test';
@@ -43,7 +42,10 @@ export interface LintResult {
 
 const selection = {
   /** Absent or empty: every scenario. */
-  scenarios: z.array(z.enum(SCENARIOS as readonly [Scenario, ...Scenario[]])).max(32).optional(),
+  scenarios: z
+    .array(z.enum(SCENARIOS as readonly [Scenario, ...Scenario[]]))
+    .max(32)
+    .optional(),
   /** Absent: every target; target ids as in the generated file paths. */
   hosts: z.array(z.string().min(1).max(256)).max(100_000).optional(),
 };
@@ -96,10 +98,33 @@ export const API = {
   'bundle.verify': channel<BundleVerifyResult>()(
     z.strictObject({
       path: filePath,
-      /** The signer's SHA-256 key fingerprint, confirmed out of band (64 hex digits, colons allowed). */
-      fingerprint: z.string().min(1, 'give the signer fingerprint the sender confirmed').max(200),
+      /**
+       * A signer's SHA-256 key fingerprint confirmed out of band (64 hex digits, colons allowed), trusted for this
+       * check only. Absent: only the signers pinned in the trust store are trusted.
+       */
+      fingerprint: z
+        .string()
+        .min(
+          1,
+          'give the signer fingerprint the sender confirmed, or leave it out to trust pinned signers only',
+        )
+        .max(200)
+        .optional(),
       jobId: jobId.optional(),
     }),
+  ),
+  /** The signers pinned in the trust store the CLI uses too (`<state-dir>/trusted-signers.json`). */
+  'trust.list': channel<TrustedSigner[]>()(z.strictObject({})),
+  /** Pinning is always an explicit admin action: the console never pins a signer as a side effect of a check. */
+  'trust.pin': channel<{ pinned: boolean; signers: TrustedSigner[] }>()(
+    z.strictObject({
+      fingerprint: z.string().min(1).max(200),
+      subject: z.string().max(1024).optional(),
+      note: z.string().max(1024).optional(),
+    }),
+  ),
+  'trust.remove': channel<{ removed: boolean; signers: TrustedSigner[] }>()(
+    z.strictObject({ fingerprint: z.string().min(1).max(200) }),
   ),
   'bundle.drives': channel<DriveList>()(z.strictObject({})),
   'bundle.write': channel<BundleWriteResult>()(
@@ -116,14 +141,19 @@ export const API = {
   'cert.create': channel<CertCreateResult>()(
     z.strictObject({
       purpose,
-      subject: z.string().regex(/^CN=.+/, 'a distinguished name starting with CN=, e.g. "CN=Remote Console Connect"'),
+      subject: z
+        .string()
+        .regex(/^CN=.+/, 'a distinguished name starting with CN=, e.g. "CN=Remote Console Connect"'),
       sans: z.array(z.string().min(1).max(253)).max(100).default([]),
       days: z.number().int().min(1).max(36500),
       keySize: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]),
       hash: z.enum(['sha256', 'sha384', 'sha512']).default('sha256'),
       profile,
       outDir: filePath,
-      name: z.string().regex(/^[A-Za-z0-9._-]{1,120}$/, 'letters, digits, ".", "-" and "_" only').optional(),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,120}$/, 'letters, digits, ".", "-" and "_" only')
+        .optional(),
       password: password.min(1, 'the .pfx needs a password: it is the only file holding the private key'),
     }),
   ),
@@ -228,6 +258,14 @@ export interface BundleVerifyResult {
   createdAt?: string;
   filesChecked: number;
   bytesChecked: number;
+}
+
+export interface TrustedSigner {
+  /** SHA-256 of the signer's public key (SPKI DER), lowercase hex. */
+  fingerprint: string;
+  subject?: string;
+  pinnedAt: string;
+  note?: string;
 }
 
 export interface DriveList {

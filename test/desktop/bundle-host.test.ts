@@ -1,7 +1,7 @@
 // The Generate & Bundle channels through the host's dispatch, checked with stock tools (sha256sum, openssl).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -10,12 +10,14 @@ import type {
   BundleWriteResult,
   GeneratePreview,
   JobStatus,
+  TrustedSigner,
 } from '../../shared/api/contract';
 import { createHost, dispatch } from '../../electron/services/host';
 import { createJobs } from '../../electron/services/bundle-service';
 import { Cancelled } from '../../electron/bundle/progress';
 import { makeSigningPfx } from './signing-key';
 import { exampleWorkspacePath } from '../../electron/services/paths';
+import { runCli } from '../../electron/cli/main';
 
 const text = readFileSync(exampleWorkspacePath(), 'utf8');
 const fileName = 'contoso-hybrid.junction.json';
@@ -25,47 +27,83 @@ describe('generate and bundle channels', () => {
   const api = createHost({ frontDoor: 'test' });
   let dir: string;
   let pfx: string;
+  let stateDir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'junction-bundle-host-'));
+    // The trust store the console shares with the CLI: a fresh one for this file, never the admin's own.
+    stateDir = mkdtempSync(join(tmpdir(), 'junction-bundle-host-state-'));
+    process.env.JUNCTION_STATE_DIR = stateDir;
     pfx = makeSigningPfx(dir, PASSWORD);
   });
 
-  it('previews the scripts of a selection, keeping the full plan\'s file names', async () => {
+  it("previews the scripts of a selection, keeping the full plan's file names", async () => {
     const all = (await dispatch(api, 'generate.preview', { fileName, text })) as GeneratePreview;
     expect(all.ok).toBe(true);
     expect(all.files.length).toBeGreaterThan(3);
     expect(all.runbook).toMatch(/^# Runbook/);
     const target = all.targets[0]!;
-    const one = (await dispatch(api, 'generate.preview', { fileName, text, hosts: [target.id] })) as GeneratePreview;
+    const one = (await dispatch(api, 'generate.preview', {
+      fileName,
+      text,
+      hosts: [target.id],
+    })) as GeneratePreview;
     expect(one.steps.length).toBe(target.steps);
     expect(one.files.every((f) => f.host === target.id)).toBe(true);
     for (const f of one.files) expect(all.files.find((g) => g.path === f.path)?.content).toBe(f.content);
     expect(one.targets).toEqual(all.targets);
     const scenario = all.scenarios.find((s) => s.steps > 0)!;
-    const byScenario = (await dispatch(api, 'generate.preview', { fileName, text, scenarios: [scenario.id] })) as GeneratePreview;
+    const byScenario = (await dispatch(api, 'generate.preview', {
+      fileName,
+      text,
+      scenarios: [scenario.id],
+    })) as GeneratePreview;
     expect(byScenario.steps.length).toBe(scenario.steps);
   });
 
   it('reports schema problems instead of generating from a broken document', async () => {
-    const r = (await dispatch(api, 'generate.preview', { fileName, text: '{"schemaVersion": "one"}' })) as GeneratePreview;
+    const r = (await dispatch(api, 'generate.preview', {
+      fileName,
+      text: '{"schemaVersion": "one"}',
+    })) as GeneratePreview;
     expect(r.ok).toBe(false);
     expect(r.problems.length).toBeGreaterThan(0);
   });
 
   it('names the offending field when a request is invalid', async () => {
     const base = { fileName, text, out: join(dir, 'x'), signKey: pfx, password: PASSWORD };
-    await expect(dispatch(api, 'bundle.build', { ...base, format: 'rar' })).rejects.toThrow(/bundle\.build: format:/);
-    await expect(dispatch(api, 'bundle.build', { ...base, format: 'dir', out: '' })).rejects.toThrow(/bundle\.build: out:/);
-    await expect(dispatch(api, 'bundle.build', { ...base, format: 'dir', scenarios: ['nope'] })).rejects.toThrow(/scenarios\.0/);
-    await expect(dispatch(api, 'bundle.build', { ...base, format: 'dir', jobId: '../x' })).rejects.toThrow(/jobId: a job id/);
-    await expect(dispatch(api, 'bundle.verify', { path: dir, fingerprint: '' })).rejects.toThrow(/bundle\.verify: fingerprint:/);
-    await expect(dispatch(api, 'bundle.verify', { path: dir, fingerprint: 'abc' })).rejects.toThrow(/fingerprint: not a SHA-256/);
+    await expect(dispatch(api, 'bundle.build', { ...base, format: 'rar' })).rejects.toThrow(
+      /bundle\.build: format:/,
+    );
+    await expect(dispatch(api, 'bundle.build', { ...base, format: 'dir', out: '' })).rejects.toThrow(
+      /bundle\.build: out:/,
+    );
+    await expect(
+      dispatch(api, 'bundle.build', { ...base, format: 'dir', scenarios: ['nope'] }),
+    ).rejects.toThrow(/scenarios\.0/);
+    await expect(dispatch(api, 'bundle.build', { ...base, format: 'dir', jobId: '../x' })).rejects.toThrow(
+      /jobId: a job id/,
+    );
+    await expect(dispatch(api, 'bundle.verify', { path: dir, fingerprint: '' })).rejects.toThrow(
+      /bundle\.verify: fingerprint:/,
+    );
+    await expect(dispatch(api, 'bundle.verify', { path: dir, fingerprint: 'abc' })).rejects.toThrow(
+      /fingerprint: not a SHA-256/,
+    );
     await expect(dispatch(api, 'jobs.progress', {})).rejects.toThrow(/jobs\.progress: jobId:/);
   });
 
   it('refuses a wrong signing password with the reason and the fix, and never echoes the password', async () => {
-    const err = await dispatch(api, 'bundle.build', { fileName, text, format: 'dir', out: join(dir, 'wrong'), signKey: pfx, password: 'not it' }).catch((e: Error) => e);
-    expect(String((err as Error).message)).toMatch(/wrong password or not a PKCS#12 file — type the password/);
+    const err = await dispatch(api, 'bundle.build', {
+      fileName,
+      text,
+      format: 'dir',
+      out: join(dir, 'wrong'),
+      signKey: pfx,
+      password: 'not it',
+    }).catch((e: Error) => e);
+    expect(String((err as Error).message)).toMatch(
+      /wrong password or not a PKCS#12 file — type the password/,
+    );
     expect(String((err as Error).message)).not.toContain('not it');
     expect(existsSync(join(dir, 'wrong'))).toBe(false);
   });
@@ -74,7 +112,15 @@ describe('generate and bundle channels', () => {
   it('builds a signed bundle that sha256sum -c and openssl dgst -verify accept, with pollable progress', async () => {
     const out = join(dir, 'bundle');
     const jobId = 'build-job-0001';
-    built = (await dispatch(api, 'bundle.build', { fileName, text, format: 'dir', out, signKey: pfx, password: PASSWORD, jobId })) as BundleBuildResult;
+    built = (await dispatch(api, 'bundle.build', {
+      fileName,
+      text,
+      format: 'dir',
+      out,
+      signKey: pfx,
+      password: PASSWORD,
+      jobId,
+    })) as BundleBuildResult;
     expect(built.out).toBe(out);
     expect(built.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(built.signerSubject).toContain('Junction test signer');
@@ -88,7 +134,11 @@ describe('generate and bundle channels', () => {
     const sums = spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' });
     expect(sums.status, sums.stderr).toBe(0);
     expect(sums.stdout.trim().split('\n').length).toBeGreaterThan(5);
-    const sig = spawnSync('openssl', ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' });
+    const sig = spawnSync(
+      'openssl',
+      ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'],
+      { cwd: out, encoding: 'utf8' },
+    );
     expect(sig.stdout.trim()).toBe('Verified OK');
     // The fingerprint the UI shows is the one openssl computes from the PFX's certificate.
     const spki = execFileSync('openssl', ['x509', '-in', join(dir, 'signer.crt'), '-noout', '-pubkey']);
@@ -101,44 +151,134 @@ describe('generate and bundle channels', () => {
   });
 
   it('verifies the bundle against the pinned fingerprint and rejects a tampered copy with its message', async () => {
-    const ok = (await dispatch(api, 'bundle.verify', { path: built.out, fingerprint: built.fingerprint })) as BundleVerifyResult;
+    const ok = (await dispatch(api, 'bundle.verify', {
+      path: built.out,
+      fingerprint: built.fingerprint,
+    })) as BundleVerifyResult;
     expect(ok.ok).toBe(true);
     expect(ok.signer?.trusted).toBe(true);
     expect(ok.bundleId).toBe(built.bundleId);
-    const other = (await dispatch(api, 'bundle.verify', { path: built.out, fingerprint: '0'.repeat(64) })) as BundleVerifyResult;
+    const other = (await dispatch(api, 'bundle.verify', {
+      path: built.out,
+      fingerprint: '0'.repeat(64),
+    })) as BundleVerifyResult;
     expect(other.ok).toBe(false);
     expect(other.problems[0]?.code).toBe('signer-untrusted');
     const bad = join(dir, 'tampered');
     cpSync(built.out, bad, { recursive: true });
     appendFileSync(join(bad, 'RUNBOOK.md'), 'x');
-    const r = (await dispatch(api, 'bundle.verify', { path: bad, fingerprint: built.fingerprint })) as BundleVerifyResult;
+    const r = (await dispatch(api, 'bundle.verify', {
+      path: bad,
+      fingerprint: built.fingerprint,
+    })) as BundleVerifyResult;
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => p.code)).toContain('size-mismatch');
     expect(r.problems[0]?.message).toMatch(/RUNBOOK\.md/);
   });
 
+  it('pins a signer in the trust store the CLI reads, verifies with it alone, and unpins it', async () => {
+    const plain = { path: built.out };
+    expect(await dispatch(api, 'trust.list', {})).toEqual([]);
+    const before = (await dispatch(api, 'bundle.verify', plain)) as BundleVerifyResult;
+    expect(before.ok).toBe(false);
+    expect(before.problems[0]?.code).toBe('signer-untrusted');
+    expect(before.signer?.fingerprint).toBe(built.fingerprint);
+
+    // Colons and upper case, as the sender reads it out.
+    const spoken = built.fingerprint.toUpperCase().match(/../g)!.join(':');
+    const pin = (await dispatch(api, 'trust.pin', { fingerprint: spoken, subject: built.signerSubject })) as {
+      pinned: boolean;
+      signers: TrustedSigner[];
+    };
+    expect(pin.pinned).toBe(true);
+    expect(pin.signers.map((t) => t.fingerprint)).toEqual([built.fingerprint]);
+    expect(
+      ((await dispatch(api, 'trust.pin', { fingerprint: built.fingerprint })) as { pinned: boolean }).pinned,
+    ).toBe(false);
+    const file = JSON.parse(readFileSync(join(stateDir, 'trusted-signers.json'), 'utf8')) as {
+      signers: TrustedSigner[];
+    };
+    expect(file.signers[0]?.subject).toBe(built.signerSubject);
+
+    const after = (await dispatch(api, 'bundle.verify', plain)) as BundleVerifyResult;
+    expect(after.ok).toBe(true);
+    // The CLI, given the same state directory and no --trust, trusts the signer the console pinned.
+    let out = '';
+    const io = {
+      out: (t: string) => (out += t),
+      err: (t: string) => (out += t),
+      cwd: dir,
+      env: { JUNCTION_STATE_DIR: stateDir },
+      isTTY: false,
+    };
+    expect(await runCli(['bundle', 'verify', built.out], io), out).toBe(0);
+
+    const removed = (await dispatch(api, 'trust.remove', { fingerprint: built.fingerprint })) as {
+      removed: boolean;
+      signers: TrustedSigner[];
+    };
+    expect(removed).toEqual({ removed: true, signers: [] });
+    expect(((await dispatch(api, 'bundle.verify', plain)) as BundleVerifyResult).problems[0]?.code).toBe(
+      'signer-untrusted',
+    );
+    expect(await runCli(['bundle', 'verify', built.out], { ...io, out: () => {}, err: () => {} })).not.toBe(
+      0,
+    );
+
+    await expect(dispatch(api, 'trust.pin', { fingerprint: 'abc' })).rejects.toThrow(
+      /trust\.pin: fingerprint: not a SHA-256/,
+    );
+    // A damaged store is reported with the fix, never read as "nobody is trusted" nor overwritten.
+    writeFileSync(join(stateDir, 'trusted-signers.json'), '{"version": 1, "signers": [');
+    await expect(dispatch(api, 'trust.list', {})).rejects.toThrow(/not valid JSON — fix or delete the file/);
+    await expect(dispatch(api, 'trust.pin', { fingerprint: built.fingerprint })).rejects.toThrow(
+      /not valid JSON/,
+    );
+    expect(readFileSync(join(stateDir, 'trusted-signers.json'), 'utf8')).toBe('{"version": 1, "signers": [');
+    writeFileSync(join(stateDir, 'trusted-signers.json'), JSON.stringify({ version: 1, signers: [] }));
+  });
+
   it('writes the bundle to a folder, reads it back and verifies it', async () => {
     const media = mkdtempSync(join(tmpdir(), 'junction-media-'));
-    const r = (await dispatch(api, 'bundle.write', { source: built.out, target: media, jobId: 'write-job-0001' })) as BundleWriteResult;
+    const r = (await dispatch(api, 'bundle.write', {
+      source: built.out,
+      target: media,
+      jobId: 'write-job-0001',
+    })) as BundleWriteResult;
     expect(r.final).toBe(join(media, 'bundle'));
     expect(r.readBack.ok).toBe(true);
     expect(r.readBack.filesChecked).toBeGreaterThan(5);
     const sums = spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: r.final, encoding: 'utf8' });
     expect(sums.status).toBe(0);
-    expect(((await dispatch(api, 'jobs.progress', { jobId: 'write-job-0001' })) as JobStatus).state).toBe('done');
+    expect(((await dispatch(api, 'jobs.progress', { jobId: 'write-job-0001' })) as JobStatus).state).toBe(
+      'done',
+    );
   });
 
   it('builds a zip of one host only, which unzip -t accepts', async () => {
     const all = (await dispatch(api, 'generate.preview', { fileName, text })) as GeneratePreview;
     const target = all.targets[0]!.id;
     const out = join(dir, 'one.zip');
-    const r = (await dispatch(api, 'bundle.build', { fileName, text, hosts: [target], format: 'zip', out, signKey: pfx, password: PASSWORD })) as BundleBuildResult;
+    const r = (await dispatch(api, 'bundle.build', {
+      fileName,
+      text,
+      hosts: [target],
+      format: 'zip',
+      out,
+      signKey: pfx,
+      password: PASSWORD,
+    })) as BundleBuildResult;
     expect(spawnSync('unzip', ['-tq', out]).status).toBe(0);
     const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' });
-    const payload = listing.split('\n').filter((l) => l.startsWith('files/') && !l.endsWith('/') && !l.startsWith('files/health/'));
+    const payload = listing
+      .split('\n')
+      .filter((l) => l.startsWith('files/') && !l.endsWith('/') && !l.startsWith('files/health/'));
     expect(payload.length).toBeGreaterThan(0);
     expect(payload.every((l) => l.startsWith(`files/${target}/`))).toBe(true);
-    const v = (await dispatch(api, 'bundle.verify', { path: out, fingerprint: r.fingerprint })) as BundleVerifyResult;
+    const v = (await dispatch(api, 'bundle.verify', {
+      path: out,
+      fingerprint: r.fingerprint,
+    })) as BundleVerifyResult;
     expect(v.ok).toBe(true);
   });
 
@@ -161,7 +301,9 @@ describe('generate and bundle channels', () => {
     // Unknown and finished jobs cannot be cancelled; the answer says so.
     expect(await dispatch(api, 'jobs.cancel', { jobId: 'never-started' })).toEqual({ cancelled: false });
     expect(await dispatch(api, 'jobs.cancel', { jobId: 'build-job-0001' })).toEqual({ cancelled: false });
-    expect(((await dispatch(api, 'jobs.progress', { jobId: 'never-started' })) as JobStatus).state).toBe('unknown');
+    expect(((await dispatch(api, 'jobs.progress', { jobId: 'never-started' })) as JobStatus).state).toBe(
+      'unknown',
+    );
   });
 
   it('lists removable drives or says why it cannot', async () => {

@@ -27,15 +27,52 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
   let work: string;
   let signPfx: string;
   let signerFp: string;
+  let stateDir: string;
   const SIGN_PASSWORD = 'e2e signer pass';
 
   beforeAll(async () => {
     ensureBuilt();
     // The bundle signing key an admin would bring: made by openssl, not by Junction.
     work = mkdtempSync(join(tmpdir(), 'junction-e2e-bundle-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'k.pem'), '-out', join(work, 'c.pem'), '-days', '7', '-subj', '/CN=E2E bundle signer'], { stdio: 'pipe' });
+    // The trust store the console pins into (and the CLI reads): a fresh one, never the admin's own.
+    stateDir = mkdtempSync(join(tmpdir(), 'junction-e2e-state-'));
+    process.env.JUNCTION_STATE_DIR = stateDir;
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(work, 'k.pem'),
+        '-out',
+        join(work, 'c.pem'),
+        '-days',
+        '7',
+        '-subj',
+        '/CN=E2E bundle signer',
+      ],
+      { stdio: 'pipe' },
+    );
     signPfx = join(work, 'signer.pfx');
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(work, 'k.pem'), '-in', join(work, 'c.pem'), '-out', signPfx, '-passout', `pass:${SIGN_PASSWORD}`], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        join(work, 'k.pem'),
+        '-in',
+        join(work, 'c.pem'),
+        '-out',
+        signPfx,
+        '-passout',
+        `pass:${SIGN_PASSWORD}`,
+      ],
+      { stdio: 'pipe' },
+    );
     const spki = execFileSync('openssl', ['x509', '-in', join(work, 'c.pem'), '-noout', '-pubkey']);
     const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: spki });
     signerFp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0]!;
@@ -158,7 +195,9 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
   it('previews the generated scripts of the example with syntax highlighting', async () => {
     await page.keyboard.press('Control+4');
     const tree = page.getByRole('tree', { name: 'Generated files' });
-    await expect.poll(() => tree.locator('[data-path$=".ps1"]').count(), { timeout: 10_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(() => tree.locator('[data-path$=".ps1"]').count(), { timeout: 10_000 })
+      .toBeGreaterThan(2);
     const first = tree.locator('[data-path$=".ps1"]').first();
     const path = (await first.getAttribute('data-path'))!;
     await first.click();
@@ -172,7 +211,11 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     const r = loadWorkspace(exampleText, 'example.json');
     if (!r.ok) throw new Error('example does not load');
     expect(shown.map((l) => l.replace(/\u200b/g, '')).join('\n')).toBe(
-      (await import('../../shared/generate/index')).generateAll(r.workspace).files.find((f) => f.path === path)!.content.replace(/\r\n/g, '\n').replace(/\n$/, ''),
+      (await import('../../shared/generate/index'))
+        .generateAll(r.workspace)
+        .files.find((f) => f.path === path)!
+        .content.replace(/\r\n/g, '\n')
+        .replace(/\n$/, ''),
     );
     // Deselecting a target removes its files; the runbook stays one click away.
     const host = path.split('/')[0]!;
@@ -197,17 +240,40 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     expect(await page.getByTestId('build-fingerprint').textContent()).toBe(formatFingerprint(signerFp));
     expect(await form.getByLabel('PFX password').inputValue()).toBe('');
     expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: bundleDir }).status).toBe(0);
-    const sig = spawnSync('openssl', ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'], { cwd: bundleDir, encoding: 'utf8' });
+    const sig = spawnSync(
+      'openssl',
+      ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'],
+      { cwd: bundleDir, encoding: 'utf8' },
+    );
     expect(sig.stdout.trim()).toBe('Verified OK');
     await page.screenshot({ path: shotPath('12-bundle-built') });
 
     const verify = page.getByRole('form', { name: 'Verify a bundle' });
     expect(await verify.getByLabel('Bundle path').inputValue()).toBe(bundleDir);
-    await verify.getByLabel('Pinned signer fingerprint').fill(formatFingerprint(signerFp));
+    // Nothing pinned and no fingerprint typed: the signer is refused, and its fingerprint is shown for comparison.
+    await verify.getByLabel('Signer fingerprint for this check').fill('');
     await verify.getByRole('button', { name: 'Verify' }).click();
     const outcome = page.getByTestId('verify-outcome');
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('error');
+    expect(await outcome.locator('.code-tag').first().textContent()).toBe('signer-untrusted');
+    // Pinning takes the explicit confirmation, and lands in the trust store the CLI reads.
+    const pin = page.getByTestId('pin-signer');
+    expect(await pin.textContent()).toContain(formatFingerprint(signerFp));
+    const pinButton = pin.getByRole('button', { name: 'Pin this signer' });
+    expect(await pinButton.isDisabled()).toBe(true);
+    await pin.getByRole('checkbox').check();
+    await pinButton.click();
+    await expect.poll(() => page.getByTestId('trusted-signer').count()).toBe(1);
+    const store = JSON.parse(readFileSync(join(stateDir, 'trusted-signers.json'), 'utf8')) as {
+      signers: { fingerprint: string; subject?: string }[];
+    };
+    expect(store.signers.map((x) => x.fingerprint)).toEqual([signerFp]);
+    expect(store.signers[0]!.subject).toContain('E2E bundle signer');
+    await verify.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('ok');
     expect(await outcome.textContent()).toContain('E2E bundle signer');
+    expect(await outcome.textContent()).toContain('pinned');
+    expect(await page.getByTestId('pin-signer').count()).toBe(0);
 
     const tampered = join(work, 'tampered');
     cpSync(bundleDir, tampered, { recursive: true });
@@ -229,7 +295,9 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     const written = page.getByTestId('write-outcome');
     await expect.poll(() => written.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
     expect(await written.textContent()).toContain(join(media, 'contoso-bundle'));
-    expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: join(media, 'contoso-bundle') }).status).toBe(0);
+    expect(
+      spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: join(media, 'contoso-bundle') }).status,
+    ).toBe(0);
     await written.scrollIntoViewIfNeeded();
     await page.screenshot({ path: shotPath('14-bundle-written') });
   });
@@ -247,7 +315,9 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     const created = page.getByTestId('create-outcome');
     await expect.poll(() => created.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
     const cer = join(certDir, 'remote-console-connect.cer');
-    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', cer, '-noout', '-text'], { encoding: 'utf8' });
+    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', cer, '-noout', '-text'], {
+      encoding: 'utf8',
+    });
     expect(text).toMatch(/TLS Web Client Authentication/);
 
     // Inspect the .pfx with its password: the key and the profile are checked too.
@@ -264,8 +334,14 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     expect(await page.locator('[data-check][data-status="fail"]').count()).toBe(0);
     expect(await page.locator('[data-check="extended-key-usage"]').getAttribute('data-status')).toBe('pass');
     expect(await page.locator('[data-check="private-key"]').getAttribute('data-status')).toBe('pass');
-    const thumb = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', cer, '-noout', '-fingerprint', '-sha1'], { encoding: 'utf8' });
-    expect(await page.getByTestId('thumbprint').textContent()).toBe(thumb.split('=')[1]!.trim().replace(/:/g, ''));
+    const thumb = execFileSync(
+      'openssl',
+      ['x509', '-inform', 'DER', '-in', cer, '-noout', '-fingerprint', '-sha1'],
+      { encoding: 'utf8' },
+    );
+    expect(await page.getByTestId('thumbprint').textContent()).toBe(
+      thumb.split('=')[1]!.trim().replace(/:/g, ''),
+    );
     // The workspace's own certificates are listed with where each file goes.
     expect(await page.locator('[data-cert] .placements-table tr').count()).toBeGreaterThan(0);
     await page.screenshot({ path: shotPath('15-certificates') });
