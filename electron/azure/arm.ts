@@ -13,7 +13,11 @@ export interface ArmClient {
   setIfMatch(etag: string | undefined): void;
 }
 
-export function createArmClient(credential: TokenCredential, subscriptionId: string, s: ConnectionSettings): ArmClient {
+export function createArmClient(
+  credential: TokenCredential,
+  subscriptionId: string,
+  s: ConnectionSettings,
+): ArmClient {
   let ifMatch: string | undefined;
   const client = new NetworkManagementClient(credential, subscriptionId, {
     ...pipelineOptions(s),
@@ -35,8 +39,8 @@ type Sdk = Record<string, unknown>;
 interface KindOps {
   list(rg: string): AsyncIterable<unknown>;
   get(rg: string, name: string): Promise<unknown>;
-  put(rg: string, name: string, body: Sdk, pollMs: number): Promise<unknown>;
-  del(rg: string, name: string, pollMs: number): Promise<void>;
+  put(rg: string, name: string, body: Sdk, pollMs: number, abortSignal?: AbortSignal): Promise<unknown>;
+  del(rg: string, name: string, pollMs: number, abortSignal?: AbortSignal): Promise<void>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- one table over seven differently-typed operation groups */
@@ -53,8 +57,17 @@ export function opsFor(c: NetworkManagementClient, kind: ResourceKind): KindOps 
   return {
     list: (rg) => group.list(rg),
     get: (rg, name) => group.get(rg, name),
-    put: (rg, name, body, pollMs) => group.beginCreateOrUpdateAndWait(rg, name, body, { updateIntervalInMs: pollMs }),
-    del: (rg, name, pollMs) => group.beginDeleteAndWait(rg, name, { updateIntervalInMs: pollMs }),
+    // The signal rides on every request of the operation (the SDK passes options to its polls too).
+    put: (rg, name, body, pollMs, abortSignal) =>
+      group.beginCreateOrUpdateAndWait(rg, name, body, {
+        updateIntervalInMs: pollMs,
+        ...(abortSignal ? { abortSignal } : {}),
+      }),
+    del: (rg, name, pollMs, abortSignal) =>
+      group.beginDeleteAndWait(rg, name, {
+        updateIntervalInMs: pollMs,
+        ...(abortSignal ? { abortSignal } : {}),
+      }),
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -71,10 +84,19 @@ export function scrub(body: Record<string, unknown>): Record<string, unknown> {
 
 export function liveFromSdk(kind: ResourceKind, model: unknown): LiveResource {
   const wire = scrub(fromSdk(ARM_TYPES[kind], model));
-  return { kind, armId: String(wire['id']), body: wire, ...(typeof wire['etag'] === 'string' ? { etag: wire['etag'] } : {}) };
+  return {
+    kind,
+    armId: String(wire['id']),
+    body: wire,
+    ...(typeof wire['etag'] === 'string' ? { etag: wire['etag'] } : {}),
+  };
 }
 
-export async function listKind(c: NetworkManagementClient, kind: ResourceKind, rg: string): Promise<LiveResource[]> {
+export async function listKind(
+  c: NetworkManagementClient,
+  kind: ResourceKind,
+  rg: string,
+): Promise<LiveResource[]> {
   const out: LiveResource[] = [];
   for await (const m of opsFor(c, kind).list(rg)) out.push(liveFromSdk(kind, m));
   return out;

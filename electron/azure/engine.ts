@@ -3,7 +3,13 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { KIND_ORDER, type DesiredResource, type ResourceKind } from '../../shared/azure/desired';
 import { canonical } from '../../shared/azure/canonical';
-import { actionable, computePlan, type LiveResource, type Plan, type PlanOptions } from '../../shared/azure/plan';
+import {
+  actionable,
+  computePlan,
+  type LiveResource,
+  type Plan,
+  type PlanOptions,
+} from '../../shared/azure/plan';
 import { toSdk } from '../../shared/azure/sdk-shape';
 import { createArmClient, isNotFound, listKind, liveFromSdk, opsFor, type ArmClient } from './arm';
 import type { ConnectionSettings, TokenCredential } from './connection';
@@ -16,7 +22,11 @@ export interface Scope {
 
 export function scopesOf(desired: readonly DesiredResource[]): Scope[] {
   const seen = new Map<string, Scope>();
-  for (const d of desired) seen.set(`${d.subscriptionId}/${d.resourceGroup}`.toLowerCase(), { subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup });
+  for (const d of desired)
+    seen.set(`${d.subscriptionId}/${d.resourceGroup}`.toLowerCase(), {
+      subscriptionId: d.subscriptionId,
+      resourceGroup: d.resourceGroup,
+    });
   return [...seen.values()];
 }
 
@@ -28,13 +38,18 @@ export class Clients {
   ) {}
   for(subscriptionId: string): ArmClient {
     let c = this.bySub.get(subscriptionId);
-    if (!c) this.bySub.set(subscriptionId, (c = createArmClient(this.credential, subscriptionId, this.settings)));
+    if (!c)
+      this.bySub.set(subscriptionId, (c = createArmClient(this.credential, subscriptionId, this.settings)));
     return c;
   }
 }
 
 /** LIST every kind Junction manages in each resource group. */
-export async function readLive(clients: Clients, scopes: readonly Scope[], kinds: readonly ResourceKind[] = KIND_ORDER): Promise<LiveResource[]> {
+export async function readLive(
+  clients: Clients,
+  scopes: readonly Scope[],
+  kinds: readonly ResourceKind[] = KIND_ORDER,
+): Promise<LiveResource[]> {
   const out: LiveResource[] = [];
   for (const s of scopes) {
     const c = clients.for(s.subscriptionId).client;
@@ -43,12 +58,19 @@ export async function readLive(clients: Clients, scopes: readonly Scope[], kinds
   return out;
 }
 
-export function planFrom(desired: readonly DesiredResource[], live: readonly LiveResource[], opts: PlanOptions): Plan {
+export function planFrom(
+  desired: readonly DesiredResource[],
+  live: readonly LiveResource[],
+  opts: PlanOptions,
+): Plan {
   return computePlan(desired, live, opts);
 }
 
 export function workspaceHash(desired: readonly DesiredResource[]): string {
-  return createHash('sha256').update(JSON.stringify(desired.map((d) => [d.armId, d.body, d.secrets]))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(desired.map((d) => [d.armId, d.body, d.secrets])))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function journalSteps(plan: Plan): JournalStep[] {
@@ -69,10 +91,14 @@ export function journalSteps(plan: Plan): JournalStep[] {
 }
 
 export function newApplyId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 export interface ApplyResult {
+  /** `stopped` with failure code `Cancelled` when the admin cancelled (the journal is resumable). */
   status: 'completed' | 'stopped';
   journal: string;
   performed: number;
@@ -85,6 +111,36 @@ export interface ApplyContext {
   settings: ConnectionSettings;
   secret(name: string): string | undefined;
   log(line: string): void;
+  /** Cancel: stops waiting for the step in flight and starts no other; the step is left for resume to verify. */
+  signal?: AbortSignal;
+  /** Before each step: how many are finished (done or verified) of how many. */
+  progress?(p: { done: number; total: number; step?: JournalStep; label: string }): void;
+}
+
+export class ApplyCancelled extends Error {
+  constructor() {
+    super('cancelled by the admin');
+  }
+}
+
+/** The SDK's pollers do not stop their wait on abort; racing it returns control at once (ARM carries on). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new ApplyCancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApplyCancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? new ApplyCancelled() : e);
+      },
+    );
+  });
 }
 
 const errCode = (e: unknown): string => {
@@ -118,7 +174,9 @@ async function alreadyApplied(ctx: ApplyContext, step: JournalStep): Promise<boo
       await new Promise((r) => setTimeout(r, ctx.settings.pollIntervalMs));
       continue;
     }
-    return JSON.stringify(canonical(step.kind, live.body)) === JSON.stringify(canonical(step.kind, step.body));
+    return (
+      JSON.stringify(canonical(step.kind, live.body)) === JSON.stringify(canonical(step.kind, step.body))
+    );
   }
 }
 
@@ -126,12 +184,31 @@ export async function runJournal(ctx: ApplyContext, st: JournalState): Promise<A
   const journal = Journal.open(st.file);
   let performed = 0;
   let skipped = 0;
+  const total = st.begin.steps.length;
+  const stopCancelled = async (step: JournalStep): Promise<ApplyResult> => {
+    // No `failed` record: if the PUT in flight landed, resume must find it by GET rather than send it again.
+    await journal.append({ t: 'end', at: new Date().toISOString(), status: 'stopped' });
+    ctx.log(`■ cancelled at ${step.action} ${step.kind} ${step.name}; resume verifies it before going on`);
+    return {
+      status: 'stopped',
+      journal: st.file,
+      performed,
+      skipped,
+      failure: {
+        step,
+        code: 'Cancelled',
+        message: 'cancelled by the admin; nothing after this step was sent',
+      },
+    };
+  };
   for (const step of st.begin.steps) {
     if (st.done.has(step.index)) {
       skipped++;
       continue;
     }
     const label = `${step.action} ${step.kind} ${step.name}`;
+    if (ctx.signal?.aborted) return stopCancelled(step);
+    ctx.progress?.({ done: performed + skipped, total, step, label });
     if (st.started.has(step.index) && !st.failed.has(step.index) && (await alreadyApplied(ctx, step))) {
       await journal.append({ t: 'done', index: step.index, at: new Date().toISOString(), verified: true });
       ctx.log(`= ${label}: already applied before the interruption (verified by GET), not sent again`);
@@ -145,24 +222,50 @@ export async function runJournal(ctx: ApplyContext, st: JournalState): Promise<A
     try {
       setIfMatch(step.etag);
       let etag: string | undefined;
-      if (step.action === 'Delete') await ops.del(step.resourceGroup, step.name, ctx.settings.pollIntervalMs);
+      if (step.action === 'Delete')
+        await abortable(
+          ops.del(step.resourceGroup, step.name, ctx.settings.pollIntervalMs, ctx.signal),
+          ctx.signal,
+        );
       else {
         const body = structuredClone(step.body!) as unknown as Record<string, unknown>;
         const props = body['properties'] as Record<string, unknown>;
         for (const [prop, name] of Object.entries(step.secrets ?? {})) {
           const v = ctx.secret(name);
-          if (v === undefined) throw Object.assign(new Error(`secret "${name}" is not available; set JUNCTION_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')} or store it first`), { code: 'SecretMissing' });
+          if (v === undefined)
+            throw Object.assign(
+              new Error(
+                `secret "${name}" is not available; set JUNCTION_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')} or store it first`,
+              ),
+              { code: 'SecretMissing' },
+            );
           props[prop] = v;
         }
-        const res = (await ops.put(step.resourceGroup, step.name, toSdk(body) as Record<string, unknown>, ctx.settings.pollIntervalMs)) as { etag?: string };
+        const res = (await abortable(
+          ops.put(
+            step.resourceGroup,
+            step.name,
+            toSdk(body) as Record<string, unknown>,
+            ctx.settings.pollIntervalMs,
+            ctx.signal,
+          ),
+          ctx.signal,
+        )) as { etag?: string };
         etag = res?.etag;
         const state = (res as { provisioningState?: string })?.provisioningState;
-        if (state && state !== 'Succeeded') throw Object.assign(new Error(`provisioningState ${state}`), { code: 'ProvisioningFailed' });
+        if (state && state !== 'Succeeded')
+          throw Object.assign(new Error(`provisioningState ${state}`), { code: 'ProvisioningFailed' });
       }
-      await journal.append({ t: 'done', index: step.index, at: new Date().toISOString(), ...(etag ? { etag } : {}) });
+      await journal.append({
+        t: 'done',
+        index: step.index,
+        at: new Date().toISOString(),
+        ...(etag ? { etag } : {}),
+      });
       ctx.log(`✓ ${label}`);
       performed++;
     } catch (e) {
+      if (e instanceof ApplyCancelled) return stopCancelled(step);
       const code = errCode(e);
       const message =
         code === 'PreconditionFailed'
@@ -177,10 +280,17 @@ export async function runJournal(ctx: ApplyContext, st: JournalState): Promise<A
     }
   }
   await journal.append({ t: 'end', at: new Date().toISOString(), status: 'completed' });
+  ctx.progress?.({ done: total, total, label: 'completed' });
   return { status: 'completed', journal: st.file, performed, skipped };
 }
 
-export async function startApply(ctx: ApplyContext, dir: string, workspace: string, desired: readonly DesiredResource[], plan: Plan): Promise<ApplyResult> {
+export async function startApply(
+  ctx: ApplyContext,
+  dir: string,
+  workspace: string,
+  desired: readonly DesiredResource[],
+  plan: Plan,
+): Promise<ApplyResult> {
   const j = await Journal.create(dir, {
     applyId: newApplyId(),
     workspace,

@@ -22,7 +22,15 @@ export interface JournalStep {
 }
 
 export type JournalRecord =
-  | { t: 'begin'; applyId: string; workspace: string; workspaceHash: string; armEndpoint: string; at: string; steps: JournalStep[] }
+  | {
+      t: 'begin';
+      applyId: string;
+      workspace: string;
+      workspaceHash: string;
+      armEndpoint: string;
+      at: string;
+      steps: JournalStep[];
+    }
   | { t: 'resume'; at: string; pid: number }
   | { t: 'start'; index: number; at: string }
   | { t: 'done'; index: number; at: string; etag?: string; verified?: boolean }
@@ -36,12 +44,17 @@ export interface JournalState {
   started: Set<number>;
   failed: Map<number, { code: string; message: string }>;
   ended?: 'completed' | 'stopped';
+  /** Every readable record in order (the screen's log is made from them). */
+  records: JournalRecord[];
 }
 
 export class Journal {
   private constructor(readonly file: string) {}
 
-  static async create(dir: string, begin: Omit<Extract<JournalRecord, { t: 'begin' }>, 't'>): Promise<Journal> {
+  static async create(
+    dir: string,
+    begin: Omit<Extract<JournalRecord, { t: 'begin' }>, 't'>,
+  ): Promise<Journal> {
     const jdir = join(dir, 'journals');
     await mkdir(jdir, { recursive: true });
     const j = new Journal(join(jdir, `${slug(begin.workspace)}-${begin.applyId}.jsonl`));
@@ -77,8 +90,16 @@ export async function readJournal(file: string): Promise<JournalState> {
     }
   }
   const begin = recs[0];
-  if (!begin || begin.t !== 'begin') throw new Error(`${file} is not a Junction apply journal (no begin record)`);
-  const st: JournalState = { file, begin, done: new Set(), started: new Set(), failed: new Map() };
+  if (!begin || begin.t !== 'begin')
+    throw new Error(`${file} is not a Junction apply journal (no begin record)`);
+  const st: JournalState = {
+    file,
+    begin,
+    done: new Set(),
+    started: new Set(),
+    failed: new Map(),
+    records: recs,
+  };
   for (const r of recs) {
     if (r.t === 'start') st.started.add(r.index);
     else if (r.t === 'done') {
@@ -91,13 +112,38 @@ export async function readJournal(file: string): Promise<JournalState> {
   return st;
 }
 
+/** This workspace's journal files, newest first (apply ids start with a UTC timestamp). */
+async function journalFiles(dir: string, workspace: string): Promise<string[]> {
+  const jdir = join(dir, 'journals');
+  const prefix = `${slug(workspace)}-`;
+  const names = (await readdir(jdir).catch(() => [] as string[])).filter(
+    (n) => n.startsWith(prefix) && /^\d{8}T\d{6}Z-[0-9a-f]{6}\.jsonl$/.test(n.slice(prefix.length)),
+  );
+  return names
+    .sort()
+    .reverse()
+    .map((n) => join(jdir, n));
+}
+
 /** The newest journal of this workspace that did not complete. */
 export async function latestUnfinished(dir: string, workspace: string): Promise<JournalState | undefined> {
-  const jdir = join(dir, 'journals');
-  const names = (await readdir(jdir).catch(() => [] as string[])).filter((n) => n.startsWith(`${slug(workspace)}-`) && /^\d{8}T\d{6}Z-[0-9a-f]{6}\.jsonl$/.test(n.slice(slug(workspace).length + 1))).sort().reverse();
-  for (const n of names) {
-    const st = await readJournal(join(jdir, n));
+  for (const f of await journalFiles(dir, workspace)) {
+    const st = await readJournal(f);
     if (st.ended !== 'completed') return st;
   }
   return undefined;
+}
+
+/** The newest journal of this workspace, finished or not. */
+export async function latestJournal(dir: string, workspace: string): Promise<JournalState | undefined> {
+  const files = await journalFiles(dir, workspace);
+  // Apply ids have one-second resolution and a random tail: within the newest second, the begin time decides.
+  const second = (f: string) => /(\d{8}T\d{6}Z)-[0-9a-f]{6}\.jsonl$/.exec(f)?.[1];
+  const tied = files.filter((f) => second(f) === second(files[0] ?? ''));
+  let best: JournalState | undefined;
+  for (const f of tied) {
+    const st = await readJournal(f);
+    if (!best || st.begin.at > best.begin.at) best = st;
+  }
+  return best;
 }

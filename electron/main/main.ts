@@ -24,7 +24,7 @@ import {
   isTrustedSenderUrl,
   mainWindowOptions,
 } from './security';
-import { secretStoreStatus } from './secrets';
+import { safeStorageVault, secretStoreStatus } from './secrets';
 import { MENU } from './menu';
 
 protocol.registerSchemesAsPrivileged([
@@ -79,7 +79,9 @@ function openSettings(): SettingsBackend {
 }
 
 function createWindow(startupPath: string | undefined): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), join(here, '../../assets/icon.png')));
+  const win = new BrowserWindow(
+    mainWindowOptions(join(here, 'preload.cjs'), join(here, '../../assets/icon.png')),
+  );
   const settings = openSettings();
   const api = createHost({
     frontDoor: 'electron',
@@ -87,6 +89,7 @@ function createWindow(startupPath: string | undefined): BrowserWindow {
     ...(startupPath ? { startupPath } : {}),
     secrets: () =>
       secretStoreStatus(safeStorage, process.platform, settings.get('secrets').acceptWeakStorage),
+    vault: safeStorageVault(safeStorage, process.platform, () => settings.get('secrets').acceptWeakStorage),
     dialogs: {
       openWorkspace: async () => {
         const r = await dialog.showOpenDialog(win, {
@@ -111,7 +114,11 @@ function createWindow(startupPath: string | undefined): BrowserWindow {
         const r = await dialog.showSaveDialog(win, {
           title: 'Build bundle as',
           defaultPath: suggestedName,
-          ...(format === 'dir' ? {} : { filters: [{ name: format === 'tar' ? 'Tar archive' : 'Zip archive', extensions: [format] }] }),
+          ...(format === 'dir'
+            ? {}
+            : {
+                filters: [{ name: format === 'tar' ? 'Tar archive' : 'Zip archive', extensions: [format] }],
+              }),
           properties: ['createDirectory', 'showOverwriteConfirmation'],
         });
         return r.canceled || !r.filePath ? { status: 'canceled' } : { status: 'chosen', path: r.filePath };

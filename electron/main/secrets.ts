@@ -62,3 +62,26 @@ export function sealSecret(safeStorage: SafeStorageLike, status: SecretStoreStat
     );
   return safeStorage.encryptString(plain);
 }
+
+/**
+ * The key store as the host sees it: seal for storage (refusing per the policy above), open what was sealed.
+ * Only the Electron front door has one; the others never keep a secret.
+ */
+export interface SecretVault {
+  status(): SecretStoreStatus;
+  seal(plain: string): Buffer;
+  open(sealed: Buffer): string;
+}
+
+export function safeStorageVault(
+  safeStorage: SafeStorageLike,
+  platform: string,
+  weakAccepted: () => boolean,
+): SecretVault {
+  const status = () => secretStoreStatus(safeStorage, platform, weakAccepted());
+  return {
+    status,
+    seal: (plain) => sealSecret(safeStorage, status(), plain),
+    open: (sealed) => safeStorage.decryptString(sealed),
+  };
+}

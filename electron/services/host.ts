@@ -21,6 +21,7 @@ import * as certs from './cert-service';
 import { azureHandlers } from './azure-service';
 import { healthHandlers } from './health-service';
 import { JUNCTION_VERSION } from './version';
+import type { SecretVault } from '../main/secrets';
 
 /** What a capability's handlers get from the host: the front door's capabilities, settings and the job runner. */
 export interface HostContext {
@@ -49,6 +50,8 @@ export interface HostCapabilities {
     saveBundle(suggestedName: string, format: 'dir' | 'tar' | 'zip'): Promise<DialogResult>;
   };
   secrets?: () => SecretStoreStatus;
+  /** The OS key store (Electron safeStorage): VPN shared keys are kept sealed; absent, they are never stored. */
+  vault?: SecretVault;
 }
 
 /** Settings kept in memory: for tests, and when the settings file cannot be opened. */

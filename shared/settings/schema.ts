@@ -5,7 +5,7 @@
 import type { RecentWorkspace, UiSettings } from '../api/contract';
 
 export const SETTINGS_CONFIG_NAME = 'settings';
-export const SETTINGS_PROJECT_VERSION = '1.0.0';
+export const SETTINGS_PROJECT_VERSION = '1.1.0';
 export const MAX_RECENT = 12;
 
 export interface SettingsData {
@@ -14,24 +14,25 @@ export interface SettingsData {
   /** Set only after the admin accepted the warning that Linux `basic_text` storage is obfuscation, not encryption. */
   secrets: { acceptWeakStorage: boolean };
   /**
-   * Bundle signers this installation trusts (public key fingerprints; the keys themselves are not secrets).
-   * Small and rarely changed, so it lives here; the apply journal is append-only and gets its own files.
+   * The Apply screen's connection preferences (checked field by field by electron/azure/prefs.ts, since the file may
+   * be edited by hand) and the VPN shared keys, only ever as the OS key store's ciphertext.
    */
-  trust: { signers: TrustedSigner[] };
+  azure: { connection?: Record<string, unknown>; secrets?: Record<string, SealedSecret> };
 }
 
-export interface TrustedSigner {
-  /** SHA-256 of the signer's public key, lowercase hex. */
-  fingerprint: string;
-  name: string;
-  addedAt: string;
+export interface SealedSecret {
+  /** base64 of what the OS key store returned; never the value. */
+  sealed: string;
+  /** The safeStorage backend that sealed it (another machine's or user's cannot open it). */
+  backend: string;
+  storedAt: string;
 }
 
 export const SETTINGS_DEFAULTS: SettingsData = {
   ui: { theme: 'system' },
   recent: [],
   secrets: { acceptWeakStorage: false },
-  trust: { signers: [] },
+  azure: {},
 };
 
 /** JSON Schema per top-level key, the form conf/electron-store validate with (ajv). */
@@ -61,24 +62,24 @@ export const SETTINGS_SCHEMA = {
     required: ['acceptWeakStorage'],
     additionalProperties: false,
   },
-  trust: {
+  azure: {
     type: 'object',
     properties: {
-      signers: {
-        type: 'array',
-        items: {
+      connection: { type: 'object' },
+      secrets: {
+        type: 'object',
+        additionalProperties: {
           type: 'object',
           properties: {
-            fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            name: { type: 'string' },
-            addedAt: { type: 'string' },
+            sealed: { type: 'string', pattern: '^[A-Za-z0-9+/]+=*$' },
+            backend: { type: 'string', maxLength: 64 },
+            storedAt: { type: 'string', maxLength: 40 },
           },
-          required: ['fingerprint', 'name', 'addedAt'],
+          required: ['sealed', 'backend', 'storedAt'],
           additionalProperties: false,
         },
       },
     },
-    required: ['signers'],
     additionalProperties: false,
   },
 } as const;
@@ -87,6 +88,7 @@ interface MigrationStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   has(key: string): boolean;
+  delete(key: string): void;
 }
 
 /** conf migrations keyed by the projectVersion that introduced them. */
@@ -97,6 +99,13 @@ export const SETTINGS_MIGRATIONS: Record<string, (store: MigrationStore) => void
       const theme = store.get('theme');
       if (theme === 'light' || theme === 'dark' || theme === 'system') store.set('ui', { theme });
     }
+  },
+  '1.1.0': (store) => {
+    // Pinned bundle signers moved to <state-dir>/trusted-signers.json (electron/bundle/trust.ts), the file the CLI
+    // already used: one trust store for every front door. The key here was never written by any release.
+    if (store.has('trust')) store.delete('trust');
+    // `azure` (Apply screen) is declared from 1.1.0; earlier builds never wrote it, so a default is all it needs.
+    if (!store.has('azure')) store.set('azure', {});
   },
 };
 

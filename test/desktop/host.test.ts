@@ -66,10 +66,35 @@ describe('settings', () => {
     const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
     expect(onDisk.recent[0].path).toBe('/x');
     expect(() => s.set('ui', { theme: 'neon' } as never)).toThrow();
-    expect(s.get('trust')).toEqual({ signers: [] });
+    expect(() => s.set('recent', [{ path: 1 }] as never)).toThrow();
+  });
+
+  it('drops the pre-1.1 trust key: pinned signers live in the one trust store of electron/bundle/trust.ts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-conf-'));
+    const old = {
+      ui: { theme: 'light' },
+      recent: [],
+      secrets: { acceptWeakStorage: false },
+      trust: { signers: [] },
+    };
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ ...old, __internal__: { migrations: { version: '1.0.0' } } }),
+    );
+    const s = openConfSettings(dir);
+    expect(s.get('ui').theme).toBe('light');
+    const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk).not.toHaveProperty('trust');
+    expect(onDisk.azure).toEqual({});
+    expect(onDisk.__internal__.migrations.version).toBe('1.1.0');
+    // Shared keys only ever as the key store's base64 ciphertext: the file's own schema refuses anything else.
     expect(() =>
-      s.set('trust', { signers: [{ fingerprint: 'not-hex', name: 'x', addedAt: 'now' }] }),
+      s.set('azure', { secrets: { psk: { sealed: 'plain text!', backend: 'x', storedAt: 'now' } } }),
     ).toThrow();
+    s.set('azure', {
+      secrets: { psk: { sealed: 'djEwAAAA', backend: 'gnome_libsecret', storedAt: '2026-12-01T00:00:00Z' } },
+    });
+    expect(s.get('azure').secrets?.['psk']?.backend).toBe('gnome_libsecret');
   });
 
   it('computes Electron userData for productName Junction on each platform', () => {

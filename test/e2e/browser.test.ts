@@ -351,7 +351,7 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
 
   it('marks Apply and Health as placeholders, and switches themes', async () => {
     await go('apply');
-    expect(await page.locator('.pill').textContent()).toMatch(/Not available yet/);
+    expect(await page.locator('.apply-screen h1').textContent()).toBe('Apply to Azure');
     await go('health');
     expect(await page.locator('.pill').textContent()).toMatch(/issue 8/);
     await page.screenshot({ path: shotPath('08-health-placeholder') });
