@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { MenuCommand } from '../../shared/api/contract';
 import { isDirty } from '../stores/workspace';
 import type { Screen } from '../stores/ui';
@@ -13,7 +13,7 @@ import { GenerateScreen } from './GenerateScreen';
 import { CertificatesScreen } from './CertificatesScreen';
 import { PathPrompt } from './PathPrompt';
 
-const NAV: { screen: Screen; label: string; key?: string; later?: string }[] = [
+const NAV: { screen: Screen; label: string; key: string }[] = [
   { screen: 'workspace', label: 'Workspace', key: '1' },
   { screen: 'topology', label: 'Topology', key: '2' },
   { screen: 'problems', label: 'Problems', key: '3' },
@@ -188,28 +188,25 @@ export function App() {
         </div>
       </header>
       <nav className="sidebar" aria-label="Screens">
-        {NAV.map((n, i) => (
-          <Fragment key={n.screen}>
-            {n.later && !NAV[i - 1]?.later && <div className="nav-section">Planned</div>}
-            <button
-              title={n.later ? `Placeholder: arrives with ${n.later}` : undefined}
-              className={`nav ${screen === n.screen ? 'active' : ''} ${n.later ? 'later' : ''}`}
-              aria-current={screen === n.screen ? 'page' : undefined}
-              onClick={() => ui.getState().go(n.screen)}
-              data-screen={n.screen}
-            >
-              <Icon name={n.screen} />
-              <span className="nav-label">{n.label}</span>
-              {n.screen === 'problems' && problemTotal > 0 && (
-                <span
-                  className={`count ${counts.error + schemaProblems > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'info'}`}
-                >
-                  {problemTotal}
-                </span>
-              )}
-              {n.key && <kbd>^{n.key}</kbd>}
-            </button>
-          </Fragment>
+        {NAV.map((n) => (
+          <button
+            key={n.screen}
+            className={`nav ${screen === n.screen ? 'active' : ''}`}
+            aria-current={screen === n.screen ? 'page' : undefined}
+            onClick={() => ui.getState().go(n.screen)}
+            data-screen={n.screen}
+          >
+            <Icon name={n.screen} />
+            <span className="nav-label">{n.label}</span>
+            {n.screen === 'problems' && problemTotal > 0 && (
+              <span
+                className={`count ${counts.error + schemaProblems > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'info'}`}
+              >
+                {problemTotal}
+              </span>
+            )}
+            <kbd>^{n.key}</kbd>
+          </button>
         ))}
       </nav>
       <main className="content">

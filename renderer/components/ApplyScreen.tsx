@@ -17,7 +17,7 @@ import type {
 import type { ChangeType } from '../../shared/azure/plan';
 import { actionableCount, confirmSummary, isPlanStale } from '../stores/apply';
 import { CodeView } from './CodeView';
-import { Field, Outcome } from './ops';
+import { Field, Outcome, ProgressBar } from './ops';
 import { useApply, useStores, useWs } from './context';
 
 const KIND_LABEL: Record<string, string> = {
@@ -622,30 +622,18 @@ function ApplyActivity({ onResume }: { onResume(): void }) {
         )}
       </div>
       {running && (
-        <div className="op-progress" data-testid="apply-progress">
-          <div
-            className={`bar ${pct === undefined ? 'indeterminate' : ''}`}
-            role="progressbar"
-            aria-label="apply"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            {...(pct !== undefined ? { 'aria-valuenow': pct } : {})}
+        <ProgressBar label="apply" testId="apply-progress" pct={pct}>
+          <span className="num strong">{total ? `${done} / ${total} steps` : ''}</span>
+          <span className="op-phase ellipsis">{p?.phase ? `${p.phase}…` : 'starting…'}</span>
+          <span className="spacer" />
+          <button
+            type="button"
+            onClick={() => void apply.getState().cancel()}
+            title="Stop after the step in flight is abandoned; resume checks it by GET"
           >
-            <div className="fill" style={{ width: `${pct ?? 30}%` }} />
-          </div>
-          <div className="op-line">
-            <span className="num strong">{total ? `${done} / ${total} steps` : ''}</span>
-            <span className="op-phase ellipsis">{p?.phase ? `${p.phase}…` : 'starting…'}</span>
-            <span className="spacer" />
-            <button
-              type="button"
-              onClick={() => void apply.getState().cancel()}
-              title="Stop after the step in flight is abandoned; resume checks it by GET"
-            >
-              Cancel
-            </button>
-          </div>
-        </div>
+            Cancel
+          </button>
+        </ProgressBar>
       )}
       {op.status !== 'running' && op.status !== 'idle' && (
         <ApplyOutcome result={r} error={op.error} status={op.status} plan={plan} onResume={onResume} />

@@ -4,12 +4,20 @@ import type { ReactNode } from 'react';
 import type { Op } from '../stores/generate';
 import { formatBytes } from '../stores/generate';
 
-export function OpProgress<T>({ op, label, onCancel }: { op: Op<T>; label: string; onCancel?: () => void }) {
-  if (op.status !== 'running') return null;
-  const p = op.progress;
-  const pct = p && p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesDone / p.bytesTotal) * 100)) : undefined;
+/** The bar and its line: `pct` undefined draws an indeterminate bar (the total is not known yet). */
+export function ProgressBar({
+  label,
+  testId,
+  pct,
+  children,
+}: {
+  label: string;
+  testId: string;
+  pct: number | undefined;
+  children: ReactNode;
+}) {
   return (
-    <div className="op-progress" data-testid={`${label}-progress`}>
+    <div className="op-progress" data-testid={testId}>
       <div
         className={`bar ${pct === undefined ? 'indeterminate' : ''}`}
         role="progressbar"
@@ -20,28 +28,55 @@ export function OpProgress<T>({ op, label, onCancel }: { op: Op<T>; label: strin
       >
         <div className="fill" style={{ width: `${pct ?? 30}%` }} />
       </div>
-      <div className="op-line">
-        <span className="op-phase">{p ? `${p.phase}…` : 'starting…'}</span>
-        {p && (
-          <span className="num">
-            {formatBytes(p.bytesDone)} / {formatBytes(p.bytesTotal)} · {p.filesDone}/{p.filesTotal} files
-            {p.etaSeconds !== undefined && p.bytesDone < p.bytesTotal ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : ''}
-          </span>
-        )}
-        <span className="spacer" />
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <div className="op-line">{children}</div>
     </div>
   );
 }
 
-export function Outcome({ kind, title, children, testId }: { kind: 'ok' | 'error' | 'warn'; title: string; children?: ReactNode; testId?: string }) {
+export function OpProgress<T>({ op, label, onCancel }: { op: Op<T>; label: string; onCancel?: () => void }) {
+  if (op.status !== 'running') return null;
+  const p = op.progress;
+  const pct =
+    p && p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesDone / p.bytesTotal) * 100)) : undefined;
   return (
-    <div className={`outcome ${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId} data-outcome={kind}>
+    <ProgressBar label={label} testId={`${label}-progress`} pct={pct}>
+      <span className="op-phase">{p ? `${p.phase}…` : 'starting…'}</span>
+      {p && (
+        <span className="num">
+          {formatBytes(p.bytesDone)} / {formatBytes(p.bytesTotal)} · {p.filesDone}/{p.filesTotal} files
+          {p.etaSeconds !== undefined && p.bytesDone < p.bytesTotal
+            ? ` · ETA ${Math.ceil(p.etaSeconds)} s`
+            : ''}
+        </span>
+      )}
+      <span className="spacer" />
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+    </ProgressBar>
+  );
+}
+
+export function Outcome({
+  kind,
+  title,
+  children,
+  testId,
+}: {
+  kind: 'ok' | 'error' | 'warn';
+  title: string;
+  children?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div
+      className={`outcome ${kind}`}
+      role={kind === 'error' ? 'alert' : 'status'}
+      data-testid={testId}
+      data-outcome={kind}
+    >
       <div className="outcome-title">
         <span className="outcome-icon" aria-hidden="true">
           {kind === 'ok' ? '✓' : kind === 'error' ? '✕' : '!'}
@@ -54,7 +89,17 @@ export function Outcome({ kind, title, children, testId }: { kind: 'ok' | 'error
 }
 
 /** A label-over-field row; the label is bound to the control for screen readers and Playwright. */
-export function Field({ label, hint, children, after }: { label: string; hint?: ReactNode; children: ReactNode; after?: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  children,
+  after,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  after?: ReactNode;
+}) {
   const body = (
     <label>
       <span className="field-label">{label}</span>
