@@ -5,8 +5,29 @@ import type { LocatedFinding } from '../../shared/api/contract';
 import { buildTopology, nodeForPath, searchNodes, type Topology } from '../topology/graph';
 import { layeredLayout, NODE_H, NODE_W, type LayoutInput, type LayoutResult } from '../topology/layout';
 import { KIND_LABEL, KIND_VAR, topologyStyle } from '../topology/style';
-import { useStores, useUi, useWs } from './context';
+import { HEALTH_LEVELS, LEVEL_VAR, healthStyle, paintHealth } from '../topology/health';
+import type { HealthLevel, HealthSource } from '../../shared/api/health-api';
+import { ageOf } from '../stores/health';
+import { useHealth, useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
+import { useHealthSync } from './health/useHealthSync';
+
+const LEVEL_LABEL: Record<HealthLevel, string> = {
+  ok: 'OK',
+  degraded: 'Degraded',
+  down: 'Down',
+  unknown: 'No data',
+};
+const SOURCE_LABEL: Record<HealthSource, string> = {
+  local: 'this machine',
+  'far-side': 'far side',
+  azure: 'Azure',
+};
+/** Kinds a flow can start from in the reach engine (a host, "a node of" a subnet, CycleCloud's server). */
+const REACH_KINDS = new Set(['host', 'subnet', 'azure-subnet', 'cyclecloud']);
+
+/** The theme's styles plus the health overlay, whose selectors come last so they win over kind and lint. */
+const fullStyle = () => [...topologyStyle(cssVar), ...healthStyle(cssVar)];
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -85,7 +106,9 @@ function useLayoutWorker() {
 }
 
 export function TopologyScreen() {
-  const { ui } = useStores();
+  const { ui, health } = useStores();
+  const healthSummary = useHealth((s) => s.summary);
+  const showHealth = useHealth((s) => s.showOnTopology);
   const workspace = useWs((s) => s.workspace);
   const findings = useWs((s) => s.findings);
   const text = useWs((s) => s.text);
@@ -98,6 +121,8 @@ export function TopologyScreen() {
   const [layoutMs, setLayoutMs] = useState<number | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const layout = useLayoutWorker();
+  // Health is asked for once the graph is on the canvas, so its host requests never compete with first paint.
+  useHealthSync(layoutMs !== null);
 
   const topo = useMemo(() => {
     const t = performance.now();
@@ -110,7 +135,7 @@ export function TopologyScreen() {
   useEffect(() => {
     const cy = cytoscape({
       container: container.current,
-      style: topologyStyle(cssVar),
+      style: fullStyle(),
       minZoom: 0.03,
       maxZoom: 3,
       boxSelectionEnabled: false,
@@ -139,7 +164,7 @@ export function TopologyScreen() {
       const cy = cyRef.current;
       if (!cy) return;
       cy.batch(() => {
-        cy.style(topologyStyle(cssVar));
+        cy.style(fullStyle());
         cy.nodes().forEach((n) => {
           const v = KIND_VAR[n.data('kind') as keyof typeof KIND_VAR];
           if (v) n.data('color', cssVar(v));
@@ -207,6 +232,18 @@ export function TopologyScreen() {
     });
   }, [search, matches, topo]);
 
+  // Health is a class update on the elements already there: no layout, no re-add. Runs again after a layout
+  // (laying goes false) because the elements were replaced.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !topo || laying) return;
+    const painted = paintHealth(cy, topo.byId, healthSummary, showHealth);
+    if (container.current) {
+      container.current.dataset.healthNodes = String(painted.nodes);
+      container.current.dataset.healthEdges = String(painted.edges);
+    }
+  }, [topo, laying, healthSummary, showHealth]);
+
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy || !topo) return;
@@ -253,6 +290,23 @@ export function TopologyScreen() {
     const line = before.split('\n').length;
     ui.getState().showInEditor(line, node.offset - before.lastIndexOf('\n'));
   };
+
+  const selectedHealth = selectedNode && healthSummary ? healthSummary.objects[selectedNode.id] : undefined;
+  const selectedLinks =
+    selectedNode && healthSummary
+      ? healthSummary.links.filter(
+          (l) =>
+            l.nodes.includes(selectedNode.id) ||
+            l.edges.some(([a, b]) => a === selectedNode.id || b === selectedNode.id),
+        )
+      : [];
+  const askWhy = () => {
+    if (!selectedNode) return;
+    health.getState().prefillReach({ from: selectedNode.id, to: '' });
+    ui.getState().go('health');
+  };
+  const latest = healthSummary?.latest ?? {};
+  const latestSources = (['local', 'far-side', 'azure'] as const).filter((s) => latest[s]);
 
   const kinds = Object.entries(KIND_LABEL).filter(
     ([k]) => k !== 'site' && topo?.nodes.some((n) => n.kind === k),
@@ -337,6 +391,34 @@ export function TopologyScreen() {
               <span className="swatch sev-warning" />
               Warning
             </span>
+            <span className="legend-sep" aria-hidden="true" />
+            <label className="legend-item health-toggle">
+              <input
+                type="checkbox"
+                checked={showHealth}
+                onChange={(e) => health.getState().setShowOnTopology(e.target.checked)}
+                aria-label="Show health"
+              />
+              Health
+            </label>
+            {showHealth && (
+              <span className="health-legend" data-testid="health-legend">
+                {HEALTH_LEVELS.map((l) => (
+                  <span key={l} className="legend-item">
+                    <span
+                      className={`swatch health-swatch ${l}`}
+                      style={{ outlineColor: `var(${LEVEL_VAR[l]})` }}
+                    />
+                    {LEVEL_LABEL[l]}
+                  </span>
+                ))}
+                <span className="legend-item muted" data-testid="health-as-of">
+                  {latestSources.length
+                    ? `latest: ${latestSources.map((s) => `${SOURCE_LABEL[s]} ${latest[s]!.slice(0, 16).replace('T', ' ')} UTC (${ageOf(latest[s])})`).join(' · ')}`
+                    : 'no health results yet: run probes or import a far-side report on the Health screen'}
+                </span>
+              </span>
+            )}
           </div>
         </div>
         <aside className="details" aria-label="Details">
@@ -371,7 +453,37 @@ export function TopologyScreen() {
               </div>
               <div className="details-actions">
                 <button onClick={showInEditor}>Show in editor</button>
+                {REACH_KINDS.has(selectedNode.kind) && (
+                  <button
+                    onClick={askWhy}
+                    title="Open the reach panel of the Health screen with this as the source"
+                  >
+                    Why can't this reach…
+                  </button>
+                )}
               </div>
+              {showHealth && (selectedHealth || selectedLinks.length > 0) && (
+                <div className="details-health" data-testid="details-health">
+                  <h3>Health</h3>
+                  {selectedHealth && (
+                    <div className="small">
+                      <span className={`level-dot ${selectedHealth}`} aria-hidden="true" />{' '}
+                      {LEVEL_LABEL[selectedHealth]}
+                    </div>
+                  )}
+                  <ul className="plist">
+                    {selectedLinks.map((l) => (
+                      <li key={l.id}>
+                        <span className={`level-dot ${l.level}`} aria-hidden="true" />
+                        <span>
+                          <span className="loc">{l.label}</span>
+                          <span className="msg">{l.summary}</span>
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
               <h3>Problems ({selectedFindings.length})</h3>
               {selectedFindings.length === 0 ? (
                 <p className="muted small">None for this object.</p>

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
 import { probeSets } from '../../health/sets';
 import { overallStatus, runProbes } from '../../health/run';
 import { appendHistory } from '../../health/history';
+import { historyFileFor } from '../../health/files';
+import { ProbeSelectionError, readCaFile, selectProbes } from '../../health/select';
 import type { ProbeResult, ProbeSpec } from '../../health/types';
 
 const DIRECT = ['tcp', 'tls', 'https', 'amqp', 'dns'] as const;
@@ -68,10 +69,7 @@ junction probe dns NAME [--dns-server ADDR[:PORT]] [--json]
       if (!loaded) return 2;
       const sets = probeSets(loaded.workspace);
       const wanted = values.set ?? sets.map((s) => s.name);
-      for (const w of wanted)
-        if (!sets.some((s) => s.name === w))
-          throw new CliError(`${first}: no probe set "${w}"`, sets.length ? `sets in this workspace: ${sets.map((s) => s.name).join(', ')}` : 'the workspace models no CycleCloud or license link');
-      specs = sets.filter((s) => wanted.includes(s.name)).flatMap((s) => s.probes);
+      specs = cliErrors(() => selectProbes(sets, first, wanted));
       historyFile = values.history === 'none' ? undefined : (values.history ?? defaultHistory(first));
       if (values.list) {
         if (values.json) io.out(JSON.stringify(sets.filter((s) => wanted.includes(s.name)), null, 2) + '\n');
@@ -143,17 +141,22 @@ function intOption(v: string | undefined, name: string, dflt: number, min: numbe
 
 async function readCa(file: string): Promise<string> {
   try {
-    const text = await readFile(file, 'utf8');
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(`--ca ${file}: no PEM certificate in the file`, 'give a PEM file (-----BEGIN CERTIFICATE-----)');
-    return text;
+    return await readCaFile(file, `--ca ${file}`);
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`--ca ${file}: ${(e as Error).message}`, 'give a readable PEM file');
+    if (e instanceof ProbeSelectionError) throw new CliError(e.message, e.fix);
+    throw e;
   }
 }
 
-export function defaultHistory(workspace: string): string {
-  const name = basename(workspace).replace(/(\.junction)?\.(json|jsonc|ya?ml)$/i, '');
-  return join(dirname(workspace), `${name}.health.jsonl`);
+function cliErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ProbeSelectionError) throw new CliError(e.message, e.fix);
+    throw e;
+  }
 }
+
+/** Kept for the commands that import it from here; the host uses the same function. */
+export const defaultHistory = historyFileFor;
 

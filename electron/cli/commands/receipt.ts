@@ -5,7 +5,7 @@ import type { Command } from '../io';
 import { CliError } from '../io';
 import { importReceipt, ReceiptError } from '../../bundle/receipt-import';
 import { resolveStateDir } from '../../bundle/trust';
-import { defaultHistory } from './probe';
+import { historyFileFor, stateFileFor } from '../../health/files';
 
 export const receiptCommand: Command = {
   name: 'receipt',
@@ -31,8 +31,8 @@ export const receiptCommand: Command = {
     let stateFile: string;
     let historyFile: string | undefined;
     if (values.workspace !== undefined) {
-      stateFile = `${resolve(io.cwd, values.workspace)}.state.json`.replace(/\.junction\.(json|ya?ml)\.state\.json$/, '.state.json');
-      historyFile = defaultHistory(resolve(io.cwd, values.workspace));
+      stateFile = stateFileFor(resolve(io.cwd, values.workspace));
+      historyFile = historyFileFor(resolve(io.cwd, values.workspace));
     } else {
       const { readFile } = await import('node:fs/promises');
       const { parseManifest } = await import('../../../shared/bundle/manifest');
