@@ -8,9 +8,10 @@ import {
   type AzurePrefsPatch,
 } from '../../shared/api/azure-api';
 import type { SettingsBackend } from '../services/host';
-import type { SealedSecret, SettingsData } from '../../shared/settings/schema';
+import { SEALED_BASE64, type SealedSecret, type SettingsData } from '../../shared/settings/schema';
 
 const KEY = 'azure' as const;
+const SEALED = new RegExp(SEALED_BASE64);
 
 export type { SealedSecret };
 
@@ -43,7 +44,7 @@ export function sealedSecrets(s: SettingsBackend): Record<string, SealedSecret> 
   const all = read(s).secrets ?? {};
   const out: Record<string, SealedSecret> = {};
   for (const [name, v] of Object.entries(all))
-    if (v && typeof v.sealed === 'string' && /^[A-Za-z0-9+/]+=*$/.test(v.sealed)) out[name] = v;
+    if (v && typeof v.sealed === 'string' && SEALED.test(v.sealed)) out[name] = v;
   return out;
 }
 

@@ -2,6 +2,7 @@
 // backend is `basic_text`: a hard-coded key, obfuscation rather than encryption. We say so and refuse to store
 // secrets unless the admin has accepted that, once, explicitly.
 import type { SecretStoreStatus } from '../../shared/api/contract';
+import type { SealedSecret } from '../../shared/settings/schema';
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
@@ -84,4 +85,32 @@ export function safeStorageVault(
     seal: (plain) => sealSecret(safeStorage, status(), plain),
     open: (sealed) => safeStorage.decryptString(sealed),
   };
+}
+
+/** What a front door without a key store reports; `consequence` says what happens instead. */
+export function noKeyStoreStatus(frontDoor: string, consequence: string): SecretStoreStatus {
+  return {
+    protection: 'none',
+    backend: 'none',
+    weakAccepted: false,
+    detail: `the ${frontDoor} front door has no OS key store: ${consequence}`,
+  };
+}
+
+/**
+ * Seals for the settings file: base64 of the key store's ciphertext, which backend sealed it, when (refusing per
+ * the vault's policy, as `seal` does).
+ */
+export function sealRecord(vault: SecretVault, plain: string, now = new Date()): SealedSecret {
+  const sealed = vault.seal(plain);
+  return { sealed: sealed.toString('base64'), backend: vault.status().backend, storedAt: now.toISOString() };
+}
+
+/** Opens what sealRecord kept, or undefined when this key store cannot (another user's, another machine's). */
+export function openRecord(vault: SecretVault, record: Pick<SealedSecret, 'sealed'>): string | undefined {
+  try {
+    return vault.open(Buffer.from(record.sealed, 'base64'));
+  } catch {
+    return undefined;
+  }
 }

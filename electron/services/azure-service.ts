@@ -35,9 +35,16 @@ import {
   type KnownCloud,
   type PlanOutcome,
 } from '../azure/session';
-import { applyPatch, readPrefs, sealedSecrets, setSealedSecret, writePrefs } from '../azure/prefs';
+import {
+  applyPatch,
+  readPrefs,
+  sealedSecrets,
+  setSealedSecret,
+  writePrefs,
+  type SealedSecret,
+} from '../azure/prefs';
 import { applyResultView, journalView, planView, secretNeeds } from '../azure/views';
-import { SecretRefused } from '../main/secrets';
+import { noKeyStoreStatus, openRecord, SecretRefused, sealRecord } from '../main/secrets';
 import { workspaceOrThrow } from './generate-service';
 import type { ChannelHandlers, HostContext } from './host';
 
@@ -151,20 +158,12 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
 
   // ---------------------------------------------------------------- secrets
   const vaultStatus = (): SecretStoreStatus =>
-    caps.vault?.status() ?? {
-      protection: 'none',
-      backend: 'none',
-      weakAccepted: false,
-      detail: `the ${caps.frontDoor} front door has no OS key store: shared keys are typed for each apply and sent with that request only`,
-    };
+    caps.vault?.status() ??
+    noKeyStoreStatus(caps.frontDoor, 'shared keys are typed for each apply and sent with that request only');
   const fromVault = (name: string): string | undefined => {
     const sealed = sealedSecrets(settings)[name];
-    if (!sealed || !caps.vault) return undefined;
-    try {
-      return caps.vault.open(Buffer.from(sealed.sealed, 'base64'));
-    } catch {
-      return undefined; // sealed by another user or machine: ask for it instead
-    }
+    // Sealed by another user or machine: undefined, so the key is asked for instead.
+    return sealed && caps.vault ? openRecord(caps.vault, sealed) : undefined;
   };
   const inVault = (name: string) => !!caps.vault && !!sealedSecrets(settings)[name];
   const secretFix = (names: string[]) =>
@@ -482,9 +481,9 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
       const status = caps.vault.status();
       if (status.protection === 'weak' && !status.weakAccepted && req.acceptWeakStorage)
         settings.set('secrets', { ...settings.get('secrets'), acceptWeakStorage: true });
-      let sealed: Buffer;
+      let sealed: SealedSecret;
       try {
-        sealed = caps.vault.seal(req.value);
+        sealed = sealRecord(caps.vault, req.value);
       } catch (e) {
         if (e instanceof SecretRefused)
           throw new ApiError(
@@ -493,11 +492,7 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
           );
         throw e;
       }
-      setSealedSecret(settings, req.name, {
-        sealed: sealed.toString('base64'),
-        backend: caps.vault.status().backend,
-        storedAt: new Date().toISOString(),
-      });
+      setSealedSecret(settings, req.name, sealed);
       return secretsView();
     },
 

@@ -1,5 +1,6 @@
 // Host side of the bundle channels: build, verify and write with progress the UI can poll, cancel through an
-// AbortSignal, and the signing key's password taken from the request (never from a file, never kept).
+// AbortSignal, and the signing key's password taken from the request (never from a file, never kept), or the key
+// taken from this computer's key store (keystore-service.ts) for the one build.
 import { resolve } from 'node:path';
 import {
   ApiError,
@@ -14,7 +15,7 @@ import {
 } from '../../shared/api/contract';
 import { normalizeFingerprint } from '../../shared/bundle/sums';
 import { buildBundle } from '../bundle/build';
-import { loadPfxSignerWithPassword } from '../bundle/signing';
+import { loadPfxSignerWithPassword, type Signer } from '../bundle/signing';
 import { verifyBundle } from '../bundle/verify';
 import {
   loadTrustStore as loadTrustFile,
@@ -99,7 +100,12 @@ export type Jobs = ReturnType<typeof createJobs>;
 
 // ---------------------------------------------------------------- channels
 
-export async function build(jobs: Jobs, req: ApiRequest<'bundle.build'>): Promise<BundleBuildResult> {
+/** `storedSigner` opens a key of this computer's key store (the host's, when it has one). */
+export async function build(
+  jobs: Jobs,
+  req: ApiRequest<'bundle.build'>,
+  storedSigner?: (id: string) => Signer,
+): Promise<BundleBuildResult> {
   const ws = workspaceOrThrow('bundle.build', req.fileName, req.text);
   const gen = selectGenerated(ws, generateAll(ws), {
     scenarios: req.scenarios,
@@ -111,11 +117,19 @@ export async function build(jobs: Jobs, req: ApiRequest<'bundle.build'>): Promis
       'bundle.build: the selection holds no scripts — pick at least one scenario and host with steps',
     );
   const out = resolve(req.out);
-  const signKey = resolve(req.signKey);
+  const { storedKey, signKey } = req;
+  if (storedKey !== undefined && !storedSigner)
+    throw new ApiError(
+      'bad-request',
+      'bundle.build: storedKey: this host has no key store — sign with signKey + password (a .pfx file)',
+    );
   return jobs.run(req.jobId, async (signal, onProgress) => {
     let input = bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) });
     input = addHealthScripts(input, ws);
-    const signer = await loadPfxSignerWithPassword(signKey, req.password);
+    const signer =
+      storedKey !== undefined
+        ? storedSigner!(storedKey)
+        : await loadPfxSignerWithPassword(resolve(signKey!), req.password ?? '');
     const r = await buildBundle(input, {
       out,
       format: req.format,

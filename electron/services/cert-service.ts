@@ -18,6 +18,7 @@ import { auditCertificate, ekuLabel } from '../../shared/pki/audit';
 import { profileForPlacements } from '../../shared/pki/profile-choice';
 import { createCertificateFiles } from '../pki/create';
 import { workspaceOrThrow } from './generate-service';
+import type { KeyStore } from './keystore-service';
 
 const DAY = 86_400_000;
 
@@ -41,7 +42,12 @@ export const CERT_OPTIONS: CertOptions = {
       explain: 'seed 001: Server Authentication; SANs carry the public FQDN clients connect to',
       defaultDays: 730,
     },
-    { id: 'ca', label: 'Workspace CA', explain: 'issues the other certificates; its .cer goes to Trusted Root', defaultDays: 3650 },
+    {
+      id: 'ca',
+      label: 'Workspace CA',
+      explain: 'issues the other certificates; its .cer goes to Trusted Root',
+      defaultDays: 3650,
+    },
   ],
   profiles: {
     modern: { summary: PFX_PROFILES.modern.summary, windows: PFX_PROFILES.modern.windows },
@@ -50,24 +56,44 @@ export const CERT_OPTIONS: CertOptions = {
 };
 
 function pki(channel: string, file: string | undefined, e: unknown): never {
-  if (e instanceof PkiError) throw new ApiError('failed', `${channel}: ${file ? `${file}: ` : ''}${e.message} — ${e.fix}`);
+  if (e instanceof PkiError)
+    throw new ApiError('failed', `${channel}: ${file ? `${file}: ` : ''}${e.message} — ${e.fix}`);
   throw e;
 }
 
 function slug(subject: string): string {
   const cn = /CN=([^,]+)/i.exec(subject)?.[1] ?? 'certificate';
-  return cn.trim().toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-|-$/g, '') || 'certificate';
+  return (
+    cn
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/^-|-$/g, '') || 'certificate'
+  );
 }
 
 async function refuseOverwrite(channel: string, outDir: string, name: string): Promise<void> {
   for (const ext of ['cer', 'pem', 'pfx']) {
     const p = join(outDir, `${name}.${ext}`);
-    if (await access(p).then(() => true, () => false))
-      throw new ApiError('bad-request', `${channel}: ${p} already exists — choose another name or folder; Junction never overwrites a key`);
+    if (
+      await access(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new ApiError(
+        'bad-request',
+        `${channel}: ${p} already exists — choose another name or folder; Junction never overwrites a key`,
+      );
   }
 }
 
-export function auditToContract(file: string, parsed: ParsedFile, purpose: CertPurposeId | undefined, now = new Date()): CertAudit {
+export function auditToContract(
+  file: string,
+  parsed: ParsedFile,
+  purpose: CertPurposeId | undefined,
+  now = new Date(),
+): CertAudit {
   const r = auditCertificate(parsed, { now, ...(purpose ? { purpose } : {}) });
   const c = r.certificate;
   return {
@@ -84,7 +110,9 @@ export function auditToContract(file: string, parsed: ParsedFile, purpose: CertP
       keySize: c.keySize,
       signatureAlgorithm: c.signatureAlgorithm,
       keyUsage: c.keyUsage ?? null,
-      extendedKeyUsage: c.extendedKeyUsage ? c.extendedKeyUsage.map((oid) => ({ oid, label: ekuLabel(oid) })) : null,
+      extendedKeyUsage: c.extendedKeyUsage
+        ? c.extendedKeyUsage.map((oid) => ({ oid, label: ekuLabel(oid) }))
+        : null,
       subjectAltNames: c.subjectAltNames,
       isCa: c.isCa,
       selfSigned: c.selfSigned,
@@ -105,8 +133,13 @@ async function readCert(channel: string, path: string, password?: string): Promi
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ApiError('not-found', `${channel}: ${path}: no such file — check the path`);
-    if (code === 'EISDIR') throw new ApiError('bad-request', `${channel}: ${path} is a folder — point at a .cer, .crt, .pem or .pfx file`);
+    if (code === 'ENOENT')
+      throw new ApiError('not-found', `${channel}: ${path}: no such file — check the path`);
+    if (code === 'EISDIR')
+      throw new ApiError(
+        'bad-request',
+        `${channel}: ${path} is a folder — point at a .cer, .crt, .pem or .pfx file`,
+      );
     throw e;
   }
   try {
@@ -136,7 +169,15 @@ async function createAndAudit(
   await refuseOverwrite(channel, outDir, name);
   let created;
   try {
-    created = await createCertificateFiles({ spec, keySize, profile, password, outDir, name, ...(friendlyName ? { friendlyName } : {}) });
+    created = await createCertificateFiles({
+      spec,
+      keySize,
+      profile,
+      password,
+      outDir,
+      name,
+      ...(friendlyName ? { friendlyName } : {}),
+    });
   } catch (e) {
     return pki(channel, undefined, e);
   }
@@ -153,7 +194,34 @@ async function createAndAudit(
   };
 }
 
-export async function create(req: ApiRequest<'cert.create'>): Promise<CertCreateResult> {
+/**
+ * With `keepKey`, checks the key store can take the key before anything is created (a refusal leaves no files),
+ * then keeps the new key by reading it back from the .pfx just written, with its password, in memory.
+ */
+function keeper(
+  channel: string,
+  req: { keepKey?: boolean | undefined; acceptWeakStorage?: boolean | undefined },
+  keys: KeyStore | undefined,
+): (pfx: string, password: string, label: string) => Promise<Pick<CertCreateResult, 'storedKey'>> {
+  if (!req.keepKey) return async () => ({});
+  const fix =
+    'create it without keepKey: the password-protected .pfx holds the key, and can be imported into the desktop app later';
+  if (!keys) throw new ApiError('bad-request', `${channel}: keepKey: this host has no key store — ${fix}`);
+  keys.assertCanStore(channel, req.acceptWeakStorage, fix);
+  return async (pfx, password, label) => {
+    try {
+      return { storedKey: (await keys.keepPfx(channel, pfx, password, label, 'created')).key };
+    } catch (e) {
+      throw new ApiError(
+        'failed',
+        `${channel}: the certificate was created (${pfx}) but its key was not kept in the key store: ${(e as Error).message} — import ${pfx} with its password on the Generate & Bundle screen`,
+      );
+    }
+  };
+}
+
+export async function create(req: ApiRequest<'cert.create'>, keys?: KeyStore): Promise<CertCreateResult> {
+  const keep = keeper('cert.create', req, keys);
   const now = Date.now();
   // Backdated a little: a host whose clock runs slow would see a brand-new certificate as "not yet valid".
   const spec: CertSpec = {
@@ -177,12 +245,16 @@ export async function create(req: ApiRequest<'cert.create'>): Promise<CertCreate
     name,
     friendly,
   );
-  return { ...r, placements: [] };
+  return { ...r, placements: [], ...(await keep(r.files.pfx, req.password, friendly ?? name)) };
 }
 
-export async function createFromWorkspace(req: ApiRequest<'cert.createFromWorkspace'>): Promise<CertCreateResult> {
+export async function createFromWorkspace(
+  req: ApiRequest<'cert.createFromWorkspace'>,
+  keys?: KeyStore,
+): Promise<CertCreateResult> {
   const ch = 'cert.createFromWorkspace';
   const ws = workspaceOrThrow(ch, req.fileName, req.text);
+  const keep = keeper(ch, req, keys);
   const index = ws.certificates.findIndex((c) => c.id === req.id);
   const c = ws.certificates[index];
   if (!c)
@@ -192,17 +264,28 @@ export async function createFromWorkspace(req: ApiRequest<'cert.createFromWorksp
     );
   const at = `certificates[${index}]`;
   const bad = (msg: string) => new ApiError('bad-request', `${ch}: ${at}.${msg}`);
-  if (c.keyAlgorithm !== 'RSA') throw bad(`keyAlgorithm is ${c.keyAlgorithm} — set it to RSA: HPC Pack, VMM and the RD Gateway plug-in expect RSA keys`);
-  if (c.signatureHash === 'sha1') throw bad('signatureHash is sha1 — set it to "sha256" (seed 001: makecert -a sha256)');
-  if (![2048, 3072, 4096].includes(c.keySize)) throw bad(`keySize is ${c.keySize} — set it to 2048, 3072 or 4096`);
+  if (c.keyAlgorithm !== 'RSA')
+    throw bad(
+      `keyAlgorithm is ${c.keyAlgorithm} — set it to RSA: HPC Pack, VMM and the RD Gateway plug-in expect RSA keys`,
+    );
+  if (c.signatureHash === 'sha1')
+    throw bad('signatureHash is sha1 — set it to "sha256" (seed 001: makecert -a sha256)');
+  if (![2048, 3072, 4096].includes(c.keySize))
+    throw bad(`keySize is ${c.keySize} — set it to 2048, 3072 or 4096`);
   if (c.issuer === 'trusted-ca')
-    throw bad(`issuer is trusted-ca — request it from your CA, then check what you receive with Inspect (purpose ${c.purpose})`);
+    throw bad(
+      `issuer is trusted-ca — request it from your CA, then check what you receive with Inspect (purpose ${c.purpose})`,
+    );
   if (c.issuer !== 'self')
-    throw bad(`issuer is the workspace CA "${c.issuer}" — sign it with the CLI: junction cert new --from-workspace WS --id ${c.id} --issuer-pfx ${c.issuer}.pfx`);
+    throw bad(
+      `issuer is the workspace CA "${c.issuer}" — sign it with the CLI: junction cert new --from-workspace WS --id ${c.id} --issuer-pfx ${c.issuer}.pfx`,
+    );
   const now = new Date();
   const notAfter = new Date(c.notAfter);
-  if (notAfter.getTime() <= now.getTime()) throw bad(`notAfter ${c.notAfter} is in the past — move it into the future`);
-  const notBefore = c.notBefore && new Date(c.notBefore).getTime() < notAfter.getTime() ? new Date(c.notBefore) : now;
+  if (notAfter.getTime() <= now.getTime())
+    throw bad(`notAfter ${c.notAfter} is in the past — move it into the future`);
+  const notBefore =
+    c.notBefore && new Date(c.notBefore).getTime() < notAfter.getTime() ? new Date(c.notBefore) : now;
   const chosen = req.profile
     ? { profile: req.profile, reason: 'chosen on the Certificates screen' }
     : profileForPlacements(c, ws.hosts);
@@ -230,5 +313,6 @@ export async function createFromWorkspace(req: ApiRequest<'cert.createFromWorksp
     ...r,
     placements: c.placements.map((p) => ({ ...p, file: p.form === 'pfx' ? r.files.pfx : r.files.cer })),
     recordAt: `${at}.thumbprint`,
+    ...(await keep(r.files.pfx, req.password, c.name ?? c.id)),
   };
 }

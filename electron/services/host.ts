@@ -20,8 +20,9 @@ import * as bundle from './bundle-service';
 import * as certs from './cert-service';
 import { azureHandlers } from './azure-service';
 import { healthHandlers } from './health-service';
+import { keyStore } from './keystore-service';
 import { JUNCTION_VERSION } from './version';
-import type { SecretVault } from '../main/secrets';
+import { noKeyStoreStatus, type SecretVault } from '../main/secrets';
 
 /** What a capability's handlers get from the host: the front door's capabilities, settings and the job runner. */
 export interface HostContext {
@@ -50,7 +51,10 @@ export interface HostCapabilities {
     saveBundle(suggestedName: string, format: 'dir' | 'tar' | 'zip'): Promise<DialogResult>;
   };
   secrets?: () => SecretStoreStatus;
-  /** The OS key store (Electron safeStorage): VPN shared keys are kept sealed; absent, they are never stored. */
+  /**
+   * The OS key store (Electron safeStorage): VPN shared keys and signing/certificate keys are kept sealed;
+   * absent, they are never stored.
+   */
   vault?: SecretVault;
 }
 
@@ -74,6 +78,7 @@ export function createHost(caps: HostCapabilities): JunctionApi {
   const settings = caps.settings ?? memorySettings();
   const jobs = bundle.createJobs();
   const ctx: HostContext = { caps, settings, jobs };
+  const keys = keyStore(ctx);
   const remember = (origin: string, name: string) => {
     if (origin === 'example' || origin === 'editor') return;
     settings.set(
@@ -115,14 +120,9 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     'secrets.status': async () =>
       caps.secrets
         ? caps.secrets()
-        : {
-            protection: 'none',
-            backend: 'none',
-            weakAccepted: false,
-            detail: `the ${caps.frontDoor} front door has no OS key store: secrets are asked for when a script runs`,
-          },
+        : noKeyStoreStatus(caps.frontDoor, 'secrets are asked for when a script runs'),
     'generate.preview': async (req) => generate.preview(req),
-    'bundle.build': (req) => bundle.build(jobs, req),
+    'bundle.build': (req) => bundle.build(jobs, req, (id) => keys.signer('bundle.build', id)),
     'bundle.verify': (req) => bundle.verify(jobs, req),
     'bundle.drives': () => bundle.drives(),
     'trust.list': () => bundle.trustList(),
@@ -139,10 +139,11 @@ export function createHost(caps: HostCapabilities): JunctionApi {
             reason: `the ${caps.frontDoor} front door has no native save dialog: type the path of the bundle`,
           },
     'cert.options': async () => certs.CERT_OPTIONS,
-    'cert.create': (req) => certs.create(req),
-    'cert.createFromWorkspace': (req) => certs.createFromWorkspace(req),
+    'cert.create': (req) => certs.create(req, keys),
+    'cert.createFromWorkspace': (req) => certs.createFromWorkspace(req, keys),
     'cert.inspect': (req) => certs.inspect(req),
     ...azureHandlers(ctx),
+    ...keys.handlers,
     ...healthHandlers(ctx),
   };
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CertAudit, CertCheck, CertPurposeId } from '../../shared/api/contract';
 import { Field, Outcome } from './ops';
-import { useCerts, useStores, useWs } from './context';
+import { useCerts, useGen, useStores, useWs } from './context';
+import { keyStoreUsable } from '../stores/generate';
 
 const STATUS_ICON: Record<CertCheck['status'], string> = { pass: '✓', fail: '✕', warn: '!', info: 'i' };
 
@@ -13,8 +14,8 @@ export function CertificatesScreen() {
       <header className="screen-head">
         <h1>Certificates</h1>
         <span className="muted">
-          Create Remote Console, HPC management and RD Gateway certificates; audit any .cer, .pem or .pfx against the
-          seeds.
+          Create Remote Console, HPC management and RD Gateway certificates; audit any .cer, .pem or .pfx
+          against the seeds.
         </span>
       </header>
       <div className="certs-body">
@@ -30,18 +31,41 @@ export function CertificatesScreen() {
   );
 }
 
+/**
+ * Whether this front door can keep a new private key in the OS key store (the desktop app), from the key list the
+ * Generate screen signs with; loaded here too, and refreshed after a key was kept.
+ */
+function useKeyStore() {
+  const { gen } = useStores();
+  const keyStore = useGen((s) => s.keyStore);
+  useEffect(() => {
+    if (!gen.getState().keyStore) void gen.getState().loadKeys();
+  }, [gen]);
+  return {
+    keyStore,
+    canKeep: !!keyStore && keyStoreUsable(keyStore),
+    weak: keyStore?.vault.protection === 'weak' && !keyStore.vault.weakAccepted,
+    reload: () => void gen.getState().loadKeys(),
+  };
+}
+
 function CreatePanel() {
   const { certs } = useStores();
   const options = useCerts((s) => s.options);
   const form = useCerts((s) => s.form);
   const op = useCerts((s) => s.create);
   const [password, setPassword] = useState('');
+  const { canKeep, weak, reload } = useKeyStore();
   const purpose = options?.purposes.find((p) => p.id === form.purpose);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const pw = password;
     setPassword('');
-    void certs.getState().createCert(pw);
+    if (!canKeep && form.keepKey) certs.getState().setForm({ keepKey: false });
+    void certs
+      .getState()
+      .createCert(pw)
+      .then((r) => r?.storedKey && reload());
   };
   const r = op.result;
   return (
@@ -53,7 +77,9 @@ function CreatePanel() {
             value={form.purpose}
             onChange={(e) => {
               const p = options?.purposes.find((x) => x.id === e.target.value);
-              certs.getState().setForm({ purpose: e.target.value as CertPurposeId, ...(p ? { days: p.defaultDays } : {}) });
+              certs
+                .getState()
+                .setForm({ purpose: e.target.value as CertPurposeId, ...(p ? { days: p.defaultDays } : {}) });
             }}
           >
             {options?.purposes.map((p) => (
@@ -64,7 +90,12 @@ function CreatePanel() {
           </select>
         </Field>
         <Field label="Subject">
-          <input className="path-input" value={form.subject} onChange={(e) => certs.getState().setForm({ subject: e.target.value })} spellCheck={false} />
+          <input
+            className="path-input"
+            value={form.subject}
+            onChange={(e) => certs.getState().setForm({ subject: e.target.value })}
+            spellCheck={false}
+          />
         </Field>
         <Field label="Subject alternative names" hint="DNS names or IPs, comma-separated">
           <input
@@ -87,7 +118,12 @@ function CreatePanel() {
             />
           </Field>
           <Field label="RSA key size">
-            <select value={form.keySize} onChange={(e) => certs.getState().setForm({ keySize: Number(e.target.value) as 2048 | 3072 | 4096 })}>
+            <select
+              value={form.keySize}
+              onChange={(e) =>
+                certs.getState().setForm({ keySize: Number(e.target.value) as 2048 | 3072 | 4096 })
+              }
+            >
               <option value={2048}>2048</option>
               <option value={3072}>3072</option>
               <option value={4096}>4096</option>
@@ -98,7 +134,12 @@ function CreatePanel() {
           <legend className="field-label">PFX profile</legend>
           {(['modern', 'legacy'] as const).map((p) => (
             <label key={p} className="radio-line">
-              <input type="radio" name="profile" checked={form.profile === p} onChange={() => certs.getState().setForm({ profile: p })} />
+              <input
+                type="radio"
+                name="profile"
+                checked={form.profile === p}
+                onChange={() => certs.getState().setForm({ profile: p })}
+              />
               <span>
                 <strong>{p === 'modern' ? 'Modern' : 'Legacy'}</strong>{' '}
                 <span className="muted">{options?.profiles[p].windows.split('. ')[0]}.</span>
@@ -108,18 +149,65 @@ function CreatePanel() {
         </fieldset>
         <div className="field-row">
           <Field label="Output folder">
-            <input className="path-input mono" value={form.outDir} onChange={(e) => certs.getState().setForm({ outDir: e.target.value })} placeholder="/home/admin/certs" spellCheck={false} />
+            <input
+              className="path-input mono"
+              value={form.outDir}
+              onChange={(e) => certs.getState().setForm({ outDir: e.target.value })}
+              placeholder="/home/admin/certs"
+              spellCheck={false}
+            />
           </Field>
           <Field label="File name" hint=".cer, .pem and .pfx">
-            <input className="path-input mono" value={form.name} onChange={(e) => certs.getState().setForm({ name: e.target.value })} placeholder="from the CN" spellCheck={false} />
+            <input
+              className="path-input mono"
+              value={form.name}
+              onChange={(e) => certs.getState().setForm({ name: e.target.value })}
+              placeholder="from the CN"
+              spellCheck={false}
+            />
           </Field>
         </div>
         <Field label="PFX password" hint="protects the only file holding the private key; never stored">
-          <input className="path-input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            className="path-input"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
+        {canKeep && (
+          <div className="keep-key">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={form.keepKey}
+                onChange={(e) => certs.getState().setForm({ keepKey: e.target.checked })}
+              />
+              Keep the private key in this computer&apos;s key store
+            </label>
+            <div className="field-hint">
+              sealed by the OS; signs bundles on the Generate screen without the .pfx password
+            </div>
+            {form.keepKey && weak && (
+              <label className="check small">
+                <input
+                  type="checkbox"
+                  checked={form.acceptWeakStorage}
+                  onChange={(e) => certs.getState().setForm({ acceptWeakStorage: e.target.checked })}
+                />
+                Accept basic_text: no secret service runs, so the key would only be obfuscated
+              </label>
+            )}
+          </div>
+        )}
       </div>
       <div className="ops-actions">
-        <button type="submit" className="primary" disabled={op.status === 'running' || !form.outDir.trim() || !password}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={op.status === 'running' || !form.outDir.trim() || !password}
+        >
           {op.status === 'running' ? 'Creating…' : 'Create certificate'}
         </button>
       </div>
@@ -149,6 +237,14 @@ function CreatePanel() {
                 <dd className="mono">{r.recordAt}</dd>
               </>
             )}
+            {r.storedKey && (
+              <>
+                <dt>Key store</dt>
+                <dd data-testid="kept-key">
+                  kept as “{r.storedKey.label}” <span className="muted">({r.storedKey.backend})</span>
+                </dd>
+              </>
+            )}
           </dl>
           {r.placements.length > 0 && (
             <ul className="placements">
@@ -160,7 +256,9 @@ function CreatePanel() {
             </ul>
           )}
           <p className="muted small">
-            {r.audit.checks.filter((c) => c.status === 'pass').length} of {r.audit.checks.filter((c) => c.status !== 'info').length} requirements pass; the .cer is loaded in Inspect.
+            {r.audit.checks.filter((c) => c.status === 'pass').length} of{' '}
+            {r.audit.checks.filter((c) => c.status !== 'info').length} requirements pass; the .cer is loaded
+            in Inspect.
           </p>
         </Outcome>
       )}
@@ -181,6 +279,8 @@ function WorkspaceCerts() {
   const [open, setOpen] = useState<string | null>(null);
   const [outDir, setOutDir] = useState('');
   const [password, setPassword] = useState('');
+  const [keep, setKeep] = useState(false);
+  const { canKeep, reload } = useKeyStore();
   const hostName = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
   return (
     <div className="panel" aria-label="Workspace certificates">
@@ -197,7 +297,11 @@ function WorkspaceCerts() {
               <button
                 type="button"
                 disabled={c.issuer === 'trusted-ca'}
-                title={c.issuer === 'trusted-ca' ? 'issued by an external CA: inspect what it sends instead' : 'Create this certificate from its workspace entry'}
+                title={
+                  c.issuer === 'trusted-ca'
+                    ? 'issued by an external CA: inspect what it sends instead'
+                    : 'Create this certificate from its workspace entry'
+                }
                 onClick={() => {
                   setOpen(open === c.id ? null : c.id);
                   setOutDir(outDir || outDefault);
@@ -207,7 +311,8 @@ function WorkspaceCerts() {
               </button>
             </div>
             <div className="cert-meta muted small">
-              {c.keyAlgorithm} {c.keySize} · {c.signatureHash} · until {c.notAfter.slice(0, 10)} · issuer {c.issuer}
+              {c.keyAlgorithm} {c.keySize} · {c.signatureHash} · until {c.notAfter.slice(0, 10)} · issuer{' '}
+              {c.issuer}
               {c.thumbprint ? ` · ${c.thumbprint}` : ' · no thumbprint recorded'}
             </div>
             {c.placements.length > 0 && (
@@ -232,18 +337,41 @@ function WorkspaceCerts() {
                   e.preventDefault();
                   const pw = password;
                   setPassword('');
-                  void certs.getState().createFromWorkspace(c.id, outDir, pw).then((r) => r && setOpen(null));
+                  void certs
+                    .getState()
+                    .createFromWorkspace(c.id, outDir, pw, { keepKey: canKeep && keep })
+                    .then((r) => {
+                      if (r) setOpen(null);
+                      if (r?.storedKey) reload();
+                    });
                 }}
               >
                 <Field label="Output folder">
-                  <input className="path-input mono" value={outDir} onChange={(e) => setOutDir(e.target.value)} spellCheck={false} />
+                  <input
+                    className="path-input mono"
+                    value={outDir}
+                    onChange={(e) => setOutDir(e.target.value)}
+                    spellCheck={false}
+                  />
                 </Field>
                 <Field label="PFX password">
-                  <input className="path-input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+                  <input
+                    className="path-input"
+                    type="password"
+                    autoComplete="new-password"
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                  />
                 </Field>
                 <button type="submit" className="primary" disabled={!outDir.trim() || !password}>
                   Create
                 </button>
+                {canKeep && (
+                  <label className="check small">
+                    <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.target.checked)} />
+                    Keep the private key in this computer&apos;s key store
+                  </label>
+                )}
               </form>
             )}
           </li>
@@ -273,11 +401,21 @@ function InspectPanel() {
       >
         <h2>Inspect a certificate</h2>
         <Field label="Certificate file" hint=".cer, .crt, .pem or .pfx">
-          <input className="path-input mono" value={path} onChange={(e) => certs.getState().setInspect({ inspectPath: e.target.value })} spellCheck={false} />
+          <input
+            className="path-input mono"
+            value={path}
+            onChange={(e) => certs.getState().setInspect({ inspectPath: e.target.value })}
+            spellCheck={false}
+          />
         </Field>
         <div className="field-row">
           <Field label="Check as">
-            <select value={purpose} onChange={(e) => certs.getState().setInspect({ inspectPurpose: e.target.value as CertPurposeId | '' })}>
+            <select
+              value={purpose}
+              onChange={(e) =>
+                certs.getState().setInspect({ inspectPurpose: e.target.value as CertPurposeId | '' })
+              }
+            >
               <option value="">inferred from the EKUs</option>
               {options?.purposes.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -287,7 +425,13 @@ function InspectPanel() {
             </select>
           </Field>
           <Field label="Password (.pfx only)">
-            <input className="path-input" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              className="path-input"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </Field>
         </div>
         <div className="ops-actions">
@@ -343,7 +487,11 @@ function AuditView({ a }: { a: CertAudit }) {
         <dt>Key usage</dt>
         <dd>{c.keyUsage ? c.keyUsage.join(', ') || '(empty)' : '(no extension)'}</dd>
         <dt>Enhanced key usage</dt>
-        <dd>{c.extendedKeyUsage ? c.extendedKeyUsage.map((e) => e.label).join(', ') || '(empty)' : '(no extension)'}</dd>
+        <dd>
+          {c.extendedKeyUsage
+            ? c.extendedKeyUsage.map((e) => e.label).join(', ') || '(empty)'
+            : '(no extension)'}
+        </dd>
         <dt>SANs</dt>
         <dd>{c.subjectAltNames.join(', ') || '(none)'}</dd>
         <dt>CA</dt>

@@ -1,7 +1,15 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { GeneratedFile } from '../../shared/generate/types';
 import { languageOf } from '../highlight/tokenize';
-import { RUNBOOK, formatBytes, formatFingerprint, type BundleFormat } from '../stores/generate';
+import {
+  RUNBOOK,
+  chosenKey,
+  formatBytes,
+  formatFingerprint,
+  keyStoreUsable,
+  signMode,
+  type BundleFormat,
+} from '../stores/generate';
 import { CodeView } from './CodeView';
 import { Field, OpProgress, Outcome } from './ops';
 import { useGen, useStores, useWs } from './context';
@@ -68,8 +76,8 @@ export function GenerateScreen() {
       {preview && !preview.ok && (
         <div className="banner error" role="alert">
           <span>
-            The workspace has {preview.problems.length} schema problem{preview.problems.length === 1 ? '' : 's'}; fix
-            them on the Workspace screen to generate scripts.
+            The workspace has {preview.problems.length} schema problem
+            {preview.problems.length === 1 ? '' : 's'}; fix them on the Workspace screen to generate scripts.
           </span>
         </div>
       )}
@@ -177,9 +185,15 @@ function BuildPanel() {
   const signKey = useGen((s) => s.signKey);
   const op = useGen((s) => s.build);
   const nothing = useGen((s) => !s.preview?.ok || s.preview.files.length === 0);
+  const keyStore = useGen((s) => s.keyStore);
+  const mode = useGen(signMode);
+  const key = useGen(chosenKey);
   // The password lives only in this field and the request that uses it; it is cleared once sent.
   const [password, setPassword] = useState('');
   const running = op.status === 'running';
+  // Fresh each time the screen opens: a key may have been kept from the Certificates screen meanwhile.
+  useEffect(() => void gen.getState().loadKeys(), [gen]);
+  const ready = mode === 'stored' ? !!key : !!signKey.trim();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -224,30 +238,68 @@ function BuildPanel() {
           className="path-input mono"
           value={out}
           onChange={(e) => gen.getState().set({ out: e.target.value })}
-          placeholder={format === 'dir' ? '/media/transfer/contoso-2026-11' : `/media/transfer/contoso-2026-11.${format}`}
+          placeholder={
+            format === 'dir' ? '/media/transfer/contoso-2026-11' : `/media/transfer/contoso-2026-11.${format}`
+          }
           spellCheck={false}
         />
       </Field>
-      <Field label="Signing key (.pfx)">
-        <input
-          className="path-input mono"
-          value={signKey}
-          onChange={(e) => gen.getState().set({ signKey: e.target.value })}
-          placeholder="/home/admin/keys/bundle-signer.pfx"
-          spellCheck={false}
-        />
-      </Field>
-      <Field label="PFX password" hint="sent with this build only; never stored">
-        <input
-          className="path-input"
-          type="password"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </Field>
+      {keyStore && keyStoreUsable(keyStore) ? (
+        <fieldset className="sign-with">
+          <legend className="field-label">Sign with</legend>
+          {(
+            [
+              ['stored', "Key in this computer's key store"],
+              ['pfx', '.pfx file + password'],
+            ] as const
+          ).map(([id, label]) => (
+            <label key={id} className="radio-line">
+              <input
+                type="radio"
+                name="sign-with"
+                value={id}
+                checked={mode === id}
+                onChange={() => gen.getState().set({ signWith: id })}
+              />
+              <span>{label}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        keyStore && (
+          <p className="muted small" data-testid="no-key-store">
+            {keyStore.available
+              ? `No key store on this computer (${keyStore.vault.detail}): sign with a .pfx file and its password.`
+              : `The ${info?.frontDoor === 'web' ? 'browser' : (info?.frontDoor ?? 'browser')} front door has no key store: sign with a .pfx file and its password.`}
+          </p>
+        )
+      )}
+      {mode === 'stored' ? (
+        <StoredKeys />
+      ) : (
+        <>
+          <Field label="Signing key (.pfx)">
+            <input
+              className="path-input mono"
+              value={signKey}
+              onChange={(e) => gen.getState().set({ signKey: e.target.value })}
+              placeholder="/home/admin/keys/bundle-signer.pfx"
+              spellCheck={false}
+            />
+          </Field>
+          <Field label="PFX password" hint="sent with this build only; never stored">
+            <input
+              className="path-input"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+        </>
+      )}
       <div className="ops-actions">
-        <button type="submit" className="primary" disabled={running || nothing || !out.trim() || !signKey.trim()}>
+        <button type="submit" className="primary" disabled={running || nothing || !out.trim() || !ready}>
           Build bundle
         </button>
       </div>
@@ -267,18 +319,149 @@ function BuildPanel() {
             </dd>
             <dt>Contents</dt>
             <dd className="num">
-              {op.result.files} files · {formatBytes(op.result.bytes)} payload · id {op.result.bundleId.slice(0, 12)}
+              {op.result.files} files · {formatBytes(op.result.bytes)} payload · id{' '}
+              {op.result.bundleId.slice(0, 12)}
             </dd>
           </dl>
-          <p className="muted small">Give the fingerprint to the far side by a separate channel (phone, ticket).</p>
+          <p className="muted small">
+            Give the fingerprint to the far side by a separate channel (phone, ticket).
+          </p>
         </Outcome>
       )}
       {(op.status === 'failed' || op.status === 'cancelled') && (
-        <Outcome kind="error" title={op.status === 'cancelled' ? 'Build cancelled' : 'Build failed'} testId="build-outcome">
+        <Outcome
+          kind="error"
+          title={op.status === 'cancelled' ? 'Build cancelled' : 'Build failed'}
+          testId="build-outcome"
+        >
           {op.error}
         </Outcome>
       )}
     </form>
+  );
+}
+
+/**
+ * The keys of this computer's key store: pick one to sign with, remove one, or import a .pfx (read with its
+ * password on the host, then kept sealed; the password is not kept).
+ */
+function StoredKeys() {
+  const { gen } = useStores();
+  const keyStore = useGen((s) => s.keyStore);
+  const key = useGen(chosenKey);
+  const keyError = useGen((s) => s.keyError);
+  const keys = keyStore?.keys ?? [];
+  const [importing, setImporting] = useState(keys.length === 0);
+  return (
+    <div className="stored-keys">
+      {keys.length > 0 ? (
+        <Field
+          label="Stored signing key"
+          hint={key && <span className="mono">{formatFingerprint(key.fingerprint).slice(0, 23)}…</span>}
+          after={
+            key && (
+              <button
+                type="button"
+                title="Remove this key from the key store (its .pfx, wherever it is, is not touched)"
+                onClick={() => void gen.getState().removeKey(key.id)}
+              >
+                Remove
+              </button>
+            )
+          }
+        >
+          <select value={key?.id ?? ''} onChange={(e) => gen.getState().set({ storedKey: e.target.value })}>
+            {keys.map((k) => (
+              <option key={k.id} value={k.id}>
+                {k.label} · {k.origin} · until {k.notAfter.slice(0, 10)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : (
+        <p className="muted small">No key in this computer&apos;s key store yet.</p>
+      )}
+      {keyError && <p className="error-text small">{keyError}</p>}
+      {importing ? (
+        <ImportKey onDone={() => setImporting(false)} />
+      ) : (
+        <button type="button" className="link small" onClick={() => setImporting(true)}>
+          Import into key store…
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Not a nested form (the Build panel is one): Enter in these fields must not start a build. */
+function ImportKey({ onDone }: { onDone: () => void }) {
+  const { gen } = useStores();
+  const keyStore = useGen((s) => s.keyStore);
+  const op = useGen((s) => s.keyImport);
+  const [pfx, setPfx] = useState('');
+  const [password, setPassword] = useState('');
+  const [label, setLabel] = useState('');
+  const [acceptWeak, setAcceptWeak] = useState(false);
+  const weak = keyStore?.vault.protection === 'weak' && !keyStore.vault.weakAccepted;
+  const submit = async () => {
+    const pw = password;
+    setPassword('');
+    const ok = await gen.getState().importKey(pfx, pw, { label, acceptWeakStorage: acceptWeak });
+    if (ok) onDone();
+  };
+  return (
+    <div
+      className="import-key"
+      role="group"
+      aria-label="Import into key store"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') {
+          e.preventDefault();
+          if (pfx.trim()) void submit();
+        }
+      }}
+    >
+      <Field label="PFX to import">
+        <input
+          className="path-input mono"
+          value={pfx}
+          onChange={(e) => setPfx(e.target.value)}
+          placeholder="/home/admin/keys/bundle-signer.pfx"
+          spellCheck={false}
+        />
+      </Field>
+      <Field label="Its password" hint="used once to read the key; not stored">
+        <input
+          className="path-input"
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+      <Field label="Label" hint="optional; the certificate's CN otherwise">
+        <input className="path-input" value={label} onChange={(e) => setLabel(e.target.value)} />
+      </Field>
+      {weak && (
+        <label className="check small">
+          <input type="checkbox" checked={acceptWeak} onChange={(e) => setAcceptWeak(e.target.checked)} />
+          Accept basic_text: no secret service runs, so the key would only be obfuscated
+        </label>
+      )}
+      <div className="ops-actions">
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="button" disabled={op.status === 'running' || !pfx.trim()} onClick={() => void submit()}>
+          Import
+        </button>
+      </div>
+      {op.status === 'failed' && (
+        <Outcome kind="error" title="Not imported" testId="import-key-outcome">
+          {op.error}
+        </Outcome>
+      )}
+    </div>
   );
 }
 
@@ -336,7 +519,8 @@ function VerifyPanel() {
           <dl className="kv">
             <dt>Signer</dt>
             <dd>
-              {signer?.subject ?? '—'} <span className="muted">{pinned ? '· pinned' : '· trusted for this check only'}</span>
+              {signer?.subject ?? '—'}{' '}
+              <span className="muted">{pinned ? '· pinned' : '· trusted for this check only'}</span>
             </dd>
             <dt>Checked</dt>
             <dd className="num">
@@ -354,7 +538,11 @@ function VerifyPanel() {
         </Outcome>
       )}
       {op.status === 'done' && r && !r.ok && (
-        <Outcome kind="error" title={`Rejected: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`} testId="verify-outcome">
+        <Outcome
+          kind="error"
+          title={`Rejected: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`}
+          testId="verify-outcome"
+        >
           <ul className="problems-compact">
             {r.problems.slice(0, 8).map((p, i) => (
               <li key={i}>
@@ -366,11 +554,18 @@ function VerifyPanel() {
           </ul>
         </Outcome>
       )}
-      {op.status === 'done' && signer && !pinned && (r?.ok || r?.problems.every((p) => p.code === 'signer-untrusted')) && (
-        <PinSigner fingerprint={signer.fingerprint} subject={signer.subject} />
-      )}
+      {op.status === 'done' &&
+        signer &&
+        !pinned &&
+        (r?.ok || r?.problems.every((p) => p.code === 'signer-untrusted')) && (
+          <PinSigner fingerprint={signer.fingerprint} subject={signer.subject} />
+        )}
       {(op.status === 'failed' || op.status === 'cancelled') && (
-        <Outcome kind="error" title={op.status === 'cancelled' ? 'Verification cancelled' : 'Verification failed'} testId="verify-outcome">
+        <Outcome
+          kind="error"
+          title={op.status === 'cancelled' ? 'Verification cancelled' : 'Verification failed'}
+          testId="verify-outcome"
+        >
           {op.error}
         </Outcome>
       )}
@@ -394,8 +589,8 @@ function PinSigner({ fingerprint, subject }: { fingerprint: string; subject?: st
       </p>
       <p className="mono small fp sel">{formatFingerprint(fingerprint)}</p>
       <label className="check small">
-        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-        I compared this fingerprint with the sender&apos;s, by a separate channel
+        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />I
+        compared this fingerprint with the sender&apos;s, by a separate channel
       </label>
       <div className="ops-actions">
         <button
@@ -418,7 +613,8 @@ function TrustedSigners() {
   return (
     <details className="trusted-signers">
       <summary className="small">
-        {trusted.length} pinned signer{trusted.length === 1 ? '' : 's'} (shared with <code>junction bundle verify</code>)
+        {trusted.length} pinned signer{trusted.length === 1 ? '' : 's'} (shared with{' '}
+        <code>junction bundle verify</code>)
       </summary>
       <ul>
         {trusted.map((t) => (
@@ -426,7 +622,11 @@ function TrustedSigners() {
             <span>{t.subject ?? '(no subject)'}</span>
             <span className="mono small muted">{formatFingerprint(t.fingerprint).slice(0, 23)}…</span>
             <span className="muted small">{t.pinnedAt.slice(0, 10)}</span>
-            <button type="button" className="link small" onClick={() => void gen.getState().unpinSigner(t.fingerprint)}>
+            <button
+              type="button"
+              className="link small"
+              onClick={() => void gen.getState().unpinSigner(t.fingerprint)}
+            >
               Unpin
             </button>
           </li>
@@ -471,7 +671,11 @@ function WritePanel() {
           (drives && drives.drives.length === 0 ? 'no removable drive is mounted; type a folder' : undefined)
         }
         after={
-          <button type="button" onClick={() => void gen.getState().loadDrives()} title="List removable drives again">
+          <button
+            type="button"
+            onClick={() => void gen.getState().loadDrives()}
+            title="List removable drives again"
+          >
             Refresh drives
           </button>
         }
@@ -487,16 +691,27 @@ function WritePanel() {
       {drives && drives.drives.length > 0 && (
         <div className="drive-list">
           {drives.drives.map((d) => (
-            <button type="button" key={d.mountpoint} className="drive" onClick={() => gen.getState().set({ writeTarget: d.mountpoint })}>
+            <button
+              type="button"
+              key={d.mountpoint}
+              className="drive"
+              onClick={() => gen.getState().set({ writeTarget: d.mountpoint })}
+            >
               <span>{d.label ?? d.device}</span>
               <span className="muted mono">{d.mountpoint}</span>
-              <span className="muted">{[d.fstype, d.size ? formatBytes(d.size) : ''].filter(Boolean).join(' · ')}</span>
+              <span className="muted">
+                {[d.fstype, d.size ? formatBytes(d.size) : ''].filter(Boolean).join(' · ')}
+              </span>
             </button>
           ))}
         </div>
       )}
       <div className="ops-actions">
-        <button type="submit" className="primary" disabled={op.status === 'running' || !source.trim() || !target.trim()}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={op.status === 'running' || !source.trim() || !target.trim()}
+        >
           Write and verify
         </button>
       </div>
@@ -504,7 +719,11 @@ function WritePanel() {
       {op.status === 'done' && r && (
         <Outcome
           kind={r.readBack.ok ? 'ok' : 'error'}
-          title={r.readBack.ok ? 'Written and read back: verified on the media' : 'Written, but the read-back did not verify'}
+          title={
+            r.readBack.ok
+              ? 'Written and read back: verified on the media'
+              : 'Written, but the read-back did not verify'
+          }
           testId="write-outcome"
         >
           <dl className="kv">
@@ -513,7 +732,8 @@ function WritePanel() {
             <dt>Copied</dt>
             <dd className="num">
               {r.alreadyPresent ? 'already present' : formatBytes(r.copiedBytes)}
-              {r.resumedFiles ? ` · ${r.resumedFiles} files resumed` : ''} · {r.readBack.filesChecked} files read back
+              {r.resumedFiles ? ` · ${r.resumedFiles} files resumed` : ''} · {r.readBack.filesChecked} files
+              read back
             </dd>
             {r.movedAside && (
               <>
@@ -522,11 +742,17 @@ function WritePanel() {
               </>
             )}
           </dl>
-          {!r.readBack.ok && r.readBack.problems[0] && <div className="reject-msg">{r.readBack.problems[0].message}</div>}
+          {!r.readBack.ok && r.readBack.problems[0] && (
+            <div className="reject-msg">{r.readBack.problems[0].message}</div>
+          )}
         </Outcome>
       )}
       {(op.status === 'failed' || op.status === 'cancelled') && (
-        <Outcome kind="error" title={op.status === 'cancelled' ? 'Write cancelled — rerun to resume' : 'Write failed'} testId="write-outcome">
+        <Outcome
+          kind="error"
+          title={op.status === 'cancelled' ? 'Write cancelled — rerun to resume' : 'Write failed'}
+          testId="write-outcome"
+        >
           {op.error}
         </Outcome>
       )}

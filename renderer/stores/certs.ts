@@ -21,6 +21,10 @@ export interface CreateForm {
   profile: 'modern' | 'legacy';
   outDir: string;
   name: string;
+  /** Also keep the private key sealed in this computer's key store (desktop app). */
+  keepKey: boolean;
+  /** The admin's explicit acceptance of Linux basic_text (obfuscation only) for that. */
+  acceptWeakStorage: boolean;
 }
 
 export interface CertState {
@@ -37,7 +41,12 @@ export interface CertActions {
   setForm(patch: Partial<CreateForm>): void;
   setInspect(patch: Partial<Pick<CertState, 'inspectPath' | 'inspectPurpose'>>): void;
   createCert(password: string): Promise<CertCreateResult | undefined>;
-  createFromWorkspace(id: string, outDir: string, password: string): Promise<CertCreateResult | undefined>;
+  createFromWorkspace(
+    id: string,
+    outDir: string,
+    password: string,
+    opts?: { keepKey?: boolean },
+  ): Promise<CertCreateResult | undefined>;
   inspectCert(password?: string): Promise<void>;
 }
 
@@ -48,6 +57,11 @@ export function splitSans(s: string): string[] {
     .split(/[\s,;]+/)
     .map((x) => x.trim())
     .filter(Boolean);
+}
+
+/** The request fields that ask the host to keep the new key, when asked for. */
+function keeping(keepKey: boolean, acceptWeakStorage: boolean) {
+  return keepKey ? { keepKey: true, ...(acceptWeakStorage ? { acceptWeakStorage: true } : {}) } : {};
 }
 
 export function createCertStore(api: JunctionApi, doc: () => Doc) {
@@ -70,6 +84,8 @@ export function createCertStore(api: JunctionApi, doc: () => Doc) {
         profile: 'modern',
         outDir: '',
         name: '',
+        keepKey: false,
+        acceptWeakStorage: false,
       },
       create: { status: 'idle' },
       inspectPath: '',
@@ -102,6 +118,7 @@ export function createCertStore(api: JunctionApi, doc: () => Doc) {
             outDir: f.outDir.trim(),
             ...(f.name.trim() ? { name: f.name.trim() } : {}),
             password,
+            ...keeping(f.keepKey, f.acceptWeakStorage),
           });
           afterCreate(r);
           return r;
@@ -111,7 +128,7 @@ export function createCertStore(api: JunctionApi, doc: () => Doc) {
         }
       },
 
-      async createFromWorkspace(id, outDir, password) {
+      async createFromWorkspace(id, outDir, password, opts = {}) {
         const d = doc();
         set({ create: { status: 'running', startedAt: Date.now() } });
         try {
@@ -121,6 +138,7 @@ export function createCertStore(api: JunctionApi, doc: () => Doc) {
             id,
             outDir: outDir.trim(),
             password,
+            ...keeping(!!opts.keepKey, get().form.acceptWeakStorage),
           });
           afterCreate(r);
           return r;

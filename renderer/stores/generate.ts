@@ -1,6 +1,7 @@
 // Generate & Bundle state: the scenario/target selection, the generated preview, and the three long operations
 // (build, verify, write) with progress polled from the host's job channel. zustand/vanilla, so tests drive it
-// without React. Passwords are parameters of the build action only: they are never put in the store.
+// without React. Passwords are parameters of the build and import actions only: they are never put in the store.
+// A bundle is signed with a .pfx and its password, or (desktop app) with a key kept in the OS key store.
 import { createStore } from 'zustand/vanilla';
 import type {
   BundleBuildResult,
@@ -10,6 +11,9 @@ import type {
   GeneratePreview,
   JobProgress,
   JunctionApi,
+  KeyImportResult,
+  KeyStoreView,
+  StoredKeyInfo,
   TrustedSigner,
 } from '../../shared/api/contract';
 import type { Scenario } from '../../shared/generate/types';
@@ -27,6 +31,7 @@ export interface Op<T> {
 }
 
 export type BundleFormat = 'dir' | 'tar' | 'zip';
+export type SignWith = 'stored' | 'pfx';
 export const RUNBOOK = 'RUNBOOK.md';
 
 export interface GenerateState {
@@ -41,6 +46,14 @@ export interface GenerateState {
   format: BundleFormat;
   out: string;
   signKey: string;
+  /** How to sign; null until the admin picks: the key store when it holds a key, else the .pfx. */
+  signWith: SignWith | null;
+  /** The stored key chosen; '' (or one since removed) means the first. */
+  storedKey: string;
+  /** This front door's key store; null until loaded. */
+  keyStore: KeyStoreView | null;
+  keyError: string | null;
+  keyImport: Op<KeyImportResult>;
   build: Op<BundleBuildResult>;
   verifyPath: string;
   /** Trusted for one check only; pinned signers need none. */
@@ -61,8 +74,32 @@ export interface GenerateActions {
   toggleHost(id: string): void;
   setAllHosts(on: boolean): void;
   show(path: string): void;
-  set(patch: Partial<Pick<GenerateState, 'format' | 'out' | 'signKey' | 'verifyPath' | 'fingerprint' | 'writeSource' | 'writeTarget'>>): void;
+  set(
+    patch: Partial<
+      Pick<
+        GenerateState,
+        | 'format'
+        | 'out'
+        | 'signKey'
+        | 'signWith'
+        | 'storedKey'
+        | 'verifyPath'
+        | 'fingerprint'
+        | 'writeSource'
+        | 'writeTarget'
+      >
+    >,
+  ): void;
+  /** Signs with the stored key chosen, or with the .pfx and this password (which is sent, never kept). */
   buildBundle(password: string): Promise<void>;
+  loadKeys(): Promise<void>;
+  /** Reads the .pfx with its password on the host and keeps its key sealed there; the new key becomes the choice. */
+  importKey(
+    pfx: string,
+    password: string,
+    opts?: { label?: string; acceptWeakStorage?: boolean },
+  ): Promise<boolean>;
+  removeKey(id: string): Promise<void>;
   verifyBundle(): Promise<void>;
   loadTrust(): Promise<void>;
   /** Explicit admin action only; never a side effect of a check. */
@@ -98,6 +135,22 @@ export function selectionOf(s: GenerateState): { scenarios?: Scenario[]; hosts?:
     ? s.preview.targets.map((t) => t.id).filter((id) => !s.offHosts.includes(id))
     : undefined;
   return { ...(scenarios ? { scenarios } : {}), ...(hosts ? { hosts } : {}) };
+}
+
+/** A key store this front door has and the OS backs (Linux basic_text counts: it can be accepted). */
+export function keyStoreUsable(k: KeyStoreView): boolean {
+  return k.available && k.vault.protection !== 'none';
+}
+
+/** The signing mode in effect: only a front door with a key store can sign with a stored key. */
+export function signMode(s: Pick<GenerateState, 'keyStore' | 'signWith'>): SignWith {
+  if (!s.keyStore || !keyStoreUsable(s.keyStore)) return 'pfx';
+  return s.signWith ?? (s.keyStore.keys.length > 0 ? 'stored' : 'pfx');
+}
+
+export function chosenKey(s: Pick<GenerateState, 'keyStore' | 'storedKey'>): StoredKeyInfo | undefined {
+  const keys = s.keyStore?.keys ?? [];
+  return keys.find((k) => k.id === s.storedKey) ?? keys[0];
 }
 
 export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { pollMs?: number } = {}) {
@@ -148,6 +201,11 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
       format: 'dir',
       out: '',
       signKey: '',
+      signWith: null,
+      storedKey: '',
+      keyStore: null,
+      keyError: null,
+      keyImport: idle(),
       build: idle(),
       verifyPath: '',
       fingerprint: '',
@@ -166,10 +224,17 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
         set({ loading: true });
         try {
           const sel = selectionOf(get());
-          const preview = await api['generate.preview']({ fileName: d.fileName || 'workspace.junction.json', text: d.text, ...sel });
+          const preview = await api['generate.preview']({
+            fileName: d.fileName || 'workspace.junction.json',
+            text: d.text,
+            ...sel,
+          });
           if (r !== revision) return;
           const paths = new Set(preview.files.map((f) => f.path));
-          const shown = paths.has(get().shown) || get().shown === RUNBOOK ? get().shown : (preview.files[0]?.path ?? RUNBOOK);
+          const shown =
+            paths.has(get().shown) || get().shown === RUNBOOK
+              ? get().shown
+              : (preview.files[0]?.path ?? RUNBOOK);
           set({ preview, previewError: null, shown });
         } catch (e) {
           if (r === revision) set({ previewError: (e as Error).message });
@@ -202,6 +267,19 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
       async buildBundle(password) {
         const s = get();
         const d = doc();
+        const stored = signMode(s) === 'stored';
+        const key = chosenKey(s);
+        if (stored && !key) {
+          set({
+            build: {
+              status: 'failed',
+              error:
+                "This computer's key store holds no key: import a .pfx into it, or sign with a .pfx file",
+            },
+          });
+          return;
+        }
+        const signing = stored ? { storedKey: key!.id } : { signKey: s.signKey.trim(), password };
         const r = await runJob('build', (jobId) =>
           api['bundle.build']({
             fileName: d.fileName || 'workspace.junction.json',
@@ -209,8 +287,7 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
             ...selectionOf(s),
             format: s.format,
             out: s.out.trim(),
-            signKey: s.signKey.trim(),
-            password,
+            ...signing,
             jobId,
           }),
         );
@@ -222,6 +299,46 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
             verify: idle(),
             ...(r.format === 'dir' ? { writeSource: r.out } : {}),
           });
+      },
+
+      async loadKeys() {
+        try {
+          set({ keyStore: await api['keys.list']({}), keyError: null });
+        } catch (e) {
+          set({ keyError: (e as Error).message });
+        }
+      },
+
+      async importKey(pfx, password, opts = {}) {
+        set({ keyImport: { status: 'running', startedAt: Date.now() } });
+        try {
+          const r = await api['keys.import']({
+            pfx: pfx.trim(),
+            password,
+            ...(opts.label?.trim() ? { label: opts.label.trim() } : {}),
+            ...(opts.acceptWeakStorage ? { acceptWeakStorage: true } : {}),
+          });
+          set({
+            keyImport: { status: 'done', result: r },
+            keyStore: r.store,
+            keyError: null,
+            signWith: 'stored',
+            storedKey: r.key.id,
+          });
+          return true;
+        } catch (e) {
+          set({ keyImport: { status: 'failed', error: (e as Error).message } });
+          return false;
+        }
+      },
+
+      async removeKey(id) {
+        try {
+          const keyStore = await api['keys.delete']({ id });
+          set({ keyStore, keyError: null, ...(get().storedKey === id ? { storedKey: '' } : {}) });
+        } catch (e) {
+          set({ keyError: (e as Error).message });
+        }
       },
 
       async verifyBundle() {
@@ -272,7 +389,8 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
 
       async cancel(op) {
         const jobId = get()[op].jobId;
-        if (jobId && get()[op].status === 'running') await api['jobs.cancel']({ jobId }).catch(() => undefined);
+        if (jobId && get()[op].status === 'running')
+          await api['jobs.cancel']({ jobId }).catch(() => undefined);
       },
     };
   });

@@ -52,6 +52,18 @@ const selection = {
 const PURPOSE_IDS = ['remote-console', 'hpc-management', 'rd-gateway-tls', 'ca'] as const;
 const purpose = z.enum(PURPOSE_IDS);
 const profile = z.enum(['modern', 'legacy']);
+/** A key in the key store is named by its public key's SHA-256 fingerprint, as `keys.list` returns it. */
+const keyId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{64}$/,
+    "the id of a key in this computer's key store, as keys.list returns it (64 hex digits)",
+  );
+const keepKey = {
+  /** Also keep the new private key and certificate sealed in this computer's key store (desktop app only). */
+  keepKey: z.boolean().optional(),
+  acceptWeakStorage: z.boolean().optional(),
+};
 
 export const API = {
   'app.info': channel<AppInfo>()(z.strictObject({})),
@@ -85,15 +97,43 @@ export const API = {
 
   // Generate & Bundle (issues 3 and 5).
   'generate.preview': channel<GeneratePreview>()(docText.extend(selection)),
+  /**
+   * Signed with a .pfx and its password (`signKey` + `password`, as the CLI does) or with a key kept in this
+   * computer's key store (`storedKey`, desktop app only): exactly one of the two.
+   */
   'bundle.build': channel<BundleBuildResult>()(
-    docText.extend({
-      ...selection,
-      format: z.enum(['dir', 'tar', 'zip']),
-      out: filePath,
-      signKey: filePath,
-      password,
-      jobId: jobId.optional(),
-    }),
+    docText
+      .extend({
+        ...selection,
+        format: z.enum(['dir', 'tar', 'zip']),
+        out: filePath,
+        signKey: filePath.optional(),
+        password: password.optional(),
+        storedKey: keyId.optional(),
+        jobId: jobId.optional(),
+      })
+      .superRefine((r, ctx) => {
+        if (r.storedKey !== undefined && (r.signKey !== undefined || r.password !== undefined))
+          ctx.addIssue({
+            code: 'custom',
+            path: [r.signKey !== undefined ? 'signKey' : 'password'],
+            message:
+              "sign either with storedKey (a key in this computer's key store) or with signKey + password (a .pfx file), not both",
+          });
+        else if (r.storedKey === undefined && r.signKey === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['signKey'],
+            message:
+              "give signKey (the signing .pfx) and its password, or storedKey (a key in this computer's key store)",
+          });
+        else if (r.signKey !== undefined && r.password === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['password'],
+            message: 'the password of the signing .pfx goes with signKey ("" if it has none)',
+          });
+      }),
   ),
   'bundle.verify': channel<BundleVerifyResult>()(
     z.strictObject({
@@ -155,6 +195,7 @@ export const API = {
         .regex(/^[A-Za-z0-9._-]{1,120}$/, 'letters, digits, ".", "-" and "_" only')
         .optional(),
       password: password.min(1, 'the .pfx needs a password: it is the only file holding the private key'),
+      ...keepKey,
     }),
   ),
   'cert.createFromWorkspace': channel<CertCreateResult>()(
@@ -163,11 +204,27 @@ export const API = {
       outDir: filePath,
       profile: profile.optional(),
       password: password.min(1, 'the .pfx needs a password: it is the only file holding the private key'),
+      ...keepKey,
     }),
   ),
   'cert.inspect': channel<CertAudit>()(
     z.strictObject({ path: filePath, password: password.optional(), purpose: purpose.optional() }),
   ),
+
+  // Signing and certificate keys in the OS key store (issues 4 and 5; desktop app only).
+  /** Public metadata only, and whether this front door has a key store at all. */
+  'keys.list': channel<KeyStoreView>()(z.strictObject({})),
+  /** Reads the .pfx with its password in memory and keeps the key and certificate sealed by the key store. */
+  'keys.import': channel<KeyImportResult>()(
+    z.strictObject({
+      pfx: filePath,
+      password,
+      label: z.string().trim().min(1).max(120).optional(),
+      /** Linux `basic_text` only obfuscates: storing there needs this explicit acceptance, once. */
+      acceptWeakStorage: z.boolean().optional(),
+    }),
+  ),
+  'keys.delete': channel<KeyStoreView>()(z.strictObject({ id: keyId })),
 
   ...AZURE_API,
   ...HEALTH_API,
@@ -211,6 +268,39 @@ export interface SecretStoreStatus {
   /** Whether the admin accepted storing secrets with weak protection (never assumed). */
   weakAccepted: boolean;
   detail: string;
+}
+
+/** A key in the key store as any channel may show it: never the key, never the ciphertext. */
+export interface StoredKeyInfo {
+  id: string;
+  label: string;
+  subject: string;
+  /** SHA-256 of the public key (64 hex digits): the fingerprint bundles signed with it carry. */
+  fingerprint: string;
+  /** Windows thumbprint of the certificate. */
+  thumbprint: string;
+  notAfter: string;
+  storedAt: string;
+  backend: string;
+  origin: 'imported' | 'created';
+}
+
+export interface KeyStoreView {
+  /** Whether this front door has a key store (the desktop app); the browser and test front doors have none. */
+  available: boolean;
+  vault: SecretStoreStatus;
+  /** A key can be stored now (Linux `basic_text` may still need the acceptance in the request). */
+  canStore: boolean;
+  /** Why not, and what to do instead. */
+  why?: string;
+  keys: StoredKeyInfo[];
+}
+
+export interface KeyImportResult {
+  key: StoredKeyInfo;
+  /** The same key was already stored: its entry now carries this certificate. */
+  replaced: boolean;
+  store: KeyStoreView;
 }
 
 export interface GenerateTarget {
@@ -357,6 +447,8 @@ export interface CertCreateResult {
   recordAt?: string;
   /** The audit of the new .cer against its purpose. */
   audit: CertAudit;
+  /** With `keepKey`: the key as it is now kept in this computer's key store. */
+  storedKey?: StoredKeyInfo;
 }
 
 export type ApiChannel = keyof typeof API;

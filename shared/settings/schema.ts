@@ -5,7 +5,7 @@
 import type { RecentWorkspace, UiSettings } from '../api/contract';
 
 export const SETTINGS_CONFIG_NAME = 'settings';
-export const SETTINGS_PROJECT_VERSION = '1.1.0';
+export const SETTINGS_PROJECT_VERSION = '1.2.0';
 export const MAX_RECENT = 12;
 
 export interface SettingsData {
@@ -18,6 +18,11 @@ export interface SettingsData {
    * be edited by hand) and the VPN shared keys, only ever as the OS key store's ciphertext.
    */
   azure: { connection?: Record<string, unknown>; secrets?: Record<string, SealedSecret> };
+  /**
+   * Signing and certificate keys kept in the OS key store, by id (the SHA-256 fingerprint of the public key): the
+   * private key and certificate only as the key store's ciphertext, beside what can be shown without opening it.
+   */
+  keys: Record<string, StoredKeyRecord>;
 }
 
 export interface SealedSecret {
@@ -28,12 +33,28 @@ export interface SealedSecret {
   storedAt: string;
 }
 
+export interface StoredKeyRecord extends SealedSecret {
+  label: string;
+  subject: string;
+  /** SHA-256 of the DER SubjectPublicKeyInfo, 64 lowercase hex digits: the bundle signer fingerprint. */
+  fingerprint: string;
+  /** The certificate's Windows thumbprint (SHA-1 of the DER, upper-case hex). */
+  thumbprint: string;
+  notAfter: string;
+  origin: 'imported' | 'created';
+}
+
 export const SETTINGS_DEFAULTS: SettingsData = {
   ui: { theme: 'system' },
   recent: [],
   secrets: { acceptWeakStorage: false },
   azure: {},
+  keys: {},
 };
+
+/** What the key store's ciphertext looks like in the file: base64, nothing else. */
+export const SEALED_BASE64 = '^[A-Za-z0-9+/]+=*$';
+export const KEY_ID_PATTERN = '^[0-9a-f]{64}$';
 
 /** JSON Schema per top-level key, the form conf/electron-store validate with (ajv). */
 export const SETTINGS_SCHEMA = {
@@ -71,7 +92,7 @@ export const SETTINGS_SCHEMA = {
         additionalProperties: {
           type: 'object',
           properties: {
-            sealed: { type: 'string', pattern: '^[A-Za-z0-9+/]+=*$' },
+            sealed: { type: 'string', pattern: SEALED_BASE64 },
             backend: { type: 'string', maxLength: 64 },
             storedAt: { type: 'string', maxLength: 40 },
           },
@@ -81,6 +102,36 @@ export const SETTINGS_SCHEMA = {
       },
     },
     additionalProperties: false,
+  },
+  keys: {
+    type: 'object',
+    propertyNames: { pattern: KEY_ID_PATTERN },
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        sealed: { type: 'string', pattern: SEALED_BASE64 },
+        backend: { type: 'string', maxLength: 64 },
+        storedAt: { type: 'string', maxLength: 40 },
+        label: { type: 'string', maxLength: 120 },
+        subject: { type: 'string', maxLength: 1024 },
+        fingerprint: { type: 'string', pattern: KEY_ID_PATTERN },
+        thumbprint: { type: 'string', pattern: '^[0-9A-F]{40}$' },
+        notAfter: { type: 'string', maxLength: 40 },
+        origin: { type: 'string', enum: ['imported', 'created'] },
+      },
+      required: [
+        'sealed',
+        'backend',
+        'storedAt',
+        'label',
+        'subject',
+        'fingerprint',
+        'thumbprint',
+        'notAfter',
+        'origin',
+      ],
+      additionalProperties: false,
+    },
   },
 } as const;
 
@@ -106,6 +157,10 @@ export const SETTINGS_MIGRATIONS: Record<string, (store: MigrationStore) => void
     if (store.has('trust')) store.delete('trust');
     // `azure` (Apply screen) is declared from 1.1.0; earlier builds never wrote it, so a default is all it needs.
     if (!store.has('azure')) store.set('azure', {});
+  },
+  '1.2.0': (store) => {
+    // `keys` (signing and certificate keys in the OS key store) is declared from 1.2.0; nothing wrote it before.
+    if (!store.has('keys')) store.set('keys', {});
   },
 };
 

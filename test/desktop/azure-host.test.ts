@@ -3,7 +3,6 @@
 // duplicate PUT, a 412 that asks for a new plan, the offline queue, exports, and shared keys that are either sealed
 // by a key store that really encrypts or never stored at all.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +18,8 @@ import {
   type HostCapabilities,
   type SettingsBackend,
 } from '../../electron/services/host';
-import { safeStorageVault, type SafeStorageLike } from '../../electron/main/secrets';
+import { safeStorageVault } from '../../electron/main/secrets';
+import { aesStorage } from './test-vault';
 import { desiredResources } from '../../shared/azure/desired';
 import { canonical } from '../../shared/azure/canonical';
 import { loadWorkspace } from '../../shared/model/load';
@@ -121,26 +121,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) =>
     statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)],
   );
-}
-
-/** A key store that really encrypts (AES-256-GCM with a key only this object holds), like DPAPI or libsecret. */
-function aesStorage(backend = 'gnome_libsecret', available = true): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => available,
-    getSelectedStorageBackend: () => backend,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(sealed) {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
 }
 
 describe('azure channels against the HTTPS ARM emulator', () => {

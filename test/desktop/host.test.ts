@@ -86,7 +86,7 @@ describe('settings', () => {
     const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
     expect(onDisk).not.toHaveProperty('trust');
     expect(onDisk.azure).toEqual({});
-    expect(onDisk.__internal__.migrations.version).toBe('1.1.0');
+    expect(onDisk.__internal__.migrations.version).toBe('1.2.0');
     // Shared keys only ever as the key store's base64 ciphertext: the file's own schema refuses anything else.
     expect(() =>
       s.set('azure', { secrets: { psk: { sealed: 'plain text!', backend: 'x', storedAt: 'now' } } }),
@@ -95,6 +95,39 @@ describe('settings', () => {
       secrets: { psk: { sealed: 'djEwAAAA', backend: 'gnome_libsecret', storedAt: '2026-12-01T00:00:00Z' } },
     });
     expect(s.get('azure').secrets?.['psk']?.backend).toBe('gnome_libsecret');
+  });
+
+  it('adds the key store entries at 1.2.0, which hold only sealed bytes and public metadata', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-conf-'));
+    const v11 = { ui: { theme: 'dark' }, recent: [], secrets: { acceptWeakStorage: false }, azure: {} };
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ ...v11, __internal__: { migrations: { version: '1.1.0' } } }),
+    );
+    const s = openConfSettings(dir);
+    const onDisk = () => JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk().keys).toEqual({});
+    expect(onDisk().__internal__.migrations.version).toBe('1.2.0');
+    expect(s.get('ui').theme).toBe('dark');
+    const id = 'ab'.repeat(32);
+    const entry = {
+      sealed: 'djEwAAAA',
+      backend: 'gnome_libsecret',
+      storedAt: '2026-12-01T00:00:00.000Z',
+      label: 'Bundle signer',
+      subject: 'CN=Bundle signer',
+      fingerprint: id,
+      thumbprint: 'A'.repeat(40),
+      notAfter: '2027-12-01T00:00:00.000Z',
+      origin: 'imported' as const,
+    };
+    s.set('keys', { [id]: entry });
+    expect(onDisk().keys[id].label).toBe('Bundle signer');
+    // The file's own schema refuses a PEM in place of the ciphertext, an extra field, or an id that is no fingerprint.
+    expect(() => s.set('keys', { [id]: { ...entry, sealed: '-----BEGIN PRIVATE KEY-----' } })).toThrow();
+    expect(() => s.set('keys', { [id]: { ...entry, keyPem: 'x' } as never })).toThrow();
+    expect(() => s.set('keys', { signer: entry })).toThrow();
+    expect(onDisk().keys[id].sealed).toBe('djEwAAAA');
   });
 
   it('computes Electron userData for productName Junction on each platform', () => {
