@@ -30,7 +30,7 @@ import { Cancelled, type Progress } from '../bundle/progress';
 import { sha256 } from '../bundle/hash';
 import { bundleInputFromGenerated } from '../bundle/from-generate';
 import { generateAll } from '../../shared/generate/index';
-import { addHealthScripts } from '../bundle/extras';
+import { addAzureExport, addHealthScripts, addStaging, readStagingDir } from '../bundle/extras';
 import { selectGenerated, workspaceOrThrow } from './generate-service';
 import { JUNCTION_VERSION } from './version';
 
@@ -125,6 +125,9 @@ export async function build(
     );
   return jobs.run(req.jobId, async (signal, onProgress) => {
     let input = bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) });
+    // The same extras, in the same order, as `junction bundle build --staging --azure-export`.
+    if (req.staging !== undefined) input = addStaging(input, ws, await readStagingDir(resolve(req.staging)));
+    if (req.azureExport !== undefined) input = addAzureExport(input, ws, req.azureExport, req.subscription);
     input = addHealthScripts(input, ws);
     const signer =
       storedKey !== undefined
@@ -135,6 +138,7 @@ export async function build(
       format: req.format,
       signer,
       junctionVersion: JUNCTION_VERSION,
+      ...(req.mediaLimit !== undefined ? { mediaLimit: req.mediaLimit } : {}),
       signal,
       onProgress,
     });

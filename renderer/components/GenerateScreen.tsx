@@ -178,6 +178,75 @@ export function GenerateScreen() {
   );
 }
 
+const AZURE_EXPORTS = [
+  { id: 'none', label: 'None' },
+  { id: 'arm', label: 'ARM template' },
+  { id: 'cli', label: 'az CLI script' },
+  { id: 'both', label: 'Both' },
+] as const;
+
+/** What else travels under the signature: the same options as `junction bundle build` has. */
+function BundleExtras() {
+  const { gen } = useStores();
+  const azureExport = useGen((s) => s.azureExport);
+  const staging = useGen((s) => s.staging);
+  const split = useGen((s) => s.splitForFat32);
+  return (
+    <details className="bundle-extras">
+      <summary className="small">
+        Also in the bundle
+        {azureExport !== 'none' || staging.trim() || split ? (
+          <span className="muted">
+            {' '}
+            ·{' '}
+            {[
+              azureExport !== 'none' && `Azure export (${azureExport})`,
+              staging.trim() && 'staged CycleCloud projects',
+              split && 'split for FAT32',
+            ]
+              .filter(Boolean)
+              .join(', ')}
+          </span>
+        ) : null}
+      </summary>
+      <Field
+        label="Azure export"
+        hint="for someone on a connected machine: az deployment group create, or the az script; no secrets"
+      >
+        <select
+          value={azureExport}
+          onChange={(e) =>
+            gen.getState().set({ azureExport: e.target.value as (typeof AZURE_EXPORTS)[number]['id'] })
+          }
+        >
+          {AZURE_EXPORTS.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Staged CycleCloud projects" hint="optional: the folder junction stage fetch --out wrote">
+        <input
+          className="path-input mono"
+          value={staging}
+          onChange={(e) => gen.getState().set({ staging: e.target.value })}
+          placeholder="/home/admin/staging/contoso"
+          spellCheck={false}
+        />
+      </Field>
+      <label className="check small">
+        <input
+          type="checkbox"
+          checked={split}
+          onChange={(e) => gen.getState().set({ splitForFat32: e.target.checked })}
+        />
+        Split files over 4 GiB into parts (FAT32 media); verify.sh and verify.ps1 reassemble them
+      </label>
+    </details>
+  );
+}
+
 function BuildPanel() {
   const { gen, api, info } = useStores();
   const format = useGen((s) => s.format);
@@ -298,6 +367,7 @@ function BuildPanel() {
           </Field>
         </>
       )}
+      <BundleExtras />
       <div className="ops-actions">
         <button type="submit" className="primary" disabled={running || nothing || !out.trim() || !ready}>
           Build bundle

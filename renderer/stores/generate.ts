@@ -34,6 +34,9 @@ export type BundleFormat = 'dir' | 'tar' | 'zip';
 export type SignWith = 'stored' | 'pfx';
 export const RUNBOOK = 'RUNBOOK.md';
 
+/** FAT32's largest file: 4 GiB less one byte (the bundle module's limit for --media-limit 4GiB). */
+export const FAT32_MAX_FILE = 4 * 1024 ** 3 - 1;
+
 export interface GenerateState {
   preview: GeneratePreview | null;
   previewError: string | null;
@@ -46,6 +49,12 @@ export interface GenerateState {
   format: BundleFormat;
   out: string;
   signKey: string;
+  /** What else travels in the bundle, as `junction bundle build --azure-export --staging --media-limit` adds it. */
+  azureExport: 'none' | 'arm' | 'cli' | 'both';
+  /** The folder `junction stage fetch --out` wrote; '' for none. */
+  staging: string;
+  /** Split files over FAT32's 4 GiB limit into parts the verify scripts reassemble. */
+  splitForFat32: boolean;
   /** How to sign; null until the admin picks: the key store when it holds a key, else the .pfx. */
   signWith: SignWith | null;
   /** The stored key chosen; '' (or one since removed) means the first. */
@@ -81,6 +90,9 @@ export interface GenerateActions {
         | 'format'
         | 'out'
         | 'signKey'
+        | 'azureExport'
+        | 'staging'
+        | 'splitForFat32'
         | 'signWith'
         | 'storedKey'
         | 'verifyPath'
@@ -201,6 +213,9 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
       format: 'dir',
       out: '',
       signKey: '',
+      azureExport: 'none',
+      staging: '',
+      splitForFat32: false,
       signWith: null,
       storedKey: '',
       keyStore: null,
@@ -288,6 +303,9 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
             format: s.format,
             out: s.out.trim(),
             ...signing,
+            ...(s.azureExport !== 'none' ? { azureExport: s.azureExport } : {}),
+            ...(s.staging.trim() ? { staging: s.staging.trim() } : {}),
+            ...(s.splitForFat32 ? { mediaLimit: FAT32_MAX_FILE } : {}),
             jobId,
           }),
         );

@@ -110,6 +110,25 @@ export const API = {
         signKey: filePath.optional(),
         password: password.optional(),
         storedKey: keyId.optional(),
+        /** The Azure side for someone on a connected machine: ARM template(s), an az CLI script, or both. */
+        azureExport: z.enum(['arm', 'cli', 'both']).optional(),
+        /** The subscription the az script targets; absent, it uses the signed-in default. */
+        subscription: z
+          .string()
+          .regex(
+            /^[0-9a-fA-F-]{36}$/,
+            'a subscription id (a GUID such as 00000000-0000-4000-8000-000000000001)',
+          )
+          .optional(),
+        /** The folder `junction stage fetch --out` wrote: staged CycleCloud projects travel under the signature. */
+        staging: filePath.optional(),
+        /** Files larger than this are split into parts (FAT32 media: 4 GiB less one byte). */
+        mediaLimit: z
+          .number()
+          .int()
+          .min(1024 * 1024, 'at least 1 MiB')
+          .max(2 ** 50)
+          .optional(),
         jobId: jobId.optional(),
       })
       .superRefine((r, ctx) => {

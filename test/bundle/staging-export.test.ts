@@ -3,46 +3,28 @@
 // file changed after `stage fetch` recorded it stops the build.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync, appendFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync, existsSync, statSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from '../../electron/cli/main';
 import type { CliIo } from '../../electron/cli/io';
-import { CHECKSUMS, RECORD, STAGE_SCRIPT, checksumsText, type StagedFile, type StagingRecord } from '../../shared/stage/plan';
-import { renderStageScript } from '../../shared/stage/script';
+import { CHECKSUMS, RECORD, STAGE_SCRIPT } from '../../shared/stage/plan';
 import { parseManifest } from '../../shared/bundle/manifest';
-import { makeTestKey, tempDir, type TestKey } from './helpers';
+import { makeStaging, makeTestKey, tempDir, type TestKey } from './helpers';
 
 const EXAMPLE = join(process.cwd(), 'examples/contoso-hybrid.junction.json');
 
 async function cli(args: string[]) {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd(), env: {}, isTTY: false };
+  const io: CliIo = {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    cwd: process.cwd(),
+    env: {},
+    isTTY: false,
+  };
   const code = await runCli(args, io);
   return { code, out, err };
-}
-
-const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** A staging dir as `junction stage fetch --out DIR` lays it out, for the example's slurm 2.5.0 project. */
-function makeStaging(): string {
-  const dir = tempDir('junction-staging-');
-  const files: StagedFile[] = [];
-  const put = (path: string, content: string | Buffer, role: StagedFile['role'], mode = 0o644) => {
-    const abs = join(dir, ...path.split('/'));
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, content, { mode });
-    files.push({ path, size: Buffer.byteLength(content), sha256: sha(content), role, project: 'slurm', version: '2.5.0' });
-  };
-  put('staging/cyclecloud/slurm/2.5.0/project.ini', '[project]\nname = slurm\nversion = 2.5.0\n', 'project-source');
-  put('staging/cyclecloud/slurm/2.5.0/build/slurm/project.ini', '[project]\nname = slurm\n', 'project-source');
-  put('staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256)), 'blob');
-  put(CHECKSUMS, checksumsText(files), 'checksums');
-  put(STAGE_SCRIPT, renderStageScript([{ name: 'slurm', version: '2.5.0' }]), 'script', 0o755);
-  const record: StagingRecord = { format: 'junction-staging/1', createdAt: '2026-11-20T00:00:00.000Z', projects: [], artifacts: [], files };
-  writeFileSync(join(dir, ...RECORD.split('/')), JSON.stringify(record, null, 2) + '\n');
-  return dir;
 }
 
 let key: TestKey;
@@ -54,7 +36,21 @@ beforeAll(async () => {
   key = makeTestKey('Staging Signer');
   staging = makeStaging();
   bundle = join(tempDir(), 'with-staging');
-  const r = await cli(['bundle', 'build', EXAMPLE, '--out', bundle, '--sign-key', key.pfx, '--password-file', key.passwordFile, '--staging', staging, '--azure-export', 'both']);
+  const r = await cli([
+    'bundle',
+    'build',
+    EXAMPLE,
+    '--out',
+    bundle,
+    '--sign-key',
+    key.pfx,
+    '--password-file',
+    key.passwordFile,
+    '--staging',
+    staging,
+    '--azure-export',
+    'both',
+  ]);
   expect(r.err).not.toContain('internal error');
   expect(r.code, r.err).toBe(0);
   buildOut = r.out;
@@ -68,13 +64,22 @@ describe('bundle build --staging', () => {
     expect(sums).toContain('  staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz\n');
     expect(sums).toContain(`  ${STAGE_SCRIPT}\n`);
     expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: bundle }).status).toBe(0);
-    expect(spawnSync('openssl', ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'], { cwd: bundle }).status).toBe(0);
+    expect(
+      spawnSync(
+        'openssl',
+        ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'],
+        { cwd: bundle },
+      ).status,
+    ).toBe(0);
     const fp = /signer fingerprint: ([0-9A-F:]+)/.exec(buildOut)![1]!.replace(/:/g, '').toLowerCase();
     const v = spawnSync('bash', ['verify.sh', fp], { cwd: bundle, encoding: 'utf8' });
     expect(v.stdout + v.stderr).toContain('OK: signature and every file verified');
     expect(v.status).toBe(0);
     // The staged script still checks its own media from inside the bundle.
-    const dry = spawnSync('bash', [STAGE_SCRIPT, '--dry-run', '--root', tempDir()], { cwd: bundle, encoding: 'utf8' });
+    const dry = spawnSync('bash', [STAGE_SCRIPT, '--dry-run', '--root', tempDir()], {
+      cwd: bundle,
+      encoding: 'utf8',
+    });
     expect(dry.stdout).toContain('media: 3 files match SHA256SUMS');
     expect(statSync(join(bundle, STAGE_SCRIPT)).mode & 0o111).not.toBe(0);
   });
@@ -83,14 +88,27 @@ describe('bundle build --staging', () => {
     const m = parseManifest(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
     if (!m.ok) throw new Error(m.message);
     const staged = m.manifest.files.filter((f) => f.path.startsWith('staging/'));
-    expect(staged.map((f) => f.path).sort()).toEqual([CHECKSUMS, STAGE_SCRIPT, RECORD, 'staging/cyclecloud/slurm/2.5.0/build/slurm/project.ini', 'staging/cyclecloud/slurm/2.5.0/project.ini', 'staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz'].sort());
+    expect(staged.map((f) => f.path).sort()).toEqual(
+      [
+        CHECKSUMS,
+        STAGE_SCRIPT,
+        RECORD,
+        'staging/cyclecloud/slurm/2.5.0/build/slurm/project.ini',
+        'staging/cyclecloud/slurm/2.5.0/project.ini',
+        'staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz',
+      ].sort(),
+    );
     expect(new Set(staged.map((f) => f.role))).toEqual(new Set(['staging']));
     const cc = m.manifest.hosts.find((h) => h.host === 'cc01');
     const step = cc?.steps.find((s) => s.script === STAGE_SCRIPT);
     expect(step).toBeDefined();
     expect(step!.files).toContain('staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz');
     const runbook = readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8');
-    expect(runbook).toMatch(new RegExp(`### cc01[\\s\\S]*${step!.step}\\. \\*\\*Stage CycleCloud projects[^\\n]*— run \`${STAGE_SCRIPT}\``));
+    expect(runbook).toMatch(
+      new RegExp(
+        `### cc01[\\s\\S]*${step!.step}\\. \\*\\*Stage CycleCloud projects[^\\n]*— run \`${STAGE_SCRIPT}\``,
+      ),
+    );
     expect(readFileSync(join(bundle, 'RUNBOOK.html'), 'utf8')).toContain(`<code>${STAGE_SCRIPT}</code>`);
   });
 
@@ -102,7 +120,19 @@ describe('bundle build --staging', () => {
     b[100] = b[100]! ^ 0xff;
     writeFileSync(blob, b);
     const out = join(tempDir(), 'tampered');
-    const r = await cli(['bundle', 'build', EXAMPLE, '--out', out, '--sign-key', key.pfx, '--password-file', key.passwordFile, '--staging', bad]);
+    const r = await cli([
+      'bundle',
+      'build',
+      EXAMPLE,
+      '--out',
+      out,
+      '--sign-key',
+      key.pfx,
+      '--password-file',
+      key.passwordFile,
+      '--staging',
+      bad,
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('slurm-pkgs.tar.gz has SHA-256');
     expect(r.err).toContain('changed after it was fetched');
@@ -112,14 +142,38 @@ describe('bundle build --staging', () => {
     const bad2 = makeStaging();
     appendFileSync(join(bad2, 'staging/cyclecloud/slurm/2.5.0/project.ini'), 'x');
     writeFileSync(join(bad2, 'staging/cyclecloud/slurm/blobs/stray.bin'), 'stray');
-    const r2 = await cli(['bundle', 'build', EXAMPLE, '--out', out, '--sign-key', key.pfx, '--password-file', key.passwordFile, '--staging', bad2]);
+    const r2 = await cli([
+      'bundle',
+      'build',
+      EXAMPLE,
+      '--out',
+      out,
+      '--sign-key',
+      key.pfx,
+      '--password-file',
+      key.passwordFile,
+      '--staging',
+      bad2,
+    ]);
     expect(r2.code).toBe(2);
     expect(r2.err).toContain(`does not match ${RECORD} (2 problems)`);
     expect(r2.err).toContain('the record says');
     expect(r2.err).toContain('stray.bin: on disk but not in the staging record');
     expect(existsSync(out)).toBe(false);
 
-    const r3 = await cli(['bundle', 'build', EXAMPLE, '--out', out, '--sign-key', key.pfx, '--password-file', key.passwordFile, '--staging', tempDir()]);
+    const r3 = await cli([
+      'bundle',
+      'build',
+      EXAMPLE,
+      '--out',
+      out,
+      '--sign-key',
+      key.pfx,
+      '--password-file',
+      key.passwordFile,
+      '--staging',
+      tempDir(),
+    ]);
     expect(r3.code).toBe(2);
     expect(r3.err).toContain('staging.json');
   });
@@ -134,7 +188,10 @@ describe('bundle build --azure-export', () => {
     expect(arm.length).toBeGreaterThan(0);
     expect(exported).toContain('files/azure/az-network.sh');
     for (const p of arm) {
-      const t = JSON.parse(readFileSync(join(bundle, p), 'utf8')) as { resources: { apiVersion: string; type: string; properties: Record<string, unknown> }[]; parameters: Record<string, { type: string }> };
+      const t = JSON.parse(readFileSync(join(bundle, p), 'utf8')) as {
+        resources: { apiVersion: string; type: string; properties: Record<string, unknown> }[];
+        parameters: Record<string, { type: string }>;
+      };
       expect(t.resources.length).toBeGreaterThan(0);
       for (const r of t.resources) expect(r.apiVersion, r.type).toBe('2025-05-01');
       for (const r of t.resources.filter((x) => x.type === 'Microsoft.Network/connections')) {
@@ -151,12 +208,26 @@ describe('bundle build --azure-export', () => {
     expect(text).toMatch(/--shared-key "\$\{JUNCTION_SECRET_[A-Z0-9_]+\}"/);
     const runbook = readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8');
     expect(runbook).toContain('Azure changes from a connected machine');
-    expect(runbook).toContain('az deployment group create --subscription 00000000-0000-4000-8000-000000000001 -g rg-hpc-burst --template-file files/azure/arm/rg-hpc-burst.json');
+    expect(runbook).toContain(
+      'az deployment group create --subscription 00000000-0000-4000-8000-000000000001 -g rg-hpc-burst --template-file files/azure/arm/rg-hpc-burst.json',
+    );
     expect(runbook).toMatch(/read -rsp 'value of secret [^']+' JUNCTION_SECRET_/);
   });
 
   it('rejects an unknown --azure-export form', async () => {
-    const r = await cli(['bundle', 'build', EXAMPLE, '--out', join(tempDir(), 'x'), '--sign-key', key.pfx, '--password-file', key.passwordFile, '--azure-export', 'bicep']);
+    const r = await cli([
+      'bundle',
+      'build',
+      EXAMPLE,
+      '--out',
+      join(tempDir(), 'x'),
+      '--sign-key',
+      key.pfx,
+      '--password-file',
+      key.passwordFile,
+      '--azure-export',
+      'bicep',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--azure-export bicep is not one of arm, cli, both');
   });

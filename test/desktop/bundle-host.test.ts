@@ -18,6 +18,8 @@ import { Cancelled } from '../../electron/bundle/progress';
 import { makeSigningPfx } from './signing-key';
 import { exampleWorkspacePath } from '../../electron/services/paths';
 import { runCli } from '../../electron/cli/main';
+import { makeStaging } from '../bundle/helpers';
+import { parseManifest } from '../../shared/bundle/manifest';
 
 const text = readFileSync(exampleWorkspacePath(), 'utf8');
 const fileName = 'contoso-hybrid.junction.json';
@@ -236,6 +238,66 @@ describe('generate and bundle channels', () => {
     );
     expect(readFileSync(join(stateDir, 'trusted-signers.json'), 'utf8')).toBe('{"version": 1, "signers": [');
     writeFileSync(join(stateDir, 'trusted-signers.json'), JSON.stringify({ version: 1, signers: [] }));
+  });
+
+  it('carries staged CycleCloud projects and the Azure export, split for the media, as the CLI does', async () => {
+    // 1.5 MiB blob, 1 MiB limit: the one file larger than the medium allows travels in two parts.
+    const staging = makeStaging(1536 * 1024);
+    const out = join(dir, 'extras');
+    const r = (await dispatch(api, 'bundle.build', {
+      fileName,
+      text,
+      format: 'dir',
+      out,
+      signKey: pfx,
+      password: PASSWORD,
+      azureExport: 'both',
+      staging,
+      mediaLimit: 1024 * 1024,
+    })) as BundleBuildResult;
+    const manifest = parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    if (!manifest.ok) throw new Error(manifest.message);
+    const paths = manifest.manifest.files.map((f) => f.path);
+    expect(paths.some((p) => p.startsWith('files/azure/arm/') && p.endsWith('.json'))).toBe(true);
+    expect(paths.some((p) => p === 'files/azure/az-network.sh')).toBe(true);
+    const blob = manifest.manifest.files.find((f) => f.path.endsWith('slurm-pkgs.tar.gz'))!;
+    expect(blob.parts?.map((p) => p.size)).toEqual([1024 * 1024, 512 * 1024]);
+    expect(
+      manifest.manifest.hosts
+        .find((h) => h.host === 'cc01')
+        ?.steps.some((st) => /Stage CycleCloud/.test(st.title)),
+    ).toBe(true);
+    // The far side's own tools: sha256sum over every part, then verify.sh reassembles the blob byte for byte.
+    expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: out }).status).toBe(0);
+    const rebuilt = mkdtempSync(join(tmpdir(), 'junction-reassembled-'));
+    const v = spawnSync('bash', ['verify.sh', r.fingerprint, rebuilt], { cwd: out, encoding: 'utf8' });
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    const original = readFileSync(join(staging, 'staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz'));
+    expect(readFileSync(join(rebuilt, 'slurm-pkgs.tar.gz')).equals(original)).toBe(true);
+    // A staged file changed after `stage fetch` recorded it stops the build, with the fix.
+    appendFileSync(join(staging, 'staging/cyclecloud/slurm/2.5.0/project.ini'), 'x');
+    await expect(
+      dispatch(api, 'bundle.build', {
+        fileName,
+        text,
+        format: 'dir',
+        out: join(dir, 'extras-bad'),
+        signKey: pfx,
+        password: PASSWORD,
+        staging,
+      }),
+    ).rejects.toThrow(/does not match staging\/staging\.json[\s\S]*junction stage fetch/);
+    await expect(
+      dispatch(api, 'bundle.build', {
+        fileName,
+        text,
+        format: 'dir',
+        out: join(dir, 'x2'),
+        signKey: pfx,
+        password: PASSWORD,
+        mediaLimit: 10,
+      }),
+    ).rejects.toThrow(/mediaLimit: at least 1 MiB/);
   });
 
   it('writes the bundle to a folder, reads it back and verifies it', async () => {

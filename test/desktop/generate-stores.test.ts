@@ -10,6 +10,7 @@ import { exampleWorkspacePath } from '../../electron/services/paths';
 import {
   chosenKey,
   createGenerateStore,
+  FAT32_MAX_FILE,
   RUNBOOK,
   selectionOf,
   signMode,
@@ -63,6 +64,36 @@ describe('generate store', () => {
     s.getState().set({ writeTarget: mkdtempSync(join(tmpdir(), 'junction-gen-media-')) });
     await s.getState().writeBundle();
     expect(s.getState().write.result?.readBack.ok).toBe(true);
+  });
+
+  it('adds the Azure export and the FAT32 split when asked, and only then', async () => {
+    const host = createHost({ frontDoor: 'test' });
+    const sent: Record<string, unknown>[] = [];
+    const api = {
+      ...host,
+      'bundle.build': (req: Parameters<(typeof host)['bundle.build']>[0]) => {
+        sent.push(req as Record<string, unknown>);
+        return host['bundle.build'](req);
+      },
+    };
+    const s = createGenerateStore(api, doc, { pollMs: 5 });
+    await s.getState().refresh();
+    s.getState().set({ out: join(dir, 'plain'), signKey: pfx, format: 'dir' });
+    await s.getState().buildBundle('pw store');
+    const files = (d: string) =>
+      (
+        JSON.parse(readFileSync(join(dir, d, 'manifest.json'), 'utf8')) as { files: { path: string }[] }
+      ).files.map((f) => f.path);
+    expect(files('plain').some((p) => p.startsWith('files/azure/'))).toBe(false);
+    expect(sent[0]).not.toHaveProperty('mediaLimit');
+    expect(sent[0]).not.toHaveProperty('azureExport');
+    s.getState().set({ out: join(dir, 'extras'), azureExport: 'arm', splitForFat32: true });
+    await s.getState().buildBundle('pw store');
+    expect(s.getState().build.status, s.getState().build.error).toBe('done');
+    // FAT32's limit (4 GiB - 1): nothing in this bundle is that large, so no file is split, but the request says so.
+    expect(sent[1]).toMatchObject({ azureExport: 'arm', mediaLimit: FAT32_MAX_FILE });
+    expect(files('extras').some((p) => p.startsWith('files/azure/arm/'))).toBe(true);
+    expect(files('extras')).not.toContain('files/azure/az-network.sh');
   });
 
   it("shows a failed build with the host's reason", async () => {
