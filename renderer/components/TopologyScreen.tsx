@@ -121,8 +121,9 @@ export function TopologyScreen() {
   const [layoutMs, setLayoutMs] = useState<number | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const layout = useLayoutWorker();
+  const [painted, setPainted] = useState(false);
   // Health is asked for once the graph is on the canvas, so its host requests never compete with first paint.
-  useHealthSync(layoutMs !== null);
+  useHealthSync(painted);
 
   const topo = useMemo(() => {
     const t = performance.now();
@@ -209,6 +210,7 @@ export function TopologyScreen() {
         performance.measure('junction:render', { start: tRender });
         performance.mark('junction:topology-painted');
         if (container.current) container.current.dataset.painted = String(cy.nodes().length);
+        setPainted(true);
       });
     });
     return () => {
