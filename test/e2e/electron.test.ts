@@ -2,7 +2,10 @@
 // binary exists; elsewhere it is reported as skipped, with the reason, never as a pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { exampleWorkspacePath } from '../../electron/services/paths';
 import { ROOT, ensureBuilt, shotPath } from './harness';
@@ -33,7 +36,11 @@ describe.skipIf(!electron.path)(
       app = await _electron.launch({
         executablePath: electron.path!,
         args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-        env: { ...process.env, JUNCTION_USER_DATA: `${ROOT}test-results/electron-user-data` },
+        env: {
+          ...process.env,
+          JUNCTION_USER_DATA: `${ROOT}test-results/electron-user-data`,
+          JUNCTION_STATE_DIR: `${ROOT}test-results/electron-state`,
+        },
       });
       page = await app.firstWindow();
     });
@@ -79,6 +86,73 @@ describe.skipIf(!electron.path)(
       await expect.poll(() => page.locator('[data-group="WS001"]').count(), { timeout: 10_000 }).toBe(1);
       await setText(exampleText);
       await expect.poll(() => page.locator('[data-group="WS001"]').count(), { timeout: 10_000 }).toBe(0);
+    });
+
+    it('builds a signed bundle that stock tools verify, then verifies it in the app', async () => {
+      const work = mkdtempSync(join(tmpdir(), 'junction-electron-bundle-'));
+      const env = { ...process.env, JPW: 'electron signer pass' };
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(work, 'k.pem'),
+          '-out',
+          join(work, 'c.pem'),
+          '-days',
+          '7',
+          '-subj',
+          '/CN=Electron bundle signer',
+        ],
+        { stdio: 'pipe' },
+      );
+      execFileSync(
+        'openssl',
+        [
+          'pkcs12',
+          '-export',
+          '-inkey',
+          join(work, 'k.pem'),
+          '-in',
+          join(work, 'c.pem'),
+          '-out',
+          join(work, 'signer.pfx'),
+          '-passout',
+          'env:JPW',
+        ],
+        { stdio: 'pipe', env },
+      );
+      await page.click('nav [data-screen="generate"]');
+      const form = page.getByRole('form', { name: 'Build a bundle' });
+      const out = join(work, 'bundle');
+      await form.getByLabel('Output path').fill(out);
+      // The .pfx path, whichever signing mode the key store offers first.
+      const pfxMode = form.getByRole('radio', { name: '.pfx file + password' });
+      if (await pfxMode.count()) await pfxMode.check();
+      await form.getByLabel('Signing key (.pfx)').fill(join(work, 'signer.pfx'));
+      await form.getByLabel('PFX password').fill(env.JPW);
+      await form.getByRole('button', { name: 'Build bundle' }).click();
+      await expect
+        .poll(() => page.getByTestId('build-outcome').getAttribute('data-outcome'), { timeout: 20_000 })
+        .toBe('ok');
+      expect(spawnSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: out }).status).toBe(0);
+      const sig = spawnSync(
+        'openssl',
+        ['dgst', '-sha256', '-verify', 'signer.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'],
+        { cwd: out, encoding: 'utf8' },
+      );
+      expect(sig.stdout.trim()).toBe('Verified OK');
+      // The built fingerprint is offered for this one check; the app verifies every file against it.
+      const verify = page.getByRole('form', { name: 'Verify a bundle' });
+      await verify.getByRole('button', { name: 'Verify' }).click();
+      await expect
+        .poll(() => page.getByTestId('verify-outcome').getAttribute('data-outcome'), { timeout: 20_000 })
+        .toBe('ok');
+      await page.screenshot({ path: shotPath('electron-bundle') });
     });
 
     it('refuses navigation away from the app and new windows', async () => {
