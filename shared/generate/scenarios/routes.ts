@@ -1,10 +1,10 @@
 // Gateway routes (seed 001): interface metrics, default-route metrics and persistent static routes, so the
 // intended default route wins (front end 200 beats management 300), plus a check of the effective default route.
 import type { Lookup } from '../../model/lookup';
-import type { Host } from '../../model/schema';
+import type { Host, HostInterface } from '../../model/schema';
 import { contains } from '../../net/cidr';
 import { hostTarget } from '../common';
-import { change, indent, prereq, psq, renderPs, say } from '../ps';
+import { pushChange, pushPrereq, psq, renderPs, say } from '../ps';
 import type { StepDraft } from '../types';
 
 interface RouteSpec {
@@ -19,7 +19,13 @@ function routesOf(l: Lookup, h: Host): RouteSpec[] {
   const out: RouteSpec[] = [];
   for (const i of h.interfaces)
     if (i.defaultGateway && i.routeMetric !== undefined)
-      out.push({ prefix: i.defaultGateway.includes(':') ? '::/0' : '0.0.0.0/0', nextHop: i.defaultGateway, alias: i.name, metric: i.routeMetric, persistent: true });
+      out.push({
+        prefix: i.defaultGateway.includes(':') ? '::/0' : '0.0.0.0/0',
+        nextHop: i.defaultGateway,
+        alias: i.name,
+        metric: i.routeMetric,
+        persistent: true,
+      });
   for (const r of h.staticRoutes) {
     const alias =
       r.interface ??
@@ -27,9 +33,76 @@ function routesOf(l: Lookup, h: Host): RouteSpec[] {
         const s = l.subnets.get(i.subnet);
         return s ? contains(s.subnet.prefix, r.nextHop) : false;
       })?.name;
-    if (alias) out.push({ prefix: r.destination, nextHop: r.nextHop, alias, metric: r.metric, persistent: r.persistent });
+    if (alias)
+      out.push({
+        prefix: r.destination,
+        nextHop: r.nextHop,
+        alias,
+        metric: r.metric,
+        persistent: r.persistent,
+      });
   }
   return out;
+}
+
+/**
+ * The body of set-routes-and-metrics.ps1, appended to one array: it is rendered once per host (~10,000 times at
+ * scale), so it avoids flatMap/spread/indent copies and quotes each value once for all the lines that use it.
+ */
+function setRoutesBody(h: Host, metrics: readonly HostInterface[], routes: readonly RouteSpec[]): string[] {
+  const body: string[] = [];
+  for (const i of h.interfaces)
+    pushPrereq(
+      body,
+      `-not (Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -ErrorAction SilentlyContinue)`,
+      `an interface named "${i.name}" (Rename-NetAdapter it first)`,
+    );
+  for (const i of metrics) {
+    const alias = psq(i.name);
+    const metric = i.interfaceMetric!;
+    body.push(
+      `$if = Get-NetIPInterface -InterfaceAlias ${alias} -AddressFamily IPv4`,
+      `if ($if.InterfaceMetric -eq ${metric} -and $if.AutomaticMetric -eq 'Disabled') {`,
+      `    ${say(`${i.name}: interface metric already ${metric}`)}`,
+      '} else {',
+    );
+    pushChange(
+      body,
+      i.name,
+      `Set-NetIPInterface -InterfaceMetric ${metric}`,
+      `Set-NetIPInterface -InterfaceAlias ${alias} -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric ${metric}`,
+      1,
+    );
+    body.push('}');
+  }
+  for (const r of routes) {
+    const store = r.persistent ? '' : ' -PolicyStore ActiveStore';
+    const metric = r.metric ?? 256;
+    const label = `${r.prefix} via ${r.nextHop} on ${r.alias}`;
+    // The same route key in all three NetRoute commands.
+    const key = `-DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)}`;
+    body.push(
+      `$route = Get-NetRoute ${key} -ErrorAction SilentlyContinue | Select-Object -First 1`,
+      'if (-not $route) {',
+    );
+    pushChange(
+      body,
+      label,
+      `New-NetRoute -RouteMetric ${metric}`,
+      `$null = New-NetRoute ${key} -RouteMetric ${metric}${store}`,
+      1,
+    );
+    body.push(`} elseif ($route.RouteMetric -ne ${metric}) {`);
+    pushChange(
+      body,
+      label,
+      `Set-NetRoute -RouteMetric ${metric}`,
+      `Set-NetRoute ${key} -RouteMetric ${metric}`,
+      1,
+    );
+    body.push('} else {', `    ${say(`${label}: already metric ${metric}`)}`, '}');
+  }
+  return body;
 }
 
 export function routeSteps(l: Lookup): StepDraft[] {
@@ -43,7 +116,11 @@ export function routeSteps(l: Lookup): StepDraft[] {
     const defaults = h.interfaces.filter((i) => i.defaultGateway && !i.defaultGateway.includes(':'));
     // The winner Windows will pick among equal prefixes: lowest route metric + interface metric.
     const ranked = defaults
-      .map((i) => ({ alias: i.name, total: (i.routeMetric ?? 256) + (i.interfaceMetric ?? 0), automatic: i.interfaceMetric === undefined }))
+      .map((i) => ({
+        alias: i.name,
+        total: (i.routeMetric ?? 256) + (i.interfaceMetric ?? 0),
+        automatic: i.interfaceMetric === undefined,
+      }))
       .sort((a, b) => a.total - b.total || a.alias.localeCompare(b.alias));
     const expected = ranked[0];
     const apply: StepDraft = {
@@ -51,8 +128,14 @@ export function routeSteps(l: Lookup): StepDraft[] {
       target,
       title: `Set interface metrics, default-route metrics and static routes on ${h.name}`,
       runAs,
-      prerequisites: ['Interfaces renamed to the names in the workspace (' + h.interfaces.map((i) => i.name).join(', ') + ')'],
-      notes: ['Routes are persistent (no -PolicyStore: New-NetRoute -PolicyStore PersistentStore is not allowed); non-persistent ones go to ActiveStore only.'],
+      prerequisites: [
+        'Interfaces renamed to the names in the workspace (' +
+          h.interfaces.map((i) => i.name).join(', ') +
+          ')',
+      ],
+      notes: [
+        'Routes are persistent (no -PolicyStore: New-NetRoute -PolicyStore PersistentStore is not allowed); non-persistent ones go to ActiveStore only.',
+      ],
       files: [
         {
           name: 'set-routes-and-metrics.ps1',
@@ -72,36 +155,14 @@ export function routeSteps(l: Lookup): StepDraft[] {
               params: [],
               requiresAdmin: true,
               logName: 'gateway-routes-set',
-              body: [
-                ...h.interfaces.flatMap((i) => prereq(`-not (Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -ErrorAction SilentlyContinue)`, `an interface named "${i.name}" (Rename-NetAdapter it first)`)),
-                ...metrics.flatMap((i) => [
-                  `$if = Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4`,
-                  `if ($if.InterfaceMetric -eq ${i.interfaceMetric} -and $if.AutomaticMetric -eq 'Disabled') {`,
-                  `    ${say(`${i.name}: interface metric already ${i.interfaceMetric}`)}`,
-                  '} else {',
-                  ...indent(change(i.name, `Set-NetIPInterface -InterfaceMetric ${i.interfaceMetric}`, [`Set-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric ${i.interfaceMetric}`])),
-                  '}',
-                ]),
-                ...routes.flatMap((r) => {
-                  const store = r.persistent ? '' : ' -PolicyStore ActiveStore';
-                  const metric = r.metric ?? 256;
-                  const label = `${r.prefix} via ${r.nextHop} on ${r.alias}`;
-                  return [
-                    `$route = Get-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -ErrorAction SilentlyContinue | Select-Object -First 1`,
-                    'if (-not $route) {',
-                    ...indent(change(label, `New-NetRoute -RouteMetric ${metric}`, [`$null = New-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -RouteMetric ${metric}${store}`])),
-                    `} elseif ($route.RouteMetric -ne ${metric}) {`,
-                    ...indent(change(label, `Set-NetRoute -RouteMetric ${metric}`, [`Set-NetRoute -DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)} -RouteMetric ${metric}`])),
-                    '} else {',
-                    `    ${say(`${label}: already metric ${metric}`)}`,
-                    '}',
-                  ];
-                }),
-              ],
+              body: setRoutesBody(h, metrics, routes),
             }),
         },
       ],
-      commands: (ctx) => [`.\\${ctx.names['set-routes-and-metrics.ps1']} -WhatIf`, `.\\${ctx.names['set-routes-and-metrics.ps1']}`],
+      commands: (ctx) => [
+        `.\\${ctx.names['set-routes-and-metrics.ps1']} -WhatIf`,
+        `.\\${ctx.names['set-routes-and-metrics.ps1']}`,
+      ],
     };
     const check: StepDraft = {
       scenario: 'gateway-routes',
@@ -109,7 +170,11 @@ export function routeSteps(l: Lookup): StepDraft[] {
       title: `Check the effective default route on ${h.name}${expected ? ` (expected: ${expected.alias})` : ''}`,
       runAs: 'any user',
       prerequisites: [],
-      notes: expected?.automatic ? ['The expected winner relies on an automatic interface metric; set interfaceMetric to make it certain.'] : [],
+      notes: expected?.automatic
+        ? [
+            'The expected winner relies on an automatic interface metric; set interfaceMetric to make it certain.',
+          ]
+        : [],
       files: [
         {
           name: 'check-default-route.ps1',
@@ -117,7 +182,9 @@ export function routeSteps(l: Lookup): StepDraft[] {
           content: (ctx) =>
             renderPs({
               synopsis: `Prints ${h.name}'s IPv4 default routes, best first, and checks the winner${expected ? ` is ${expected.alias}` : ''}.`,
-              description: ['Windows picks among 0.0.0.0/0 routes the lowest route metric + interface metric (seed 001: route print must show the front end).'],
+              description: [
+                'Windows picks among 0.0.0.0/0 routes the lowest route metric + interface metric (seed 001: route print must show the front end).',
+              ],
               runsOn: target.label,
               runAs: 'any user',
               prerequisites: [],
