@@ -13,11 +13,17 @@ export interface CatalogEntry {
 }
 
 const REF = 'reference: windows-azure-facts.md';
-const learn = (module: string, name: string) => `https://learn.microsoft.com/powershell/module/${module}/${name.toLowerCase()}`;
+const learn = (module: string, name: string) =>
+  `https://learn.microsoft.com/powershell/module/${module}/${name.toLowerCase()}`;
 const vmm = (name: string) => learn('virtualmachinemanager', name);
 const COMMON = ['-ErrorAction', '-WarningAction', '-Verbose', '-WhatIf', '-Confirm'];
 
-const c = (module: string, params: string[], source?: string): CatalogEntry => ({ kind: 'cmdlet', module, params: [...params, ...COMMON], source: source ?? '' });
+const c = (module: string, params: string[], source?: string): CatalogEntry => ({
+  kind: 'cmdlet',
+  module,
+  params: [...params, ...COMMON],
+  source: source ?? '',
+});
 
 const ENTRIES: Record<string, CatalogEntry> = {
   // Microsoft.PowerShell.* (core)
@@ -60,24 +66,64 @@ const ENTRIES: Record<string, CatalogEntry> = {
   'Get-RemoteAccess': c('RemoteAccess', []),
   'Install-RemoteAccess': c('RemoteAccess', ['-VpnType', '-Legacy', '-IPAddressRange'], REF),
   'Get-VpnAuthProtocol': c('RemoteAccess', []),
-  'Set-VpnAuthProtocol': c('RemoteAccess', ['-TunnelAuthProtocolsAdvertised', '-UserAuthProtocolAccepted', '-SharedSecret'], REF),
+  'Set-VpnAuthProtocol': c(
+    'RemoteAccess',
+    ['-TunnelAuthProtocolsAdvertised', '-UserAuthProtocolAccepted', '-SharedSecret'],
+    REF,
+  ),
   'Get-LocalUser': c('Microsoft.PowerShell.LocalAccounts', ['-Name']),
-  'New-LocalUser': c('Microsoft.PowerShell.LocalAccounts', ['-Name', '-Password', '-PasswordNeverExpires', '-AccountNeverExpires', '-Description'], REF),
+  'New-LocalUser': c(
+    'Microsoft.PowerShell.LocalAccounts',
+    ['-Name', '-Password', '-PasswordNeverExpires', '-AccountNeverExpires', '-Description'],
+    REF,
+  ),
   'Get-LocalGroupMember': c('Microsoft.PowerShell.LocalAccounts', ['-SID']),
   'Get-VpnConnection': c('VpnClient', ['-Name', '-AllUserConnection']),
-  'Add-VpnConnection': c('VpnClient', ['-Name', '-ServerAddress', '-TunnelType', '-L2tpPsk', '-AuthenticationMethod', '-EncryptionLevel', '-SplitTunneling', '-AllUserConnection', '-RememberCredential', '-Force', '-PassThru'], REF),
-  'Add-VpnConnectionRoute': c('VpnClient', ['-ConnectionName', '-DestinationPrefix', '-RouteMetric', '-AllUserConnection', '-PassThru'], REF),
+  'Add-VpnConnection': c(
+    'VpnClient',
+    [
+      '-Name',
+      '-ServerAddress',
+      '-TunnelType',
+      '-L2tpPsk',
+      '-AuthenticationMethod',
+      '-EncryptionLevel',
+      '-SplitTunneling',
+      '-AllUserConnection',
+      '-RememberCredential',
+      '-Force',
+      '-PassThru',
+    ],
+    REF,
+  ),
+  'Add-VpnConnectionRoute': c(
+    'VpnClient',
+    ['-ConnectionName', '-DestinationPrefix', '-RouteMetric', '-AllUserConnection', '-PassThru'],
+    REF,
+  ),
   'Get-ScheduledTask': c('ScheduledTasks', ['-TaskName']),
-  'Register-ScheduledTask': c('ScheduledTasks', ['-TaskName', '-Action', '-Trigger', '-Principal', '-Description', '-Force'], REF),
+  'Register-ScheduledTask': c(
+    'ScheduledTasks',
+    ['-TaskName', '-Action', '-Trigger', '-Principal', '-Description', '-Force'],
+    REF,
+  ),
   'New-ScheduledTaskAction': c('ScheduledTasks', ['-Execute', '-Argument']),
   'New-ScheduledTaskTrigger': c('ScheduledTasks', ['-AtStartup'], REF),
   'New-ScheduledTaskPrincipal': c('ScheduledTasks', ['-UserId', '-LogonType', '-RunLevel']),
   'Test-NetConnection': c('NetTCPIP', ['-ComputerName', '-Port']),
   // Routes and metrics (seed 001)
   'Get-NetIPInterface': c('NetTCPIP', ['-InterfaceAlias', '-AddressFamily']),
-  'Set-NetIPInterface': c('NetTCPIP', ['-InterfaceAlias', '-AddressFamily', '-AutomaticMetric', '-InterfaceMetric'], REF),
+  'Set-NetIPInterface': c(
+    'NetTCPIP',
+    ['-InterfaceAlias', '-AddressFamily', '-AutomaticMetric', '-InterfaceMetric'],
+    REF,
+  ),
   'Get-NetRoute': c('NetTCPIP', ['-DestinationPrefix', '-InterfaceAlias', '-NextHop', '-AddressFamily']),
-  'New-NetRoute': c('NetTCPIP', ['-DestinationPrefix', '-InterfaceAlias', '-NextHop', '-RouteMetric', '-PolicyStore'], REF),
+  'New-NetRoute': c(
+    'NetTCPIP',
+    ['-DestinationPrefix', '-InterfaceAlias', '-NextHop', '-RouteMetric', '-PolicyStore'],
+    REF,
+  ),
   'Set-NetRoute': c('NetTCPIP', ['-DestinationPrefix', '-InterfaceAlias', '-NextHop', '-RouteMetric']),
   // Certificates (seeds 001, 003)
   'Get-PfxData': c('PKI', ['-FilePath', '-Password']),
@@ -86,53 +132,226 @@ const ENTRIES: Record<string, CatalogEntry> = {
   'Get-VM': c('Hyper-V', []),
   // VMM (seeds 001, 004)
   'Get-SCVMMServer': c('virtualmachinemanager', ['-ComputerName'], vmm('Get-SCVMMServer')),
-  'Set-SCVMMServer': c('virtualmachinemanager', ['-VMConnectGatewayCertificatePath', '-VMConnectGatewayCertificatePassword', '-VMConnectHyperVCertificatePath', '-VMConnectHyperVCertificatePassword', '-VMConnectHostIdentificationMode', '-VMConnectTimeToLiveInMinutes', '-VMMServer'], REF),
+  'Set-SCVMMServer': c(
+    'virtualmachinemanager',
+    [
+      '-VMConnectGatewayCertificatePath',
+      '-VMConnectGatewayCertificatePassword',
+      '-VMConnectHyperVCertificatePath',
+      '-VMConnectHyperVCertificatePassword',
+      '-VMConnectHostIdentificationMode',
+      '-VMConnectTimeToLiveInMinutes',
+      '-VMMServer',
+    ],
+    REF,
+  ),
   'Get-SCVMHost': c('virtualmachinemanager', ['-VMMServer'], REF),
   'Read-SCVMHost': c('virtualmachinemanager', [], REF),
   'Get-SCVMHostGroup': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCVMHostGroup')),
   'Get-SCLogicalNetwork': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCLogicalNetwork')),
-  'New-SCLogicalNetwork': c('virtualmachinemanager', ['-Name', '-EnableNetworkVirtualization', '-UseGRE', '-LogicalNetworkDefinitionIsolation', '-IsPVLAN', '-VMMServer'], vmm('New-SCLogicalNetwork')),
-  'Get-SCLogicalNetworkDefinition': c('virtualmachinemanager', ['-LogicalNetwork', '-Name', '-VMMServer'], vmm('Get-SCLogicalNetworkDefinition')),
-  'New-SCLogicalNetworkDefinition': c('virtualmachinemanager', ['-Name', '-LogicalNetwork', '-VMHostGroup', '-SubnetVLan', '-VMMServer'], vmm('New-SCLogicalNetworkDefinition')),
+  'New-SCLogicalNetwork': c(
+    'virtualmachinemanager',
+    [
+      '-Name',
+      '-EnableNetworkVirtualization',
+      '-UseGRE',
+      '-LogicalNetworkDefinitionIsolation',
+      '-IsPVLAN',
+      '-VMMServer',
+    ],
+    vmm('New-SCLogicalNetwork'),
+  ),
+  'Get-SCLogicalNetworkDefinition': c(
+    'virtualmachinemanager',
+    ['-LogicalNetwork', '-Name', '-VMMServer'],
+    vmm('Get-SCLogicalNetworkDefinition'),
+  ),
+  'New-SCLogicalNetworkDefinition': c(
+    'virtualmachinemanager',
+    ['-Name', '-LogicalNetwork', '-VMHostGroup', '-SubnetVLan', '-VMMServer'],
+    vmm('New-SCLogicalNetworkDefinition'),
+  ),
   'New-SCSubnetVLan': c('virtualmachinemanager', ['-Subnet', '-VLanID'], vmm('New-SCSubnetVLan')),
-  'Get-SCStaticIPAddressPool': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCStaticIPAddressPool')),
-  'New-SCStaticIPAddressPool': c('virtualmachinemanager', ['-Name', '-LogicalNetworkDefinition', '-Subnet', '-IPAddressRangeStart', '-IPAddressRangeEnd', '-VMMServer'], vmm('New-SCStaticIPAddressPool')),
+  'Get-SCStaticIPAddressPool': c(
+    'virtualmachinemanager',
+    ['-Name', '-VMMServer'],
+    vmm('Get-SCStaticIPAddressPool'),
+  ),
+  'New-SCStaticIPAddressPool': c(
+    'virtualmachinemanager',
+    [
+      '-Name',
+      '-LogicalNetworkDefinition',
+      '-Subnet',
+      '-IPAddressRangeStart',
+      '-IPAddressRangeEnd',
+      '-VMMServer',
+    ],
+    vmm('New-SCStaticIPAddressPool'),
+  ),
   'Get-SCVMNetwork': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCVMNetwork')),
-  'New-SCVMNetwork': c('virtualmachinemanager', ['-Name', '-LogicalNetwork', '-IsolationType', '-CAIPAddressPoolType', '-PAIPAddressPoolType', '-VMMServer'], vmm('New-SCVMNetwork')),
+  'New-SCVMNetwork': c(
+    'virtualmachinemanager',
+    [
+      '-Name',
+      '-LogicalNetwork',
+      '-IsolationType',
+      '-CAIPAddressPoolType',
+      '-PAIPAddressPoolType',
+      '-VMMServer',
+    ],
+    vmm('New-SCVMNetwork'),
+  ),
   'Get-SCVMSubnet': c('virtualmachinemanager', ['-VMNetwork'], vmm('Get-SCVMSubnet')),
-  'New-SCVMSubnet': c('virtualmachinemanager', ['-Name', '-VMNetwork', '-SubnetVLan', '-VMMServer'], vmm('New-SCVMSubnet')),
+  'New-SCVMSubnet': c(
+    'virtualmachinemanager',
+    ['-Name', '-VMNetwork', '-SubnetVLan', '-VMMServer'],
+    vmm('New-SCVMSubnet'),
+  ),
   'Get-SCRunAsAccount': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCRunAsAccount')),
-  'New-SCRunAsAccount': c('virtualmachinemanager', ['-Name', '-Credential', '-VMMServer'], vmm('New-SCRunAsAccount')),
+  'New-SCRunAsAccount': c(
+    'virtualmachinemanager',
+    ['-Name', '-Credential', '-VMMServer'],
+    vmm('New-SCRunAsAccount'),
+  ),
   'Get-SCConfigurationProvider': c('virtualmachinemanager', ['-Name', '-VMMServer'], REF),
   'Get-SCNetworkService': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCNetworkService')),
-  'Add-SCNetworkService': c('virtualmachinemanager', ['-Name', '-RunAsAccount', '-ConfigurationProvider', '-VMHostGroup', '-ConnectionString', '-VMMServer'], REF),
+  'Add-SCNetworkService': c(
+    'virtualmachinemanager',
+    ['-Name', '-RunAsAccount', '-ConfigurationProvider', '-VMHostGroup', '-ConnectionString', '-VMMServer'],
+    REF,
+  ),
   'Get-SCNetworkGateway': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCNetworkGateway')),
   'Get-SCVMNetworkGateway': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCVMNetworkGateway')),
-  'Add-SCVMNetworkGateway': c('virtualmachinemanager', ['-Name', '-VMNetwork', '-NetworkGateway', '-EnableBGP', '-AutonomousSystemNumber', '-VMMServer'], REF),
+  'Add-SCVMNetworkGateway': c(
+    'virtualmachinemanager',
+    ['-Name', '-VMNetwork', '-NetworkGateway', '-EnableBGP', '-AutonomousSystemNumber', '-VMMServer'],
+    REF,
+  ),
   'Get-SCNATConnection': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCNATConnection')),
-  'Add-SCNATConnection': c('virtualmachinemanager', ['-Name', '-VMNetworkGateway', '-ExternalIPAddress', '-VMMServer'], REF),
+  'Add-SCNATConnection': c(
+    'virtualmachinemanager',
+    ['-Name', '-VMNetworkGateway', '-ExternalIPAddress', '-VMMServer'],
+    REF,
+  ),
   'Get-SCVPNConnection': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCVPNConnection')),
-  'Add-SCVPNConnection': c('virtualmachinemanager', ['-Name', '-VMNetworkGateway', '-TargetIPv4VPNAddress', '-Protocol', '-AuthenticationMethod', '-Secret', '-VMMServer'], REF),
-  'Get-SCNetworkRoute': c('virtualmachinemanager', ['-VMNetworkGateway', '-VMMServer'], vmm('Get-SCNetworkRoute')),
-  'Add-SCNetworkRoute': c('virtualmachinemanager', ['-IPSubnet', '-VPNConnection', '-VMNetworkGateway', '-VMMServer'], REF),
+  'Add-SCVPNConnection': c(
+    'virtualmachinemanager',
+    [
+      '-Name',
+      '-VMNetworkGateway',
+      '-TargetIPv4VPNAddress',
+      '-Protocol',
+      '-AuthenticationMethod',
+      '-Secret',
+      '-VMMServer',
+    ],
+    REF,
+  ),
+  'Get-SCNetworkRoute': c(
+    'virtualmachinemanager',
+    ['-VMNetworkGateway', '-VMMServer'],
+    vmm('Get-SCNetworkRoute'),
+  ),
+  'Add-SCNetworkRoute': c(
+    'virtualmachinemanager',
+    ['-IPSubnet', '-VPNConnection', '-VMNetworkGateway', '-VMMServer'],
+    REF,
+  ),
   // External Windows commands
-  netsh: { kind: 'external', params: [], usages: ['ras ipv6 show config', 'ras ipv6 set prefix', 'ras show user', 'ras set user'], source: 'https://learn.microsoft.com/windows-server/administration/windows-commands/netsh-ras' },
+  netsh: {
+    kind: 'external',
+    params: [],
+    usages: ['ras ipv6 show config', 'ras ipv6 set prefix', 'ras show user', 'ras set user'],
+    source: 'https://learn.microsoft.com/windows-server/administration/windows-commands/netsh-ras',
+  },
   rasdial: { kind: 'external', params: [], source: REF },
   hpcpack: { kind: 'external', params: [], usages: ['create', 'upload'], source: REF },
   // Azure CLI (bash scripts)
-  'az account show': { kind: 'az', params: ['--query', '--output'], source: 'https://learn.microsoft.com/cli/azure/account#az-account-show' },
-  'az network nsg show': { kind: 'az', params: ['--resource-group', '--name', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/nsg#az-network-nsg-show' },
-  'az network nsg create': { kind: 'az', params: ['--resource-group', '--name', '--location', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/nsg#az-network-nsg-create' },
-  'az network nsg rule show': { kind: 'az', params: ['--resource-group', '--nsg-name', '--name', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-show' },
-  'az network nsg rule create': { kind: 'az', params: ['--resource-group', '--nsg-name', '--name', '--priority', '--direction', '--access', '--protocol', '--source-address-prefixes', '--source-port-ranges', '--destination-address-prefixes', '--destination-port-ranges', '--description', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-create' },
-  'az network nsg rule update': { kind: 'az', params: ['--resource-group', '--nsg-name', '--name', '--priority', '--direction', '--access', '--protocol', '--source-address-prefixes', '--source-port-ranges', '--destination-address-prefixes', '--destination-port-ranges', '--description', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-update' },
-  'az network vnet subnet show': { kind: 'az', params: ['--resource-group', '--vnet-name', '--name', '--query', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-show' },
-  'az network vnet subnet update': { kind: 'az', params: ['--resource-group', '--vnet-name', '--name', '--network-security-group', '--service-endpoints', '--route-table', '--output'], source: 'https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-update' },
+  'az account show': {
+    kind: 'az',
+    params: ['--query', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/account#az-account-show',
+  },
+  'az network nsg show': {
+    kind: 'az',
+    params: ['--resource-group', '--name', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/network/nsg#az-network-nsg-show',
+  },
+  'az network nsg create': {
+    kind: 'az',
+    params: ['--resource-group', '--name', '--location', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/network/nsg#az-network-nsg-create',
+  },
+  'az network nsg rule show': {
+    kind: 'az',
+    params: ['--resource-group', '--nsg-name', '--name', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-show',
+  },
+  'az network nsg rule create': {
+    kind: 'az',
+    params: [
+      '--resource-group',
+      '--nsg-name',
+      '--name',
+      '--priority',
+      '--direction',
+      '--access',
+      '--protocol',
+      '--source-address-prefixes',
+      '--source-port-ranges',
+      '--destination-address-prefixes',
+      '--destination-port-ranges',
+      '--description',
+      '--output',
+    ],
+    source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-create',
+  },
+  'az network nsg rule update': {
+    kind: 'az',
+    params: [
+      '--resource-group',
+      '--nsg-name',
+      '--name',
+      '--priority',
+      '--direction',
+      '--access',
+      '--protocol',
+      '--source-address-prefixes',
+      '--source-port-ranges',
+      '--destination-address-prefixes',
+      '--destination-port-ranges',
+      '--description',
+      '--output',
+    ],
+    source: 'https://learn.microsoft.com/cli/azure/network/nsg/rule#az-network-nsg-rule-update',
+  },
+  'az network vnet subnet show': {
+    kind: 'az',
+    params: ['--resource-group', '--vnet-name', '--name', '--query', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-show',
+  },
+  'az network vnet subnet update': {
+    kind: 'az',
+    params: [
+      '--resource-group',
+      '--vnet-name',
+      '--name',
+      '--network-security-group',
+      '--service-endpoints',
+      '--route-table',
+      '--output',
+    ],
+    source: 'https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-update',
+  },
 };
 
 // Entries without an explicit source point at their Microsoft Learn page.
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = Object.fromEntries(
-  Object.entries(ENTRIES).map(([name, e]) => [name, e.source ? e : { ...e, source: learn(e.module!.toLowerCase(), name) }]),
+  Object.entries(ENTRIES).map(([name, e]) => [
+    name,
+    e.source ? e : { ...e, source: learn(e.module!.toLowerCase(), name) },
+  ]),
 );
 
 /** Case-insensitive lookup, as PowerShell resolves command names. */

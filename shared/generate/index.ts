@@ -16,7 +16,14 @@ export { CATALOG } from './catalog';
 
 export function draftSteps(ws: Workspace): StepDraft[] {
   const l = buildLookup(ws);
-  return [...licenseLinkSteps(l), ...routeSteps(l), ...remoteConsoleSteps(l), ...hpcManagementSteps(l), ...cycleCloudSteps(l), ...hnvSteps(l)];
+  return [
+    ...licenseLinkSteps(l),
+    ...routeSteps(l),
+    ...remoteConsoleSteps(l),
+    ...hpcManagementSteps(l),
+    ...cycleCloudSteps(l),
+    ...hnvSteps(l),
+  ];
 }
 
 function matchesHost(d: StepDraft, ws: Workspace, host: string): boolean {
@@ -41,8 +48,21 @@ export function generateAll(ws: Workspace, opts: GenerateOptions = {}): Generate
       names[f.name] = `${nn}-${f.name}`;
       paths[f.name] = `${d.target.id}/${d.scenario}/${nn}-${f.name}`;
     }
-    const ctx = { number, names, paths, reference: `step ${number} of RUNBOOK.md (${d.target.id}, ${SCENARIO_TITLES[d.scenario]})` };
-    for (const f of d.files) files.push({ path: paths[f.name]!, content: f.content(ctx), host: d.target.id, scenario: d.scenario, step: number, kind: f.kind });
+    const ctx = {
+      number,
+      names,
+      paths,
+      reference: `step ${number} of RUNBOOK.md (${d.target.id}, ${SCENARIO_TITLES[d.scenario]})`,
+    };
+    for (const f of d.files)
+      files.push({
+        path: paths[f.name]!,
+        content: f.content(ctx),
+        host: d.target.id,
+        scenario: d.scenario,
+        step: number,
+        kind: f.kind,
+      });
     steps.push({
       number,
       scenario: d.scenario,

@@ -63,7 +63,7 @@ export function renderSh(s: ShScript): string {
     'run() {',
     '  if [ "$DRY_RUN" -eq 1 ]; then',
     "    printf 'would run:'",
-    "    printf ' %q' \"$@\"",
+    '    printf \' %q\' "$@"',
     "    printf '\\n'",
     '  else',
     '    "$@"',

@@ -40,16 +40,25 @@ function thumbprintLines(c: Certificate, pfx: boolean, cer: boolean): string[] {
   const lines: string[] = [];
   if (pfx) {
     lines.push(...prereq('-not (Test-Path -LiteralPath $PfxPath)', `the .pfx of "${c.name}" (-PfxPath)`));
-    lines.push('$pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint');
+    lines.push(
+      '$pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint',
+    );
   }
   if (cer) {
     lines.push(...prereq('-not (Test-Path -LiteralPath $CerPath)', `the .cer of "${c.name}" (-CerPath)`));
-    lines.push('$cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $CerPath).Thumbprint');
+    lines.push(
+      '$cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $CerPath).Thumbprint',
+    );
   }
   if (c.thumbprint) {
     const t = normaliseThumbprint(c.thumbprint);
     for (const v of [pfx ? '$pfxThumb' : '', cer ? '$cerThumb' : ''].filter(Boolean))
-      lines.push(...prereq(`${v} -ne ${psq(t)}`, `a file whose thumbprint is ${t} (the workspace's "${c.id}"); this one differs`));
+      lines.push(
+        ...prereq(
+          `${v} -ne ${psq(t)}`,
+          `a file whose thumbprint is ${t} (the workspace's "${c.id}"); this one differs`,
+        ),
+      );
   }
   return lines;
 }
@@ -57,7 +66,10 @@ function thumbprintLines(c: Certificate, pfx: boolean, cer: boolean): string[] {
 function certParams(c: Certificate, pfx: boolean, cer: boolean): string[] {
   return [
     ...(pfx
-      ? [`[string]$PfxPath = (Join-Path -Path $PSScriptRoot -ChildPath ${psq(`${c.id}.pfx`)})`, `[Parameter(Mandatory, HelpMessage = ${psq(`Password of ${c.id}.pfx${c.pfxPasswordRef ? ` (secret ${c.pfxPasswordRef})` : ''}`)})][securestring]$PfxPassword`]
+      ? [
+          `[string]$PfxPath = (Join-Path -Path $PSScriptRoot -ChildPath ${psq(`${c.id}.pfx`)})`,
+          `[Parameter(Mandatory, HelpMessage = ${psq(`Password of ${c.id}.pfx${c.pfxPasswordRef ? ` (secret ${c.pfxPasswordRef})` : ''}`)})][securestring]$PfxPassword`,
+        ]
       : []),
     ...(cer ? [`[string]$CerPath = (Join-Path -Path $PSScriptRoot -ChildPath ${psq(`${c.id}.cer`)})`] : []),
   ];
@@ -103,7 +115,9 @@ function importStep(
     target,
     title,
     runAs,
-    prerequisites: [`${[pfx ? `${c.id}.pfx` : '', cer ? `${c.id}.cer` : ''].filter(Boolean).join(' and ')} copied beside the script (or pass -PfxPath/-CerPath)`],
+    prerequisites: [
+      `${[pfx ? `${c.id}.pfx` : '', cer ? `${c.id}.cer` : ''].filter(Boolean).join(' and ')} copied beside the script (or pass -PfxPath/-CerPath)`,
+    ],
     notes: extra.notes,
     files: [
       {
@@ -125,7 +139,11 @@ function importStep(
             params: [...certParams(c, pfx, cer), ...(extra.params ?? [])],
             requiresAdmin: machine,
             logName: `${scenario}-${c.id}-import`,
-            body: [...thumbprintLines(c, pfx, cer), ...placements.flatMap(importLines), ...(extra.body ?? [])],
+            body: [
+              ...thumbprintLines(c, pfx, cer),
+              ...placements.flatMap(importLines),
+              ...(extra.body ?? []),
+            ],
           }),
       },
     ],
@@ -148,27 +166,53 @@ export function hpcManagementSteps(l: Lookup): StepDraft[] {
         const user = mine.filter((p) => p.store.startsWith('CurrentUser'));
         const version = h.hpcPackVersion ? ` (HPC Pack ${h.hpcPackVersion})` : '';
         if (machine.length)
-          steps.push(importStep(l, 'hpc-management-certificate', c, h, machine, `Import the management certificate into ${h.name}'s Local Computer stores${version}`));
+          steps.push(
+            importStep(
+              l,
+              'hpc-management-certificate',
+              c,
+              h,
+              machine,
+              `Import the management certificate into ${h.name}'s Local Computer stores${version}`,
+            ),
+          );
         if (user.length)
           steps.push(
-            importStep(l, 'hpc-management-certificate', c, h, user, `Import the management certificate into the HPC administrator's Current User stores on ${h.name}${version}`, {
-              notes: ['Run it once for every account that manages the cluster from this machine; HPC Pack before 2012 SP1 reads the Current User stores.'],
-            }),
+            importStep(
+              l,
+              'hpc-management-certificate',
+              c,
+              h,
+              user,
+              `Import the management certificate into the HPC administrator's Current User stores on ${h.name}${version}`,
+              {
+                notes: [
+                  'Run it once for every account that manages the cluster from this machine; HPC Pack before 2012 SP1 reads the Current User stores.',
+                ],
+              },
+            ),
           );
       }
       for (const p of all.filter((x) => x.store === 'AzureSubscription')) {
         const site = l.sites.get(p.host)?.value;
         const sub = site?.azure?.subscriptionId;
-        const target: Target = { id: p.host, label: `Azure subscription${sub ? ` ${sub}` : ''} (${site?.name ?? p.host})` };
+        const target: Target = {
+          id: p.host,
+          label: `Azure subscription${sub ? ` ${sub}` : ''} (${site?.name ?? p.host})`,
+        };
         steps.push({
           scenario: 'hpc-management-certificate',
           target,
           title: `Upload ${c.id}.cer to the Azure subscription's management certificates`,
           runAs: 'a subscription administrator (co-administrator for classic management certificates)',
           prerequisites: [`${c.id}.cer (public certificate only — never the .pfx)`],
-          notes: ['Without it HPC Pack gets "(403) Forbidden" when it deploys Azure nodes (seed 003 troubleshooting table).'],
+          notes: [
+            'Without it HPC Pack gets "(403) Forbidden" when it deploys Azure nodes (seed 003 troubleshooting table).',
+          ],
           files: [],
-          commands: () => [`Azure portal: Subscriptions > ${sub ?? '<subscription>'} > Management certificates > Upload > ${c.id}.cer`],
+          commands: () => [
+            `Azure portal: Subscriptions > ${sub ?? '<subscription>'} > Management certificates > Upload > ${c.id}.cer`,
+          ],
         });
       }
       return steps;
@@ -181,20 +225,42 @@ export function remoteConsoleSteps(l: Lookup): StepDraft[] {
     if (c.purpose !== 'remote-console') continue;
     const all = placementsOf(l, c);
     const hostOf = (id: string) => l.hosts.get(id)?.value;
-    const hyperv = [...new Set(all.filter((p) => hostOf(p.host)?.roles.includes('hyperv-host')).map((p) => p.host))].map((id) => hostOf(id)!);
-    const vmm = all.filter((p) => p.store === 'VMMDatabase').map((p) => hostOf(p.host)).filter((h): h is Host => !!h);
-    const rdgw = [...new Set(all.filter((p) => hostOf(p.host)?.roles.includes('rd-gateway')).map((p) => p.host))].map((id) => hostOf(id)!);
+    const hyperv = [
+      ...new Set(all.filter((p) => hostOf(p.host)?.roles.includes('hyperv-host')).map((p) => p.host)),
+    ].map((id) => hostOf(id)!);
+    const vmm = all
+      .filter((p) => p.store === 'VMMDatabase')
+      .map((p) => hostOf(p.host))
+      .filter((h): h is Host => !!h);
+    const rdgw = [
+      ...new Set(all.filter((p) => hostOf(p.host)?.roles.includes('rd-gateway')).map((p) => p.host)),
+    ].map((id) => hostOf(id)!);
     // 1. Trust on every Hyper-V host before VMM pushes: Hyper-V reads its trust store only when vmms starts.
     for (const h of hyperv)
       steps.push(
-        importStep(l, 'remote-console', c, h, all.filter((p) => p.host === h.id && p.store !== 'VMMDatabase'), `Trust the Remote Console certificate on ${h.name} (before VMM pushes it)`),
+        importStep(
+          l,
+          'remote-console',
+          c,
+          h,
+          all.filter((p) => p.host === h.id && p.store !== 'VMMDatabase'),
+          `Trust the Remote Console certificate on ${h.name} (before VMM pushes it)`,
+        ),
       );
     // 2. VMM imports the .pfx into its database and pushes it to the hosts.
     for (const v of vmm) steps.push(vmmStep(l, c, v));
     // 3. Restart vmms host by host, then verify.
     for (const h of hyperv) steps.push(restartVmmsStep(l, c, h));
     // 4. RD Gateway: My + Root, and the trusted issuer thumbprint in FedAuthSettings.
-    for (const h of rdgw) steps.push(rdGatewayStep(l, c, h, all.filter((p) => p.host === h.id)));
+    for (const h of rdgw)
+      steps.push(
+        rdGatewayStep(
+          l,
+          c,
+          h,
+          all.filter((p) => p.host === h.id),
+        ),
+      );
   }
   // The RD Gateway's public TLS certificate goes into its Personal store.
   for (const c of l.ws.certificates) {
@@ -203,7 +269,17 @@ export function remoteConsoleSteps(l: Lookup): StepDraft[] {
       const h = l.hosts.get(id)?.value;
       if (!h) continue;
       const mine = c.placements.filter((p) => p.host === id && p.store.startsWith('LocalMachine'));
-      if (mine.length) steps.push(importStep(l, 'remote-console', c, h, mine, `Install the RD Gateway's public TLS certificate on ${h.name}`));
+      if (mine.length)
+        steps.push(
+          importStep(
+            l,
+            'remote-console',
+            c,
+            h,
+            mine,
+            `Install the RD Gateway's public TLS certificate on ${h.name}`,
+          ),
+        );
     }
   }
   return steps;
@@ -217,8 +293,13 @@ function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
     target,
     title: 'Load the Remote Console .pfx into VMM and push it to the Hyper-V hosts',
     runAs,
-    prerequisites: [`${c.id}.pfx beside the script`, 'Every Hyper-V host already trusts the certificate (previous steps)'],
-    notes: ['VMM keeps the .pfx in its database, so the VMM server needs nothing in its own stores (seed 001).'],
+    prerequisites: [
+      `${c.id}.pfx beside the script`,
+      'Every Hyper-V host already trusts the certificate (previous steps)',
+    ],
+    notes: [
+      'VMM keeps the .pfx in its database, so the VMM server needs nothing in its own stores (seed 001).',
+    ],
     files: [
       {
         name: 'set-vmm-remote-console.ps1',
@@ -228,7 +309,7 @@ function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
             synopsis: `Configures VMConnect on ${v.name} with "${c.name}" and refreshes every host so VMM pushes the certificate.`,
             description: [
               'Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database; re-running it with the same file changes nothing.',
-              'Then Get-SCVMHost | Read-SCVMHost makes VMM install the certificate in each host\'s Personal store now instead of at the next refresh.',
+              "Then Get-SCVMHost | Read-SCVMHost makes VMM install the certificate in each host's Personal store now instead of at the next refresh.",
             ],
             runsOn: target.label,
             runAs,
@@ -239,19 +320,31 @@ function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
             requiresAdmin: false,
             logName: 'remote-console-vmm',
             body: [
-              ...prereq("-not (Get-Module -ListAvailable -Name virtualmachinemanager)", 'the virtualmachinemanager module (install the VMM console)'),
+              ...prereq(
+                '-not (Get-Module -ListAvailable -Name virtualmachinemanager)',
+                'the virtualmachinemanager module (install the VMM console)',
+              ),
               'Import-Module -Name virtualmachinemanager',
               ...thumbprintLines(c, true, false),
               `$vmm = Get-SCVMMServer -ComputerName ${psq(hostAddress(v))}`,
-              ...change(hostAddress(v), 'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)', [
-                '$null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm',
+              ...change(
+                hostAddress(v),
+                'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)',
+                [
+                  '$null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm',
+                ],
+              ),
+              ...change('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)', [
+                '$null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost',
               ]),
-              ...change('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)', ['$null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost']),
             ],
           }),
       },
     ],
-    commands: (ctx) => [`.\\${ctx.names['set-vmm-remote-console.ps1']} -WhatIf`, `.\\${ctx.names['set-vmm-remote-console.ps1']}`],
+    commands: (ctx) => [
+      `.\\${ctx.names['set-vmm-remote-console.ps1']} -WhatIf`,
+      `.\\${ctx.names['set-vmm-remote-console.ps1']}`,
+    ],
   };
 }
 
@@ -263,7 +356,10 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
     target,
     title: `Restart the Virtual Machine Management service on ${h.name} and verify (one host at a time)`,
     runAs,
-    prerequisites: ['VMM pushed the certificate (previous step)', `${h.name} in maintenance mode in VMM and drained, if it runs tenant VMs`],
+    prerequisites: [
+      'VMM pushed the certificate (previous step)',
+      `${h.name} in maintenance mode in VMM and drained, if it runs tenant VMs`,
+    ],
     notes: [
       'Do one host at a time: put it in maintenance mode in the VMM console, wait until it is empty, run this, take it out, then the next host (seed 001).',
       'Hyper-V reads the trusted issuers when vmms starts, not per token — without this restart Remote Console keeps failing.',
@@ -275,7 +371,9 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
         content: (ctx) =>
           renderPs({
             synopsis: `Restarts vmms on ${h.name} so Hyper-V trusts "${c.subject}", then shows the certificate and Msvm_TerminalServiceSettingData.`,
-            description: ['Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.'],
+            description: [
+              'Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.',
+            ],
             runsOn: target.label,
             runAs,
             prerequisites: ['The Hyper-V PowerShell module'],
@@ -291,8 +389,13 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
               `    throw ${psq(`VMM has not pushed ${c.subject} to Cert:\\LocalMachine\\My yet; run the VMM step (Read-SCVMHost) first`)}`,
               '}',
               "$running = @(Get-VM | Where-Object { $_.State -eq 'Running' })",
-              ...prereq('$running.Count -gt 0 -and -not $Force', 'an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)'),
-              ...change('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)', ['Restart-Service -Name vmms']),
+              ...prereq(
+                '$running.Count -gt 0 -and -not $Force',
+                'an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)',
+              ),
+              ...change('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)', [
+                'Restart-Service -Name vmms',
+              ]),
               say('Certificate in Cert:\\LocalMachine\\My:'),
               `$pushed | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
               "Get-CimInstance -Namespace 'root\\virtualization\\v2' -ClassName Msvm_TerminalServiceSettingData | Format-List | Out-String | Write-Host",
@@ -300,26 +403,45 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
           }),
       },
     ],
-    commands: (ctx) => [`.\\${ctx.names['restart-vmms-and-verify.ps1']} -WhatIf`, `.\\${ctx.names['restart-vmms-and-verify.ps1']}`],
+    commands: (ctx) => [
+      `.\\${ctx.names['restart-vmms-and-verify.ps1']} -WhatIf`,
+      `.\\${ctx.names['restart-vmms-and-verify.ps1']}`,
+    ],
   };
 }
 
 function rdGatewayStep(l: Lookup, c: Certificate, h: Host, placements: Placement[]): StepDraft {
   const ps = placements.filter((p) => p.store.startsWith('LocalMachine'));
-  return importStep(l, 'remote-console', c, h, ps, `RD Gateway ${h.name}: import the Remote Console certificate and trust its issuer in FedAuthSettings`, {
-    description: ['Then sets TrustedIssuerCertificates in root\\TSGatewayFedAuth2 FedAuthSettings to the thumbprint, and prints the seed\'s verification queries.'],
-    notes: ['The VMM Console Connect Gateway plug-in (RDGatewayFedAuth.msi from the VMM media) must be installed; the gateway is then dedicated to Remote Console (seed 001).'],
-    body: [
-      "$fed = Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings",
-      'if ($fed.TrustedIssuerCertificates -eq $cerThumb) {',
-      "    Write-Host ('TrustedIssuerCertificates already ' + $cerThumb)",
-      '} else {',
-      ...indent(change('FedAuthSettings', 'set TrustedIssuerCertificates', ['Set-CimInstance -InputObject $fed -Property @{ TrustedIssuerCertificates = $cerThumb }'])),
-      '}',
-      say('Verification (seed 001):'),
-      "Get-CimInstance -Namespace 'root\\CIMV2\\TerminalServices' -ClassName Win32_TSGatewayServerSettings | Format-List | Out-String | Write-Host",
-      `Get-ChildItem -Path 'Cert:\\LocalMachine\\My' | Where-Object { $_.Subject -eq ${psq(c.subject)} } | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
-      "Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings | Format-List | Out-String | Write-Host",
-    ],
-  });
+  return importStep(
+    l,
+    'remote-console',
+    c,
+    h,
+    ps,
+    `RD Gateway ${h.name}: import the Remote Console certificate and trust its issuer in FedAuthSettings`,
+    {
+      description: [
+        "Then sets TrustedIssuerCertificates in root\\TSGatewayFedAuth2 FedAuthSettings to the thumbprint, and prints the seed's verification queries.",
+      ],
+      notes: [
+        'The VMM Console Connect Gateway plug-in (RDGatewayFedAuth.msi from the VMM media) must be installed; the gateway is then dedicated to Remote Console (seed 001).',
+      ],
+      body: [
+        "$fed = Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings",
+        'if ($fed.TrustedIssuerCertificates -eq $cerThumb) {',
+        "    Write-Host ('TrustedIssuerCertificates already ' + $cerThumb)",
+        '} else {',
+        ...indent(
+          change('FedAuthSettings', 'set TrustedIssuerCertificates', [
+            'Set-CimInstance -InputObject $fed -Property @{ TrustedIssuerCertificates = $cerThumb }',
+          ]),
+        ),
+        '}',
+        say('Verification (seed 001):'),
+        "Get-CimInstance -Namespace 'root\\CIMV2\\TerminalServices' -ClassName Win32_TSGatewayServerSettings | Format-List | Out-String | Write-Host",
+        `Get-ChildItem -Path 'Cert:\\LocalMachine\\My' | Where-Object { $_.Subject -eq ${psq(c.subject)} } | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
+        "Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings | Format-List | Out-String | Write-Host",
+      ],
+    },
+  );
 }

@@ -47,14 +47,20 @@ function ruleProperties(r: NsgRule): Record<string, unknown> {
 
 export function armTemplate(l: Lookup, cc: CycleCloud): string {
   const subnets = subnetsOf(l, cc);
-  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map((id) => l.nsgs.get(id)!.value);
+  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map(
+    (id) => l.nsgs.get(id)!.value,
+  );
   const nsgId = (n: string) => `[resourceId('Microsoft.Network/networkSecurityGroups', '${n}')]`;
   const resources: unknown[] = nsgs.map((n: Nsg) => ({
     type: 'Microsoft.Network/networkSecurityGroups',
     apiVersion: NETWORK_API_VERSION,
     name: n.name,
     location: "[parameters('location')]",
-    properties: { securityRules: [...n.rules].sort((a, b) => a.priority - b.priority).map((r) => ({ name: r.name, properties: ruleProperties(r) })) },
+    properties: {
+      securityRules: [...n.rules]
+        .sort((a, b) => a.priority - b.priority)
+        .map((r) => ({ name: r.name, properties: ruleProperties(r) })),
+    },
   }));
   // Subnets are deployed one after another: Azure rejects parallel updates of subnets in one VNet.
   let previous: string | undefined;
@@ -80,8 +86,13 @@ export function armTemplate(l: Lookup, cc: CycleCloud): string {
   const template = {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
-    metadata: { generator: 'Junction', description: `NSG rules and Storage service endpoints for ${cc.name} (seed 002)` },
-    parameters: { location: { type: 'string', defaultValue: site?.azure?.region ?? '[resourceGroup().location]' } },
+    metadata: {
+      generator: 'Junction',
+      description: `NSG rules and Storage service endpoints for ${cc.name} (seed 002)`,
+    },
+    parameters: {
+      location: { type: 'string', defaultValue: site?.azure?.region ?? '[resourceGroup().location]' },
+    },
     resources,
   };
   return JSON.stringify(template, null, 2) + '\n';
@@ -89,14 +100,19 @@ export function armTemplate(l: Lookup, cc: CycleCloud): string {
 
 function azureTarget(l: Lookup, siteId: string): Target {
   const site = l.sites.get(siteId)?.value;
-  return { id: siteId, label: `Azure: ${site?.name ?? siteId}${site?.azure ? ` (resource group ${site.azure.resourceGroup}, ${site.azure.region})` : ''}` };
+  return {
+    id: siteId,
+    label: `Azure: ${site?.name ?? siteId}${site?.azure ? ` (resource group ${site.azure.resourceGroup}, ${site.azure.region})` : ''}`,
+  };
 }
 
 function cliScript(l: Lookup, cc: CycleCloud, reference: string): string {
   const subnets = subnetsOf(l, cc);
   const site = l.sites.get(subnets[0]?.site ?? '')?.value;
   const rg = site?.azure?.resourceGroup ?? '';
-  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map((id) => l.nsgs.get(id)!.value);
+  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map(
+    (id) => l.nsgs.get(id)!.value,
+  );
   const body: string[] = [
     'command -v az >/dev/null 2>&1 || { echo "prerequisite missing: Azure CLI (az)"; exit 2; }',
     ...(site?.azure?.subscriptionId
@@ -163,10 +179,16 @@ function cliScript(l: Lookup, cc: CycleCloud, reference: string): string {
   body.push('echo "done"');
   return renderSh({
     synopsis: `Applies the NSG rules and Storage service endpoints of ${cc.name} with the Azure CLI.`,
-    description: ['Seed 002: allow Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager (100-103) above a deny to Internet (4000).', 'Every rule and subnet is read first; only differences are written.'],
+    description: [
+      'Seed 002: allow Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager (100-103) above a deny to Internet (4000).',
+      'Every rule and subnet is read first; only differences are written.',
+    ],
     runsOn: 'an admin workstation with Azure CLI 2.x signed in (az login)',
     runAs: 'an account with Network Contributor on the resource group',
-    prerequisites: ['Azure CLI (az)', `Subscription ${site?.azure?.subscriptionId ?? '(see workspace)'} selected`],
+    prerequisites: [
+      'Azure CLI (az)',
+      `Subscription ${site?.azure?.subscriptionId ?? '(see workspace)'} selected`,
+    ],
     runbookStep: reference,
     workspace: l.ws.name,
     logName: 'cyclecloud-apply-nsg',
@@ -236,8 +258,20 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
         },
       },
     ];
-    const storageOpt = [{ flag: '--storage-account', variable: 'STORAGE_ACCOUNT', help: 'also test <name>.blob.core.windows.net:443', default: '' }];
-    const timeoutOpt = { flag: '--timeout', variable: 'TIMEOUT', help: 'seconds per connection attempt', default: '5' };
+    const storageOpt = [
+      {
+        flag: '--storage-account',
+        variable: 'STORAGE_ACCOUNT',
+        help: 'also test <name>.blob.core.windows.net:443',
+        default: '',
+      },
+    ];
+    const timeoutOpt = {
+      flag: '--timeout',
+      variable: 'TIMEOUT',
+      help: 'seconds per connection attempt',
+      default: '5',
+    };
     const serverTarget = hostTarget(server);
     steps.push({
       scenario: 'cyclecloud',
@@ -245,7 +279,9 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
       title: 'Check the outbound endpoints CycleCloud needs',
       runAs: 'any user on the CycleCloud VM',
       prerequisites: ['NSG rules applied (previous step)'],
-      notes: ['management.azure.com and login.microsoftonline.com must answer; the Application Insights endpoints fall under AzureMonitor.'],
+      notes: [
+        'management.azure.com and login.microsoftonline.com must answer; the Application Insights endpoints fall under AzureMonitor.',
+      ],
       files: [
         {
           name: 'check-outbound.sh',
@@ -253,7 +289,9 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
           content: (ctx) =>
             renderSh({
               synopsis: `Tests the HTTPS endpoints ${cc.name} needs from ${server.name} (seed 002 list).`,
-              description: ['Read-only: opens a TCP connection to each endpoint with bash /dev/tcp and closes it.'],
+              description: [
+                'Read-only: opens a TCP connection to each endpoint with bash /dev/tcp and closes it.',
+              ],
               runsOn: serverTarget.label,
               runAs: 'any user',
               prerequisites: ['bash and coreutils timeout'],
@@ -261,7 +299,9 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
               workspace: l.ws.name,
               logName: 'cyclecloud-check-outbound',
               options: [...storageOpt, timeoutOpt],
-              body: probeBody(CYCLECLOUD_ENDPOINTS.map((h) => ({ host: h, port: 443, why: 'HTTPS (seed 002)' }))),
+              body: probeBody(
+                CYCLECLOUD_ENDPOINTS.map((h) => ({ host: h, port: 443, why: 'HTTPS (seed 002)' })),
+              ),
             }),
         },
       ],
@@ -270,14 +310,21 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
     const nic = server.interfaces.find((i) => i.subnet === cc.serverSubnet) ?? server.interfaces[0];
     const serverAddr = nic?.address ? addressOf(nic.address) : representative(subnets[0]!.subnet.prefix);
     for (const s of subnets.slice(1)) {
-      const target: Target = { id: `${cc.id}-${s.id}`, label: `a cluster node in ${s.subnet.name} (${s.subnet.prefix}) of ${cc.name}` };
+      const target: Target = {
+        id: `${cc.id}-${s.id}`,
+        label: `a cluster node in ${s.subnet.name} (${s.subnet.prefix}) of ${cc.name}`,
+      };
       steps.push({
         scenario: 'cyclecloud',
         target,
         title: `Check cluster node → CycleCloud ports from ${s.subnet.name}`,
         runAs: 'any user on one cluster node',
         prerequisites: ['A node started in the subnet (or any VM there)'],
-        notes: cc.returnProxy ? ['ReturnProxy is enabled: CycleCloud reaches the proxy over SSH instead; failures on 5672/9443 are then expected.'] : [],
+        notes: cc.returnProxy
+          ? [
+              'ReturnProxy is enabled: CycleCloud reaches the proxy over SSH instead; failures on 5672/9443 are then expected.',
+            ]
+          : [],
         files: [
           {
             name: `check-cyclecloud-ports-${s.subnet.name}.sh`,
@@ -293,7 +340,13 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
                 workspace: l.ws.name,
                 logName: 'cyclecloud-check-cluster-ports',
                 options: [...storageOpt, timeoutOpt],
-                body: probeBody(CLUSTER_PORTS.map((p) => ({ host: serverAddr, port: p.port, why: `${p.service} to CycleCloud` }))),
+                body: probeBody(
+                  CLUSTER_PORTS.map((p) => ({
+                    host: serverAddr,
+                    port: p.port,
+                    why: `${p.service} to CycleCloud`,
+                  })),
+                ),
               }),
           },
         ],

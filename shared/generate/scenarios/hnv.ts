@@ -12,13 +12,25 @@ const PROVIDER = 'Microsoft Windows Server Gateway Provider';
 
 function vmmPrologue(vmm: Host): string[] {
   return [
-    ...prereq('-not (Get-Module -ListAvailable -Name virtualmachinemanager)', 'the virtualmachinemanager module (VMM console)'),
+    ...prereq(
+      '-not (Get-Module -ListAvailable -Name virtualmachinemanager)',
+      'the virtualmachinemanager module (VMM console)',
+    ),
     'Import-Module -Name virtualmachinemanager',
     `$vmm = Get-SCVMMServer -ComputerName ${psq(hostAddress(vmm))}`,
   ];
 }
 
-function vmmStep(l: Lookup, vmm: Host, title: string, name: string, synopsis: string, description: string[], body: string[], extra: { params?: string[]; notes?: string[]; prerequisites?: string[] } = {}): StepDraft {
+function vmmStep(
+  l: Lookup,
+  vmm: Host,
+  title: string,
+  name: string,
+  synopsis: string,
+  description: string[],
+  body: string[],
+  extra: { params?: string[]; notes?: string[]; prerequisites?: string[] } = {},
+): StepDraft {
   const target = hostTarget(vmm);
   const runAs = 'a VMM administrator (fabric administrator role)';
   return {
@@ -60,7 +72,10 @@ export function hnvSteps(l: Lookup): StepDraft[] {
   const hostGroup = hnv.gateways[0]?.hostGroup ?? 'All Hosts';
   const steps: StepDraft[] = [];
 
-  const lnBody: string[] = [`$hostGroup = Get-SCVMHostGroup -Name ${psq(hostGroup)} -VMMServer $vmm`, ...prereq('-not $hostGroup', `the host group "${hostGroup}"`)];
+  const lnBody: string[] = [
+    `$hostGroup = Get-SCVMHostGroup -Name ${psq(hostGroup)} -VMMServer $vmm`,
+    ...prereq('-not $hostGroup', `the host group "${hostGroup}"`),
+  ];
   for (const ln of hnv.logicalNetworks) {
     const site = `${ln.name}_0`;
     lnBody.push(
@@ -105,9 +120,22 @@ export function hnvSteps(l: Lookup): StepDraft[] {
   }
   if (hnv.logicalNetworks.length)
     steps.push(
-      vmmStep(l, vmm, 'Create the logical networks, their network sites and IP pools', 'logical-networks.ps1', `Creates ${hnv.logicalNetworks.map((n) => n.name).join(', ')} in VMM.`, ['Seed 004: external, management and the HNV provider (PA) network, which allows network virtualization.'], lnBody, {
-        notes: ['The PA network needs "Allow new VM networks created on this logical network to use network virtualization" — set by -EnableNetworkVirtualization.'],
-      }),
+      vmmStep(
+        l,
+        vmm,
+        'Create the logical networks, their network sites and IP pools',
+        'logical-networks.ps1',
+        `Creates ${hnv.logicalNetworks.map((n) => n.name).join(', ')} in VMM.`,
+        [
+          'Seed 004: external, management and the HNV provider (PA) network, which allows network virtualization.',
+        ],
+        lnBody,
+        {
+          notes: [
+            'The PA network needs "Allow new VM networks created on this logical network to use network virtualization" — set by -EnableNetworkVirtualization.',
+          ],
+        },
+      ),
     );
 
   const vmnBody: string[] = [];
@@ -121,7 +149,11 @@ export function hnvSteps(l: Lookup): StepDraft[] {
       'if ($vmn) {',
       `    ${say(`VM network ${n.name} exists`)}`,
       '} else {',
-      ...indent(change(n.name, 'New-SCVMNetwork (Windows Network Virtualization)', [`$vmn = New-SCVMNetwork -Name ${psq(n.name)} -LogicalNetwork $ln -IsolationType WindowsNetworkVirtualization -CAIPAddressPoolType IPV4 -PAIPAddressPoolType IPV4 -VMMServer $vmm`])),
+      ...indent(
+        change(n.name, 'New-SCVMNetwork (Windows Network Virtualization)', [
+          `$vmn = New-SCVMNetwork -Name ${psq(n.name)} -LogicalNetwork $ln -IsolationType WindowsNetworkVirtualization -CAIPAddressPoolType IPV4 -PAIPAddressPoolType IPV4 -VMMServer $vmm`,
+        ]),
+      ),
       '}',
       ...n.subnets.flatMap((s) => [
         `if ($vmn -and -not (Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq ${psq(s.name)} })) {`,
@@ -139,16 +171,37 @@ export function hnvSteps(l: Lookup): StepDraft[] {
   }
   if (vmnBody.length)
     steps.push(
-      vmmStep(l, vmm, 'Create the tenant VM networks and their subnets', 'vm-networks.ps1', `Creates the VM networks ${hnv.vmNetworks.map((n) => n.name).join(', ')}.`, ['Each is an isolated customer network, so their address spaces may overlap (seed 004: Adatum and Fabrikam both use 10.30.1.0/24).'], vmnBody, {
-        notes: ['VMM assigns the routing domain ids and VSIDs; compare them with the workspace (Get-SCVMSubnet | Format-Table Name, VMSubnetID) if you planned fixed ones: ' + hnv.vmNetworks.flatMap((n) => n.subnets.map((s) => `${s.name}=${s.vsid}`)).join(', ')],
-      }),
+      vmmStep(
+        l,
+        vmm,
+        'Create the tenant VM networks and their subnets',
+        'vm-networks.ps1',
+        `Creates the VM networks ${hnv.vmNetworks.map((n) => n.name).join(', ')}.`,
+        [
+          'Each is an isolated customer network, so their address spaces may overlap (seed 004: Adatum and Fabrikam both use 10.30.1.0/24).',
+        ],
+        vmnBody,
+        {
+          notes: [
+            'VMM assigns the routing domain ids and VSIDs; compare them with the workspace (Get-SCVMSubnet | Format-Table Name, VMSubnetID) if you planned fixed ones: ' +
+              hnv.vmNetworks.flatMap((n) => n.subnets.map((s) => `${s.name}=${s.vsid}`)).join(', '),
+          ],
+        },
+      ),
     );
 
   for (const gw of hnv.gateways) {
     const host = l.hosts.get(gw.host)?.value;
     const vm = l.hosts.get(gw.gatewayVm)?.value;
     if (!host || !vm) continue;
-    const cs = gw.connectionString ?? buildConnectionString({ vmHost: hostAddress(host), gatewayVm: vm.name, backendSwitch: gw.backendSwitch, directRoutingMode: gw.directRoutingMode });
+    const cs =
+      gw.connectionString ??
+      buildConnectionString({
+        vmHost: hostAddress(host),
+        gatewayVm: vm.name,
+        backendSwitch: gw.backendSwitch,
+        directRoutingMode: gw.directRoutingMode,
+      });
     const fe = l.logicalNetworks.get(gw.frontEnd.logicalNetwork)?.value;
     const be = l.logicalNetworks.get(gw.backEnd.logicalNetwork)?.value;
     steps.push(
@@ -158,7 +211,10 @@ export function hnvSteps(l: Lookup): StepDraft[] {
         `Add the gateway "${gw.name}" as a VMM network service`,
         'network-service.ps1',
         `Adds ${vm.name} on ${host.name} as network service "${gw.name}" with connection string ${cs}.`,
-        ['Seed 004 "Adding a Gateway to VMM": model Microsoft Windows Server Gateway, Run As account with admin rights on the gateway VM.', 'The Run As account is created from a credential you type when it does not exist yet.'],
+        [
+          'Seed 004 "Adding a Gateway to VMM": model Microsoft Windows Server Gateway, Run As account with admin rights on the gateway VM.',
+          'The Run As account is created from a credential you type when it does not exist yet.',
+        ],
         [
           `$ra = Get-SCRunAsAccount -Name ${psq(gw.runAsAccount)} -VMMServer $vmm`,
           'if (-not $ra) {',
@@ -184,7 +240,9 @@ export function hnvSteps(l: Lookup): StepDraft[] {
           '}',
         ],
         {
-          prerequisites: [`${host.name} marked in VMM as a gateway host; ${vm.name} deployed with the Remote Access role (Deploy VPN only), firewall off, adapters renamed ${gw.frontEnd.adapter}/${gw.backEnd.adapter}`],
+          prerequisites: [
+            `${host.name} marked in VMM as a gateway host; ${vm.name} deployed with the Remote Access role (Deploy VPN only), firewall off, adapters renamed ${gw.frontEnd.adapter}/${gw.backEnd.adapter}`,
+          ],
           notes: [
             `Then in the VMM console: Fabric > Networking > Network Service > "${gw.name}" > Properties > Connectivity: enable the front end (adapter ${gw.frontEnd.adapter}, network site of ${fe?.name ?? gw.frontEnd.logicalNetwork}) and the back end (adapter ${gw.backEnd.adapter}, network site of ${be?.name ?? gw.backEnd.logicalNetwork}).`,
             'Check the provider test passes (Add Network Service wizard > Provider > Test) and the jobs succeed.',
@@ -195,7 +253,9 @@ export function hnvSteps(l: Lookup): StepDraft[] {
   }
 
   const connBody: string[] = [];
-  const networksWithGateway = [...new Set([...hnv.natConnections, ...hnv.s2sConnections].map((c) => `${c.vmNetwork}|${c.gateway}`))];
+  const networksWithGateway = [
+    ...new Set([...hnv.natConnections, ...hnv.s2sConnections].map((c) => `${c.vmNetwork}|${c.gateway}`)),
+  ];
   const s2sParams: string[] = [];
   for (const key of networksWithGateway) {
     const [vmnId, gwId] = key.split('|') as [string, string];
@@ -241,10 +301,14 @@ export function hnvSteps(l: Lookup): StepDraft[] {
         `$pskAccount = Get-SCRunAsAccount -Name ${psq(runAsName)} -VMMServer $vmm`,
         'if (-not $pskAccount) {',
         ...indent(
-          change(runAsName, `New-SCRunAsAccount holding the pre-shared key${c.pskRef ? ` (secret ${c.pskRef})` : ''}`, [
-            `if (-not $${param}) { $${param} = Get-Credential -UserName 'psk' -Message ${psq(`Pre-shared key for ${c.name} (${c.targetAddress}) in the password field`)} }`,
-            `$pskAccount = New-SCRunAsAccount -Name ${psq(runAsName)} -Credential $${param} -VMMServer $vmm`,
-          ]),
+          change(
+            runAsName,
+            `New-SCRunAsAccount holding the pre-shared key${c.pskRef ? ` (secret ${c.pskRef})` : ''}`,
+            [
+              `if (-not $${param}) { $${param} = Get-Credential -UserName 'psk' -Message ${psq(`Pre-shared key for ${c.name} (${c.targetAddress}) in the password field`)} }`,
+              `$pskAccount = New-SCRunAsAccount -Name ${psq(runAsName)} -Credential $${param} -VMMServer $vmm`,
+            ],
+          ),
         ),
         '}',
         `$vpn = Get-SCVPNConnection -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(c.name)} }`,
@@ -260,7 +324,11 @@ export function hnvSteps(l: Lookup): StepDraft[] {
         '}',
         ...c.routes.flatMap((r) => [
           `if ($vpn -and -not (Get-SCNetworkRoute -VMNetworkGateway ${v} -VMMServer $vmm | Where-Object { [string]$_.IPSubnet -eq ${psq(r)} })) {`,
-          ...indent(change(`${r} via ${c.name}`, 'Add-SCNetworkRoute', [`$null = Add-SCNetworkRoute -IPSubnet ${psq(r)} -VPNConnection $vpn -VMNetworkGateway ${v} -VMMServer $vmm`])),
+          ...indent(
+            change(`${r} via ${c.name}`, 'Add-SCNetworkRoute', [
+              `$null = Add-SCNetworkRoute -IPSubnet ${psq(r)} -VPNConnection $vpn -VMNetworkGateway ${v} -VMMServer $vmm`,
+            ]),
+          ),
           '}',
         ]),
       );
@@ -268,14 +336,33 @@ export function hnvSteps(l: Lookup): StepDraft[] {
   }
   if (connBody.length)
     steps.push(
-      vmmStep(l, vmm, 'Connect the VM networks to the gateway: NAT and site-to-site VPN', 'gateway-connections.ps1', 'Adds the VM network gateways, NAT connections and IKEv2 site-to-site VPN connections with their routes.', ['The pre-shared key lives only in a VMM Run As account, created from a credential you type (password field = the key).'], connBody, {
-        params: s2sParams,
-        notes: [
-          ...hnv.natConnections.map((n) => `NAT ${n.name}: external address ${n.externalIp ?? '(VMM picks one from the pool)'} from pool "${n.pool.name}".`),
-          ...hnv.s2sConnections.filter((c) => c.bgp).map((c) => `BGP for ${c.name}: add the peer ${c.bgp!.peerAddress} (AS ${c.bgp!.peerAsn}) in the VM network's VPN connection > Routes in the VMM console.`),
-          'Test: from a VM in the network, ping an address behind the tunnel (seed 004: 10.30.50.101) — the gateway dials on first traffic.',
+      vmmStep(
+        l,
+        vmm,
+        'Connect the VM networks to the gateway: NAT and site-to-site VPN',
+        'gateway-connections.ps1',
+        'Adds the VM network gateways, NAT connections and IKEv2 site-to-site VPN connections with their routes.',
+        [
+          'The pre-shared key lives only in a VMM Run As account, created from a credential you type (password field = the key).',
         ],
-      }),
+        connBody,
+        {
+          params: s2sParams,
+          notes: [
+            ...hnv.natConnections.map(
+              (n) =>
+                `NAT ${n.name}: external address ${n.externalIp ?? '(VMM picks one from the pool)'} from pool "${n.pool.name}".`,
+            ),
+            ...hnv.s2sConnections
+              .filter((c) => c.bgp)
+              .map(
+                (c) =>
+                  `BGP for ${c.name}: add the peer ${c.bgp!.peerAddress} (AS ${c.bgp!.peerAsn}) in the VM network's VPN connection > Routes in the VMM console.`,
+              ),
+            'Test: from a VM in the network, ping an address behind the tunnel (seed 004: 10.30.50.101) — the gateway dials on first traffic.',
+          ],
+        },
+      ),
     );
   return steps;
 }

@@ -14,10 +14,14 @@ export function licenseLinkSteps(l: Lookup): StepDraft[] {
     const lic = l.hosts.get(ll.licenseServer)?.value;
     const nodes = l.hosts.get(ll.nodeGroup)?.value;
     if (!jb || !lic || !nodes) return [];
-    const heads = [...l.hosts.values()].map((e) => e.value).filter((h) => h.roles.includes('head-node') && h.site !== nodes.site);
+    const heads = [...l.hosts.values()]
+      .map((e) => e.value)
+      .filter((h) => h.roles.includes('head-node') && h.site !== nodes.site);
     return [
       ...junctionBoxSteps(l, ll, jb, lic),
-      ...(ll.nodeSetup.delivery === 'startup-script' && heads[0] ? [packageStep(l, ll, heads[0], nodes)] : []),
+      ...(ll.nodeSetup.delivery === 'startup-script' && heads[0]
+        ? [packageStep(l, ll, heads[0], nodes)]
+        : []),
       nodeStep(l, ll, nodes, lic),
       checkStep(l, ll, nodes, lic, heads[0]),
     ];
@@ -32,14 +36,18 @@ function licenseAddress(lic: Host): string {
 function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): StepDraft[] {
   const ws = l.ws.name;
   const target = hostTarget(jb);
-  const runAs = 'a local Administrator of the junction box (elevated PowerShell); the box is not domain-joined';
+  const runAs =
+    'a local Administrator of the junction box (elevated PowerShell); the box is not domain-joined';
   const pool = ll.vpn.clientAddressPool;
   const roles: StepDraft = {
     scenario: 'license-link',
     target,
     title: 'Install the Remote Access and Routing roles',
     runAs,
-    prerequisites: ['Windows Server with Server Manager cmdlets', 'Azure Connect endpoint installed (seed 000, "Install Azure Connector software")'],
+    prerequisites: [
+      'Windows Server with Server Manager cmdlets',
+      'Azure Connect endpoint installed (seed 000, "Install Azure Connector software")',
+    ],
     notes: ['If the script exits 3010, restart the junction box before the next step.'],
     files: [
       {
@@ -48,7 +56,9 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
         content: (ctx) =>
           renderPs({
             synopsis: `Installs ${FEATURES.join(', ')} on ${jb.name} for License Link "${ll.name}".`,
-            description: ['Seed 000 "Enable VPN on the junction box": the Remote Access Service and Routing role services.'],
+            description: [
+              'Seed 000 "Enable VPN on the junction box": the Remote Access Service and Routing role services.',
+            ],
             runsOn: target.label,
             runAs,
             prerequisites: ['Windows Server 2012 R2 or later'],
@@ -58,7 +68,10 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
             requiresAdmin: true,
             logName: 'license-link-install-rras-roles',
             body: [
-              ...prereq('-not (Get-Command -Name Install-WindowsFeature -ErrorAction SilentlyContinue)', 'the ServerManager module (Install-WindowsFeature); run on Windows Server'),
+              ...prereq(
+                '-not (Get-Command -Name Install-WindowsFeature -ErrorAction SilentlyContinue)',
+                'the ServerManager module (Install-WindowsFeature); run on Windows Server',
+              ),
               `$missing = @(Get-WindowsFeature -Name ${psArray(FEATURES)} | Where-Object { -not $_.Installed })`,
               'if ($missing.Count -eq 0) {',
               `    ${say('Already installed: ' + FEATURES.join(', '))}`,
@@ -75,14 +88,20 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
           }),
       },
     ],
-    commands: (ctx) => [`.\\${ctx.names['install-rras-roles.ps1']} -WhatIf`, `.\\${ctx.names['install-rras-roles.ps1']}`],
+    commands: (ctx) => [
+      `.\\${ctx.names['install-rras-roles.ps1']} -WhatIf`,
+      `.\\${ctx.names['install-rras-roles.ps1']}`,
+    ],
   };
   const vpn: StepDraft = {
     scenario: 'license-link',
     target,
     title: 'Configure the L2TP/IPsec VPN server, its pre-shared key and the IPv6 client prefix',
     runAs,
-    prerequisites: ['Step "Install the Remote Access and Routing roles" done', `The L2TP pre-shared key (secret "${ll.vpn.pskRef}") at hand`],
+    prerequisites: [
+      'Step "Install the Remote Access and Routing roles" done',
+      `The L2TP pre-shared key (secret "${ll.vpn.pskRef}") at hand`,
+    ],
     notes: [
       'The tunnel stays inside the encrypted Azure Connect IPv6 tunnel; seed 000 disables encryption of the inner IPv4 tunnel in the NPS network policy (Settings > Encryption > No encryption) — do that in the NPS console if you follow the seed.',
       'The IPv6 router check box stays clear: only "IPv6 Remote access server" is enabled.',
@@ -111,17 +130,24 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
             requiresAdmin: true,
             logName: 'license-link-configure-vpn-server',
             body: [
-              ...prereq('-not (Get-Command -Name Install-RemoteAccess -ErrorAction SilentlyContinue)', 'the RemoteAccess module; run the previous step first'),
+              ...prereq(
+                '-not (Get-Command -Name Install-RemoteAccess -ErrorAction SilentlyContinue)',
+                'the RemoteAccess module; run the previous step first',
+              ),
               '$restart = $false',
               '$ra = Get-RemoteAccess',
               "if ($ra.VpnStatus -eq 'Installed') {",
               `    ${say('VPN already installed (Get-RemoteAccess VpnStatus = Installed)')}`,
               '} else {',
               ...indent(
-                change(jb.name, `Install-RemoteAccess -VpnType Vpn -Legacy -IPAddressRange ${pool.start},${pool.end}`, [
-                  `Install-RemoteAccess -VpnType Vpn -Legacy -IPAddressRange ${psq(pool.start)}, ${psq(pool.end)}`,
-                  '$restart = $true',
-                ]),
+                change(
+                  jb.name,
+                  `Install-RemoteAccess -VpnType Vpn -Legacy -IPAddressRange ${pool.start},${pool.end}`,
+                  [
+                    `Install-RemoteAccess -VpnType Vpn -Legacy -IPAddressRange ${psq(pool.start)}, ${psq(pool.end)}`,
+                    '$restart = $true',
+                  ],
+                ),
               ),
               '}',
               '$auth = Get-VpnAuthProtocol',
@@ -130,12 +156,16 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               `    ${say('Pre-shared key authentication already advertised; key kept (use -ResetPreSharedKey to set it again)')}`,
               '} else {',
               ...indent(
-                change(jb.name, 'Set-VpnAuthProtocol -TunnelAuthProtocolsAdvertised PreSharedKey -SharedSecret <key>', [
-                  '$plain = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password',
-                  "Set-VpnAuthProtocol -TunnelAuthProtocolsAdvertised PreSharedKey -UserAuthProtocolAccepted MsChapv2 -SharedSecret $plain",
-                  '$plain = $null',
-                  '$restart = $true',
-                ]),
+                change(
+                  jb.name,
+                  'Set-VpnAuthProtocol -TunnelAuthProtocolsAdvertised PreSharedKey -SharedSecret <key>',
+                  [
+                    '$plain = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password',
+                    'Set-VpnAuthProtocol -TunnelAuthProtocolsAdvertised PreSharedKey -UserAuthProtocolAccepted MsChapv2 -SharedSecret $plain',
+                    '$plain = $null',
+                    '$restart = $true',
+                  ],
+                ),
               ),
               '}',
               '$ipv6 = (netsh ras ipv6 show config) -join "`n"',
@@ -151,13 +181,18 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               ),
               '}',
               'if ($restart) {',
-              ...indent(change('RemoteAccess service', 'Restart-Service', ['Restart-Service -Name RemoteAccess'])),
+              ...indent(
+                change('RemoteAccess service', 'Restart-Service', ['Restart-Service -Name RemoteAccess']),
+              ),
               '}',
             ],
           }),
       },
     ],
-    commands: (ctx) => [`.\\${ctx.names['configure-vpn-server.ps1']} -WhatIf`, `.\\${ctx.names['configure-vpn-server.ps1']}`],
+    commands: (ctx) => [
+      `.\\${ctx.names['configure-vpn-server.ps1']} -WhatIf`,
+      `.\\${ctx.names['configure-vpn-server.ps1']}`,
+    ],
   };
   const acct = ll.relayAccount;
   const relay: StepDraft = {
@@ -165,7 +200,10 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
     target,
     title: `Create the non-administrator relay account "${acct.name}" with dial-in permission`,
     runAs,
-    prerequisites: ['Windows PowerShell 5.1 (Microsoft.PowerShell.LocalAccounts; WMF 5.1 on 2012 R2)', `The relay password (secret "${acct.passwordRef}")`],
+    prerequisites: [
+      'Windows PowerShell 5.1 (Microsoft.PowerShell.LocalAccounts; WMF 5.1 on 2012 R2)',
+      `The relay password (secret "${acct.passwordRef}")`,
+    ],
     files: [
       {
         name: 'create-relay-account.ps1',
@@ -173,17 +211,24 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
         content: (ctx) =>
           renderPs({
             synopsis: `Creates local user ${acct.name} on ${jb.name} (not an administrator) and permits dial-in.`,
-            description: ['Seed 000 "Create a non-administrator user account on the junction box"; nodes authenticate with it.'],
+            description: [
+              'Seed 000 "Create a non-administrator user account on the junction box"; nodes authenticate with it.',
+            ],
             runsOn: target.label,
             runAs,
             prerequisites: ['RRAS configured (previous step)'],
             runbookStep: ctx.reference,
             workspace: ws,
-            params: [`[Parameter(Mandatory, HelpMessage = ${psq(`Password for ${acct.name} (secret ${acct.passwordRef})`)})][securestring]$RelayPassword`],
+            params: [
+              `[Parameter(Mandatory, HelpMessage = ${psq(`Password for ${acct.name} (secret ${acct.passwordRef})`)})][securestring]$RelayPassword`,
+            ],
             requiresAdmin: true,
             logName: 'license-link-create-relay-account',
             body: [
-              ...prereq('-not (Get-Command -Name New-LocalUser -ErrorAction SilentlyContinue)', 'New-LocalUser (Windows PowerShell 5.1)'),
+              ...prereq(
+                '-not (Get-Command -Name New-LocalUser -ErrorAction SilentlyContinue)',
+                'New-LocalUser (Windows PowerShell 5.1)',
+              ),
               `$user = Get-LocalUser -Name ${psq(acct.name)} -ErrorAction SilentlyContinue`,
               'if ($user) {',
               `    ${say(`Local user ${acct.name} exists`)}`,
@@ -194,7 +239,9 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
                 ]),
               ),
               '}',
-              "$admins = @(Get-LocalGroupMember -SID 'S-1-5-32-544' | Where-Object { $_.Name -like ('*\\' + " + psq(acct.name) + ') })',
+              "$admins = @(Get-LocalGroupMember -SID 'S-1-5-32-544' | Where-Object { $_.Name -like ('*\\' + " +
+                psq(acct.name) +
+                ') })',
               `if ($admins.Count -gt 0) { Write-Warning -Message ${psq(`${acct.name} is a member of Administrators; the seed requires a non-administrator account. Remove it.`)}; $script:ExitCode = 3 }`,
               ...(acct.dialInPermitted
                 ? [
@@ -215,7 +262,10 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
           }),
       },
     ],
-    commands: (ctx) => [`.\\${ctx.names['create-relay-account.ps1']} -WhatIf`, `.\\${ctx.names['create-relay-account.ps1']}`],
+    commands: (ctx) => [
+      `.\\${ctx.names['create-relay-account.ps1']} -WhatIf`,
+      `.\\${ctx.names['create-relay-account.ps1']}`,
+    ],
   };
   const ports = ll.licensePorts;
   const jbCheck: StepDraft = {
@@ -228,7 +278,23 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
       {
         name: 'check-license-server-from-junction-box.ps1',
         kind: 'powershell',
-        content: (ctx) => renderPs(checkScript(ws, ctx.reference, target.label, 'any user', licenseAddress(lic), ports, lic.name, 'license-link-check-from-junction-box', ['$svc = Get-Service -Name RemoteAccess', "if ($svc.Status -ne 'Running') { Write-Warning -Message 'RemoteAccess service is not running'; $script:ExitCode = 3 }"])),
+        content: (ctx) =>
+          renderPs(
+            checkScript(
+              ws,
+              ctx.reference,
+              target.label,
+              'any user',
+              licenseAddress(lic),
+              ports,
+              lic.name,
+              'license-link-check-from-junction-box',
+              [
+                '$svc = Get-Service -Name RemoteAccess',
+                "if ($svc.Status -ne 'Running') { Write-Warning -Message 'RemoteAccess service is not running'; $script:ExitCode = 3 }",
+              ],
+            ),
+          ),
       },
     ],
     commands: (ctx) => [`.\\${ctx.names['check-license-server-from-junction-box.ps1']}`],
@@ -236,7 +302,17 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
   return [roles, vpn, relay, jbCheck];
 }
 
-function checkScript(ws: string, reference: string, runsOn: string, runAs: string, address: string, ports: number[], name: string, logName: string, extra: string[] = []) {
+function checkScript(
+  ws: string,
+  reference: string,
+  runsOn: string,
+  runAs: string,
+  address: string,
+  ports: number[],
+  name: string,
+  logName: string,
+  extra: string[] = [],
+) {
   return {
     synopsis: `Proves ${name} (${address}) answers on TCP ${ports.join(', ')}.`,
     description: ['Read-only: changes nothing. Exit code 3 when any port does not answer.'],
@@ -272,7 +348,7 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
       `The L2TP pre-shared key (secret "${ll.vpn.pskRef}") and the relay password (secret "${ll.relayAccount.passwordRef}")`,
     ],
     notes: [
-      'Nodes dial without anyone present, so the package carries licenselink-secrets.json (key and relay password). Keep the .zip only in the cluster\'s Azure storage; the relay account can do nothing but dial in (seed 000).',
+      "Nodes dial without anyone present, so the package carries licenselink-secrets.json (key and relay password). Keep the .zip only in the cluster's Azure storage; the relay account can do nothing but dial in (seed 000).",
       `Then in HPC Cluster Manager, node template "${template}" > Startup Script: set startup.bat. Re-serviced nodes run it on every provisioning.`,
     ],
     files: [
@@ -282,10 +358,15 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
         content: (ctx) =>
           renderPs({
             synopsis: `Builds startup.zip (licenselink-node.ps1, startup.bat, secrets) and uploads it to node template "${template}".`,
-            description: ['Uses hpcpack create / hpcpack upload (seed 000: Configure a Startup Script for Azure nodes).'],
+            description: [
+              'Uses hpcpack create / hpcpack upload (seed 000: Configure a Startup Script for Azure nodes).',
+            ],
             runsOn: target.label,
             runAs,
-            prerequisites: ['HPC Pack client utilities (hpcpack.exe) on the PATH', 'licenselink-node.ps1 and startup.bat beside this script'],
+            prerequisites: [
+              'HPC Pack client utilities (hpcpack.exe) on the PATH',
+              'licenselink-node.ps1 and startup.bat beside this script',
+            ],
             runbookStep: ctx.reference,
             workspace: l.ws.name,
             params: [
@@ -296,9 +377,17 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
             requiresAdmin: false,
             logName: 'license-link-package-node-startup',
             body: [
-              ...prereq('-not (Get-Command -Name hpcpack -ErrorAction SilentlyContinue)', 'hpcpack.exe (HPC Pack client utilities)'),
+              ...prereq(
+                '-not (Get-Command -Name hpcpack -ErrorAction SilentlyContinue)',
+                'hpcpack.exe (HPC Pack client utilities)',
+              ),
               "foreach ($f in @('licenselink-node.ps1', 'startup.bat')) {",
-              ...indent(prereq('-not (Test-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f))', 'licenselink-node.ps1 and startup.bat beside this script')),
+              ...indent(
+                prereq(
+                  '-not (Test-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f))',
+                  'licenselink-node.ps1 and startup.bat beside this script',
+                ),
+              ),
               '}',
               "$stage = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-package'",
               "$zip = Join-Path -Path $PSScriptRoot -ChildPath 'startup.zip'",
@@ -337,7 +426,8 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
 function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft {
   const jb = l.hosts.get(ll.junctionBox)!.value;
   const target = hostTarget(nodes);
-  const runAs = 'SYSTEM (HPC Pack runs node startup scripts as an administrator) — or an administrator by hand';
+  const runAs =
+    'SYSTEM (HPC Pack runs node startup scripts as an administrator) — or an administrator by hand';
   const conn = ll.vpn.connectionName;
   const licAddr = licenseAddress(lic);
   const route = licAddr.includes(':') ? `${licAddr}/128` : `${licAddr}/32`;
@@ -348,7 +438,10 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
     target,
     title: `Node startup script: create the all-user L2TP connection "${conn}" and dial it at every boot`,
     runAs,
-    prerequisites: ['Azure Connect enabled in the node template (seed 000 Requirements)', 'The package of the previous step uploaded and set as the node template startup script'],
+    prerequisites: [
+      'Azure Connect enabled in the node template (seed 000 Requirements)',
+      'The package of the previous step uploaded and set as the node template startup script',
+    ],
     notes: [
       `Delivery: ${ll.nodeSetup.delivery}. ${ll.nodeSetup.delivery === 'startup-script' ? 'Nodes re-serviced by Azure run it again, so they reconnect by themselves.' : 'Run it by hand on each node (clusrun) after every servicing.'}`,
       `By hand on all nodes: clusrun /nodegroup:${nodes.nodeGroup ?? nodes.name} "%CCP_PACKAGE_ROOT%\\startup\\startup.bat"`,
@@ -370,12 +463,22 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
             prerequisites: ['Windows Server 2012 R2 or later (VpnClient and ScheduledTasks modules)'],
             runbookStep: ctx.reference,
             workspace: l.ws.name,
-            params: ['[securestring]$PreSharedKey', '[securestring]$RelayPassword', `[string]$SecretsFile = (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-secrets.json')`, '[switch]$DialOnly'],
+            params: [
+              '[securestring]$PreSharedKey',
+              '[securestring]$RelayPassword',
+              `[string]$SecretsFile = (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-secrets.json')`,
+              '[switch]$DialOnly',
+            ],
             requiresAdmin: true,
             logName: 'license-link-node',
             body: [
               'if (-not $PreSharedKey -or -not $RelayPassword) {',
-              ...indent(prereq('-not (Test-Path -LiteralPath $SecretsFile)', 'licenselink-secrets.json beside the script, or -PreSharedKey and -RelayPassword')),
+              ...indent(
+                prereq(
+                  '-not (Test-Path -LiteralPath $SecretsFile)',
+                  'licenselink-secrets.json beside the script, or -PreSharedKey and -RelayPassword',
+                ),
+              ),
               '    $s = Get-Content -LiteralPath $SecretsFile -Raw | ConvertFrom-Json',
               '    $psk = [string]$s.psk',
               '    $pw = [string]$s.password',
@@ -390,13 +493,17 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
                 `    ${say(`All-user connection ${conn} exists`)}`,
                 '} else {',
                 ...indent(
-                  change(conn, `Add-VpnConnection -AllUserConnection -TunnelType L2tp -ServerAddress ${server}`, [
-                    '# EncryptionLevel Optional: the junction box does not encrypt the inner IPv4 tunnel (it runs inside the encrypted IPv6 one).',
-                    '# Splatted: the tree-sitter grammar used to verify these scripts splits parameter names that contain digits.',
-                    '$pskSplat = @{ L2tpPsk = $psk }',
-                    `Add-VpnConnection @pskSplat -Name ${psq(conn)} -ServerAddress ${psq(server)} -TunnelType L2tp -AuthenticationMethod MSChapv2 -EncryptionLevel Optional -SplitTunneling -AllUserConnection -RememberCredential -Force`,
-                    `Add-VpnConnectionRoute -ConnectionName ${psq(conn)} -DestinationPrefix ${psq(route)} -AllUserConnection`,
-                  ]),
+                  change(
+                    conn,
+                    `Add-VpnConnection -AllUserConnection -TunnelType L2tp -ServerAddress ${server}`,
+                    [
+                      '# EncryptionLevel Optional: the junction box does not encrypt the inner IPv4 tunnel (it runs inside the encrypted IPv6 one).',
+                      '# Splatted: the tree-sitter grammar used to verify these scripts splits parameter names that contain digits.',
+                      '$pskSplat = @{ L2tpPsk = $psk }',
+                      `Add-VpnConnection @pskSplat -Name ${psq(conn)} -ServerAddress ${psq(server)} -TunnelType L2tp -AuthenticationMethod MSChapv2 -EncryptionLevel Optional -SplitTunneling -AllUserConnection -RememberCredential -Force`,
+                      `Add-VpnConnectionRoute -ConnectionName ${psq(conn)} -DestinationPrefix ${psq(route)} -AllUserConnection`,
+                    ],
+                  ),
                 ),
                 '}',
                 `$existing = Get-ScheduledTask -TaskName ${psq(task)} -ErrorAction SilentlyContinue`,
@@ -462,20 +569,34 @@ function checkStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host, head: Hos
     title: `Prove the license server ${lic.name} answers through the tunnel from the nodes`,
     runAs: 'any user on a compute node (via clusrun from the head node)',
     prerequisites: ['Nodes provisioned with the startup script'],
-    notes: head ? [`From ${head.name}: copy the script to a share the nodes can read, then clusrun as shown.`] : [],
+    notes: head
+      ? [`From ${head.name}: copy the script to a share the nodes can read, then clusrun as shown.`]
+      : [],
     files: [
       {
         name: 'check-license-server.ps1',
         kind: 'powershell',
         content: (ctx) =>
           renderPs(
-            checkScript(l.ws.name, ctx.reference, target.label, 'any user', licenseAddress(lic), ll.licensePorts, lic.name, 'license-link-check', [
-              `$vpn = Get-VpnConnection -Name ${psq(ll.vpn.connectionName)} -AllUserConnection -ErrorAction SilentlyContinue`,
-              `if (-not $vpn -or $vpn.ConnectionStatus -ne 'Connected') { Write-Warning -Message ${psq(`${ll.vpn.connectionName} is not connected`)}; $script:ExitCode = 3 }`,
-            ]),
+            checkScript(
+              l.ws.name,
+              ctx.reference,
+              target.label,
+              'any user',
+              licenseAddress(lic),
+              ll.licensePorts,
+              lic.name,
+              'license-link-check',
+              [
+                `$vpn = Get-VpnConnection -Name ${psq(ll.vpn.connectionName)} -AllUserConnection -ErrorAction SilentlyContinue`,
+                `if (-not $vpn -or $vpn.ConnectionStatus -ne 'Connected') { Write-Warning -Message ${psq(`${ll.vpn.connectionName} is not connected`)}; $script:ExitCode = 3 }`,
+              ],
+            ),
           ),
       },
     ],
-    commands: (ctx) => [`clusrun /nodegroup:${group} powershell.exe -NoProfile -ExecutionPolicy Bypass -File \\\\<share>\\${ctx.names['check-license-server.ps1']}`],
+    commands: (ctx) => [
+      `clusrun /nodegroup:${group} powershell.exe -NoProfile -ExecutionPolicy Bypass -File \\\\<share>\\${ctx.names['check-license-server.ps1']}`,
+    ],
   };
 }
