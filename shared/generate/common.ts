@@ -2,9 +2,13 @@
 import type { Host } from '../model/schema';
 import type { Target } from './types';
 
+/**
+ * The label goes into script headers, so it is plain ASCII: Windows PowerShell 5.1 reads a script without a BOM in
+ * the ANSI code page, where an em dash turns into three other characters.
+ */
 export function hostTarget(h: Host): Target {
   const what = h.roles.map((r) => r.replace(/-/g, ' ')).join(', ');
-  return { id: h.id, label: `${h.name}${h.fqdn ? ` (${h.fqdn})` : ''} — ${what}` };
+  return { id: h.id, label: `${h.name}${h.fqdn ? ` (${h.fqdn})` : ''} - ${what}` };
 }
 
 /** The name other machines use to reach a host: its FQDN when known. */

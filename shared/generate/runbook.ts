@@ -36,7 +36,7 @@ const cell = (s: string) =>
  * array of a million.
  */
 export function renderRunbook(ws: Workspace, steps: RunbookStep[], opts: GenerateOptions): string {
-  const head: string[] = ['# Runbook — ', ws.name, NL, NL];
+  const head: string[] = ['# Runbook: ', ws.name, NL, NL];
   if (ws.description) head.push(ws.description, NL, NL);
   const filter = [opts.host ? `host ${opts.host}` : '', opts.scenario ? `scenario ${opts.scenario}` : '']
     .filter(Boolean)

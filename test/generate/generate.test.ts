@@ -1,5 +1,14 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  readFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -26,9 +35,25 @@ describe('generateAll on the example workspace', () => {
   it('covers all six scenarios and every role the seeds name', () => {
     expect(new Set(result.files.map((f) => f.scenario))).toEqual(new Set(SCENARIOS));
     const hosts = new Set(result.files.map((f) => f.host));
-    for (const h of ['jb01', 'azure-nodes', 'hn01', 'hpcadmin01', 'gwvm01', 'vmm01', 'hv01', 'hv02', 'hvgw01', 'rdgw01', 'cc01', 'azure-hpc']) expect(hosts).toContain(h);
+    for (const h of [
+      'jb01',
+      'azure-nodes',
+      'hn01',
+      'hpcadmin01',
+      'gwvm01',
+      'vmm01',
+      'hv01',
+      'hv02',
+      'hvgw01',
+      'rdgw01',
+      'cc01',
+      'azure-hpc',
+    ])
+      expect(hosts).toContain(h);
     // The subscription upload is a manual step without a file.
-    expect(result.steps.some((s) => s.files.length === 0 && s.commands.join().includes('Management certificates'))).toBe(true);
+    expect(
+      result.steps.some((s) => s.files.length === 0 && s.commands.join().includes('Management certificates')),
+    ).toBe(true);
   });
 
   it('is deterministic', () => {
@@ -42,19 +67,26 @@ describe('generateAll on the example workspace', () => {
     for (const f of ps1()) {
       const { errors, commands: cmds } = await parsePs(f.content);
       commands += cmds.length;
-      problems.push(...errors.map((e) => `${f.path}: ${e}`), ...catalogProblems(cmds, f.content).map((e) => `${f.path}: ${e}`));
+      problems.push(
+        ...errors.map((e) => `${f.path}: ${e}`),
+        ...catalogProblems(cmds, f.content).map((e) => `${f.path}: ${e}`),
+      );
     }
     expect(problems).toEqual([]);
     expect(commands).toBeGreaterThan(200);
   });
 
   it('the catalog check is not vacuous: it rejects a bad parameter, an unknown command and a syntax error', async () => {
-    const bad = await parsePs("netsh interface ip set\nNew-NetRoute -DestinationPrefix '0.0.0.0/0' -Bogus 1\nInvoke-Unknown -X\n$s = @{ Nope = 1 }\nAdd-VpnConnection @s\nif ($true { }");
+    const bad = await parsePs(
+      "netsh interface ip set\nNew-NetRoute -DestinationPrefix '0.0.0.0/0' -Bogus 1\nInvoke-Unknown -X\n$s = @{ Nope = 1 }\nAdd-VpnConnection @s\nif ($true { }",
+    );
     const problems = catalogProblems(bad.commands);
     expect(problems).toContain('New-NetRoute: parameter -Bogus not in catalog');
     expect(problems).toContain('command not in catalog: Invoke-Unknown');
     expect(problems.some((p) => p.startsWith('netsh: usage'))).toBe(true);
-    expect(catalogProblems(bad.commands, "$s = @{ Nope = 1 }")).toContain('Add-VpnConnection: splatted parameter -Nope not in catalog');
+    expect(catalogProblems(bad.commands, '$s = @{ Nope = 1 }')).toContain(
+      'Add-VpnConnection: splatted parameter -Nope not in catalog',
+    );
     expect(bad.errors.length).toBeGreaterThan(0);
   });
 
@@ -71,16 +103,33 @@ describe('generateAll on the example workspace', () => {
 
   it('every change in a PowerShell script sits behind $PSCmdlet.ShouldProcess (so -WhatIf changes nothing)', async () => {
     const mutating = /^(New|Add|Install|Import|Set|Register|Restart|Remove|Copy)-/i;
-    const exempt = new Set(['new-object', 'new-item', 'set-strictmode', 'new-scheduledtaskaction', 'new-scheduledtasktrigger', 'new-scheduledtaskprincipal', 'new-scsubnetvlan', 'import-module', 'set-content', 'copy-item', 'remove-item']);
+    const exempt = new Set([
+      'new-object',
+      'new-item',
+      'set-strictmode',
+      'new-scheduledtaskaction',
+      'new-scheduledtasktrigger',
+      'new-scheduledtaskprincipal',
+      'new-scsubnetvlan',
+      'import-module',
+      'set-content',
+      'copy-item',
+      'remove-item',
+    ]);
     const unguarded: string[] = [];
     for (const f of ps1()) {
       const { commands } = await parsePs(f.content);
       for (const c of commands) {
-        const external = ['netsh', 'rasdial', 'hpcpack'].includes(c.name.toLowerCase()) && !/show/.test(c.words.join(' '));
+        const external =
+          ['netsh', 'rasdial', 'hpcpack'].includes(c.name.toLowerCase()) && !/show/.test(c.words.join(' '));
         if (!(mutating.test(c.name) && !exempt.has(c.name.toLowerCase())) && !external) continue;
         let guarded = false;
         for (let n = c.node.parent; n; n = n.parent)
-          if (n.type === 'if_statement' && /\$PSCmdlet\.ShouldProcess\(/.test(n.children.find((x) => x?.type === 'pipeline')?.text ?? '')) guarded = true;
+          if (
+            n.type === 'if_statement' &&
+            /\$PSCmdlet\.ShouldProcess\(/.test(n.children.find((x) => x?.type === 'pipeline')?.text ?? '')
+          )
+            guarded = true;
         if (!guarded) unguarded.push(`${f.path}: ${c.name} ${c.words.join(' ')}`);
       }
     }
@@ -127,6 +176,19 @@ describe('generateAll on the example workspace', () => {
     }
   });
 
+  it('every script and the runbook are plain ASCII: Windows PowerShell 5.1 and older Notepad read them the same without a BOM', () => {
+    // The example's names are ASCII; a non-ASCII character here would come from Junction's own text.
+    const scripts = [...result.files, { path: 'RUNBOOK.md', content: result.runbook }];
+    expect(scripts.length).toBeGreaterThan(20);
+    for (const f of scripts) {
+      const at = f.content.search(/[^\x00-\x7f]/);
+      expect(
+        at,
+        `${f.path}: non-ASCII "${f.content.slice(at, at + 1)}" in "${f.content.slice(Math.max(0, at - 30), at + 10)}"`,
+      ).toBe(-1);
+    }
+  });
+
   it('every .sh passes shellcheck with no findings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'junction-gen-sh-'));
     const files = result.files.filter((f) => f.kind === 'bash');
@@ -147,30 +209,52 @@ describe('generateAll on the example workspace', () => {
     const problems: string[] = [];
     for (const m of sh.content.matchAll(/(?:^\s*|\brun |\bif |\$\()az ((?:[a-z][a-z-]* )+)(.*)$/gm)) {
       const words = m[1]!.trim().split(' ');
-      const entry = Object.keys(CATALOG).filter((k) => k.startsWith('az ')).find((k) => k === `az ${words.join(' ')}`);
+      const entry = Object.keys(CATALOG)
+        .filter((k) => k.startsWith('az '))
+        .find((k) => k === `az ${words.join(' ')}`);
       if (!entry) {
         problems.push(`az ${words.join(' ')}`);
         continue;
       }
-      for (const o of m[2]!.matchAll(/(?:^|\s)(--[a-z-]+)/g)) if (!CATALOG[entry]!.params.includes(o[1]!)) problems.push(`${entry}: ${o[1]}`);
+      for (const o of m[2]!.matchAll(/(?:^|\s)(--[a-z-]+)/g))
+        if (!CATALOG[entry]!.params.includes(o[1]!)) problems.push(`${entry}: ${o[1]}`);
     }
     expect(problems).toEqual([]);
     // A fake az on PATH records calls: under --dry-run only reads may reach it.
     const dir = mkdtempSync(join(tmpdir(), 'junction-gen-az-'));
     const log = join(dir, 'calls');
-    writeFileSync(join(dir, 'az'), `#!/usr/bin/env bash\necho "$*" >> ${log}\nif [ "$1 $2" = "account show" ]; then echo 00000000-0000-4000-8000-000000000001; fi\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'az'),
+      `#!/usr/bin/env bash\necho "$*" >> ${log}\nif [ "$1 $2" = "account show" ]; then echo 00000000-0000-4000-8000-000000000001; fi\nexit 1\n`,
+      { mode: 0o755 },
+    );
     writeFileSync(join(dir, 's.sh'), sh.content);
-    const r = spawnSync('bash', [join(dir, 's.sh'), '--dry-run'], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, JUNCTION_LOG_DIR: join(dir, 'logs'), HOME: dir } });
+    const r = spawnSync('bash', [join(dir, 's.sh'), '--dry-run'], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${dir}:${process.env.PATH}`,
+        JUNCTION_LOG_DIR: join(dir, 'logs'),
+        HOME: dir,
+      },
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls.every((c) => / show /.test(` ${c} `))).toBe(true);
     expect(r.stdout).toMatch(/would run: az network nsg rule create .*AllowAzureStorage/);
-    expect(r.stdout).toMatch(/would run: az network vnet subnet update .*--service-endpoints Microsoft.Storage/);
+    expect(r.stdout).toMatch(
+      /would run: az network vnet subnet update .*--service-endpoints Microsoft.Storage/,
+    );
     expect(readdirSync(join(dir, 'logs')).length).toBe(1);
   });
 
   it('ARM templates are valid JSON with the resource types and api-version of @azure/arm-network', () => {
-    const params = readFileSync(fileURLToPath(new URL('../../node_modules/@azure/arm-network/dist/esm/models/parameters.js', import.meta.url)), 'utf8');
+    const params = readFileSync(
+      fileURLToPath(
+        new URL('../../node_modules/@azure/arm-network/dist/esm/models/parameters.js', import.meta.url),
+      ),
+      'utf8',
+    );
     const sdkVersion = /export const apiVersion = \{[\s\S]*?defaultValue: "([^"]+)"/.exec(params)?.[1];
     expect(sdkVersion).toBe(NETWORK_API_VERSION);
     const arms = result.files.filter((f) => f.kind === 'arm-template');
@@ -179,12 +263,25 @@ describe('generateAll on the example workspace', () => {
       const t = JSON.parse(f.content);
       expect(t.$schema).toMatch(/deploymentTemplate\.json#$/);
       for (const r of t.resources) {
-        expect(['Microsoft.Network/networkSecurityGroups', 'Microsoft.Network/virtualNetworks/subnets']).toContain(r.type);
+        expect([
+          'Microsoft.Network/networkSecurityGroups',
+          'Microsoft.Network/virtualNetworks/subnets',
+        ]).toContain(r.type);
         expect(r.apiVersion).toBe(sdkVersion);
       }
-      const denies = t.resources.flatMap((r: { properties: { securityRules?: { name: string; properties: { priority: number; access: string } }[] } }) => r.properties.securityRules ?? []);
-      expect(denies.find((x: { name: string }) => x.name === 'BlockOutbound')?.properties.priority).toBe(4000);
-      const subnet = t.resources.find((r: { name: string }) => r.name === 'vnet-hpc-westeurope/snet-cyclecloud');
+      const denies = t.resources.flatMap(
+        (r: {
+          properties: {
+            securityRules?: { name: string; properties: { priority: number; access: string } }[];
+          };
+        }) => r.properties.securityRules ?? [],
+      );
+      expect(denies.find((x: { name: string }) => x.name === 'BlockOutbound')?.properties.priority).toBe(
+        4000,
+      );
+      const subnet = t.resources.find(
+        (r: { name: string }) => r.name === 'vnet-hpc-westeurope/snet-cyclecloud',
+      );
       expect(subnet.properties.serviceEndpoints).toEqual([{ service: 'Microsoft.Storage' }]);
     }
   });
@@ -195,13 +292,24 @@ describe('generateAll on the example workspace', () => {
     for (const s of raw.secrets) s.description = `${FAKE} (an admin pasted the value here by mistake)`;
     const out = generateAll(load(raw));
     for (const f of [...out.files.map((x) => x.content), out.runbook]) expect(f).not.toContain(FAKE);
-    const secretParams = new Set(['-sharedsecret', '-l2tppsk', '-password', '-secret', '-vmconnectgatewaycertificatepassword', '-vmconnecthypervcertificatepassword']);
+    const secretParams = new Set([
+      '-sharedsecret',
+      '-l2tppsk',
+      '-password',
+      '-secret',
+      '-vmconnectgatewaycertificatepassword',
+      '-vmconnecthypervcertificatepassword',
+    ]);
     for (const f of out.files.filter((x) => x.kind === 'powershell')) {
       const { commands } = await parsePs(f.content);
       for (const c of commands) {
-        const els = c.node.children.find((x) => x?.type === 'command_elements')?.children.filter((x) => x && x.type !== 'command_argument_sep') ?? [];
+        const els =
+          c.node.children
+            .find((x) => x?.type === 'command_elements')
+            ?.children.filter((x) => x && x.type !== 'command_argument_sep') ?? [];
         els.forEach((e, i) => {
-          if (e && e.type === 'command_parameter' && secretParams.has(e.text.toLowerCase())) expect(els[i + 1]?.text, `${f.path}: ${c.name} ${e.text}`).toMatch(/^\$[A-Za-z]+$/);
+          if (e && e.type === 'command_parameter' && secretParams.has(e.text.toLowerCase()))
+            expect(els[i + 1]?.text, `${f.path}: ${c.name} ${e.text}`).toMatch(/^\$[A-Za-z]+$/);
         });
       }
     }
@@ -212,7 +320,9 @@ describe('generateAll on the example workspace', () => {
     expect(onlyJb.files.length).toBe(4);
     expect(onlyJb.files.every((f) => f.host === 'jb01')).toBe(true);
     const hnv = generateAll(load(rawExample()), { scenario: 'hnv-gateway' });
-    expect(hnv.files.map((f) => f.path)).toEqual(result.files.filter((f) => f.scenario === 'hnv-gateway').map((f) => f.path));
+    expect(hnv.files.map((f) => f.path)).toEqual(
+      result.files.filter((f) => f.scenario === 'hnv-gateway').map((f) => f.path),
+    );
     expect(hnv.runbook).toContain('only scenario hnv-gateway');
   });
 
@@ -228,7 +338,9 @@ describe('generateAll on the example workspace', () => {
     }
     expect(existsSync(GOLDEN), 'run with UPDATE_GOLDEN=1 once').toBe(true);
     const onDisk = (dir: string, prefix = ''): string[] =>
-      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? onDisk(join(dir, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
+      readdirSync(dir).flatMap((n) =>
+        statSync(join(dir, n)).isDirectory() ? onDisk(join(dir, n), `${prefix}${n}/`) : [`${prefix}${n}`],
+      );
     expect(onDisk(GOLDEN).sort()).toEqual([...expected.keys()].sort());
     for (const [p, c] of expected) expect(readFileSync(join(GOLDEN, p), 'utf8'), p).toBe(c);
   });
@@ -241,7 +353,9 @@ describe('junction generate', () => {
     const r = await cli(['generate', ex, '--out', dir]);
     expect(r.code, r.err).toBe(0);
     expect(readFileSync(join(dir, 'RUNBOOK.md'), 'utf8')).toBe(result.runbook);
-    expect(readFileSync(join(dir, 'jb01/license-link/02-configure-vpn-server.ps1'), 'utf8')).toBe(result.files.find((f) => f.path === 'jb01/license-link/02-configure-vpn-server.ps1')!.content);
+    expect(readFileSync(join(dir, 'jb01/license-link/02-configure-vpn-server.ps1'), 'utf8')).toBe(
+      result.files.find((f) => f.path === 'jb01/license-link/02-configure-vpn-server.ps1')!.content,
+    );
     const again = await cli(['generate', ex, '--out', dir]);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/not empty[\s\S]*fix: .*--force/);

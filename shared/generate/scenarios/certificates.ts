@@ -205,7 +205,7 @@ export function hpcManagementSteps(l: Lookup): StepDraft[] {
           target,
           title: `Upload ${c.id}.cer to the Azure subscription's management certificates`,
           runAs: 'a subscription administrator (co-administrator for classic management certificates)',
-          prerequisites: [`${c.id}.cer (public certificate only — never the .pfx)`],
+          prerequisites: [`${c.id}.cer (public certificate only, never the .pfx)`],
           notes: [
             'Without it HPC Pack gets "(403) Forbidden" when it deploys Azure nodes (seed 003 troubleshooting table).',
           ],
@@ -362,7 +362,7 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
     ],
     notes: [
       'Do one host at a time: put it in maintenance mode in the VMM console, wait until it is empty, run this, take it out, then the next host (seed 001).',
-      'Hyper-V reads the trusted issuers when vmms starts, not per token — without this restart Remote Console keeps failing.',
+      'Hyper-V reads the trusted issuers when vmms starts, not per token: without this restart Remote Console keeps failing.',
     ],
     files: [
       {

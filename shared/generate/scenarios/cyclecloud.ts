@@ -317,7 +317,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
       steps.push({
         scenario: 'cyclecloud',
         target,
-        title: `Check cluster node → CycleCloud ports from ${s.subnet.name}`,
+        title: `Check cluster node -> CycleCloud ports from ${s.subnet.name}`,
         runAs: 'any user on one cluster node',
         prerequisites: ['A node started in the subnet (or any VM there)'],
         notes: cc.returnProxy

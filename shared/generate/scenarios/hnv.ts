@@ -132,7 +132,7 @@ export function hnvSteps(l: Lookup): StepDraft[] {
         lnBody,
         {
           notes: [
-            'The PA network needs "Allow new VM networks created on this logical network to use network virtualization" — set by -EnableNetworkVirtualization.',
+            'The PA network needs "Allow new VM networks created on this logical network to use network virtualization": -EnableNetworkVirtualization sets it.',
           ],
         },
       ),
@@ -359,7 +359,7 @@ export function hnvSteps(l: Lookup): StepDraft[] {
                 (c) =>
                   `BGP for ${c.name}: add the peer ${c.bgp!.peerAddress} (AS ${c.bgp!.peerAsn}) in the VM network's VPN connection > Routes in the VMM console.`,
               ),
-            'Test: from a VM in the network, ping an address behind the tunnel (seed 004: 10.30.50.101) — the gateway dials on first traffic.',
+            'Test: from a VM in the network, ping an address behind the tunnel (seed 004: 10.30.50.101); the gateway dials on first traffic.',
           ],
         },
       ),

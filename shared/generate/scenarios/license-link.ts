@@ -103,7 +103,7 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
       `The L2TP pre-shared key (secret "${ll.vpn.pskRef}") at hand`,
     ],
     notes: [
-      'The tunnel stays inside the encrypted Azure Connect IPv6 tunnel; seed 000 disables encryption of the inner IPv4 tunnel in the NPS network policy (Settings > Encryption > No encryption) — do that in the NPS console if you follow the seed.',
+      'The tunnel stays inside the encrypted Azure Connect IPv6 tunnel; seed 000 disables encryption of the inner IPv4 tunnel in the NPS network policy (Settings > Encryption > No encryption); do that in the NPS console if you follow the seed.',
       'The IPv6 router check box stays clear: only "IPv6 Remote access server" is enabled.',
     ],
     files: [
@@ -427,7 +427,7 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
   const jb = l.hosts.get(ll.junctionBox)!.value;
   const target = hostTarget(nodes);
   const runAs =
-    'SYSTEM (HPC Pack runs node startup scripts as an administrator) — or an administrator by hand';
+    'SYSTEM (HPC Pack runs node startup scripts as an administrator), or an administrator by hand';
   const conn = ll.vpn.connectionName;
   const licAddr = licenseAddress(lic);
   const route = licAddr.includes(':') ? `${licAddr}/128` : `${licAddr}/32`;

@@ -6,8 +6,8 @@
   A scheduled task "Junction LicenseLink dial" runs this script with -DialOnly at every startup, as SYSTEM.
   Secrets come from licenselink-secrets.json beside the script (see package-node-startup.ps1), or from -PreSharedKey/-RelayPassword.
 
-  Runs on:       AzureNodes — compute node group
-  Run as:        SYSTEM (HPC Pack runs node startup scripts as an administrator) — or an administrator by hand
+  Runs on:       AzureNodes - compute node group
+  Run as:        SYSTEM (HPC Pack runs node startup scripts as an administrator), or an administrator by hand
   Runbook:       step 6 of RUNBOOK.md (azure-nodes, License Link (seed 000))
   Prerequisites:
     - Windows Server 2012 R2 or later (VpnClient and ScheduledTasks modules)

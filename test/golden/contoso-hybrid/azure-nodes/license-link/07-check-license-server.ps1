@@ -4,7 +4,7 @@
 .DESCRIPTION
   Read-only: changes nothing. Exit code 3 when any port does not answer.
 
-  Runs on:       AzureNodes — compute node group
+  Runs on:       AzureNodes - compute node group
   Run as:        any user
   Runbook:       step 7 of RUNBOOK.md (azure-nodes, License Link (seed 000))
   Prerequisites:

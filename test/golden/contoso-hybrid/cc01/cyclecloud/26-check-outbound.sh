@@ -3,7 +3,7 @@
 #
 # Read-only: opens a TCP connection to each endpoint with bash /dev/tcp and closes it.
 #
-# Runs on:       cyclecloud01 — cyclecloud server
+# Runs on:       cyclecloud01 - cyclecloud server
 # Run as:        any user
 # Runbook:       step 26 of RUNBOOK.md (cc01, CycleCloud in a locked-down network (seed 002))
 # Prerequisites:

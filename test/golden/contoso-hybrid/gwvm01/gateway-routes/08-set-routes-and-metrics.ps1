@@ -5,7 +5,7 @@
   Seed 001: a gateway VM with default gateways on two networks needs metrics (front end 200, management 300) and static routes.
   Each route is looked up first (Get-NetRoute) and only created or re-metered when it differs.
 
-  Runs on:       GatewayVM01 — gateway vm
+  Runs on:       GatewayVM01 - gateway vm
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 8 of RUNBOOK.md (gwvm01, Gateway routes and metrics (seed 001))
   Prerequisites:

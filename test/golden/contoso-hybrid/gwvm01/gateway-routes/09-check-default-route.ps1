@@ -4,7 +4,7 @@
 .DESCRIPTION
   Windows picks among 0.0.0.0/0 routes the lowest route metric + interface metric (seed 001: route print must show the front end).
 
-  Runs on:       GatewayVM01 — gateway vm
+  Runs on:       GatewayVM01 - gateway vm
   Run as:        any user
   Runbook:       step 9 of RUNBOOK.md (gwvm01, Gateway routes and metrics (seed 001))
   Prerequisites:

@@ -6,7 +6,7 @@
   LocalMachine\Root (Local Computer\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HN01 (hn01.contoso.com) — head node
+  Runs on:       HN01 (hn01.contoso.com) - head node
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 21 of RUNBOOK.md (hn01, HPC Azure management certificate (seed 003))
   Prerequisites:

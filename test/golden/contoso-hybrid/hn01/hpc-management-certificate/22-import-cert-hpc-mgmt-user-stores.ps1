@@ -5,7 +5,7 @@
   CurrentUser\My (Current User\Personal): the .pfx
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HN01 (hn01.contoso.com) — head node
+  Runs on:       HN01 (hn01.contoso.com) - head node
   Run as:        the HPC cluster administrator account itself (Current User stores belong to whoever runs the script), not elevated
   Runbook:       step 22 of RUNBOOK.md (hn01, HPC Azure management certificate (seed 003))
   Prerequisites:

@@ -4,7 +4,7 @@
 .DESCRIPTION
   Uses hpcpack create / hpcpack upload (seed 000: Configure a Startup Script for Azure nodes).
 
-  Runs on:       HN01 (hn01.contoso.com) — head node
+  Runs on:       HN01 (hn01.contoso.com) - head node
   Run as:        an HPC cluster administrator on the head node
   Runbook:       step 5 of RUNBOOK.md (hn01, License Link (seed 000))
   Prerequisites:

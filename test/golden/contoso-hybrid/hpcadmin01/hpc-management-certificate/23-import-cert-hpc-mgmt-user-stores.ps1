@@ -6,7 +6,7 @@
   CurrentUser\Root (Current User\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HPCADMIN01 (hpcadmin01.contoso.com) — client computer
+  Runs on:       HPCADMIN01 (hpcadmin01.contoso.com) - client computer
   Run as:        the HPC cluster administrator account itself (Current User stores belong to whoever runs the script), not elevated
   Runbook:       step 23 of RUNBOOK.md (hpcadmin01, HPC Azure management certificate (seed 003))
   Prerequisites:

@@ -5,7 +5,7 @@
   LocalMachine\Root (Local Computer\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HV01 (hv01.contoso.com) — hyperv host
+  Runs on:       HV01 (hv01.contoso.com) - hyperv host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 12 of RUNBOOK.md (hv01, Remote Console certificates (seed 001))
   Prerequisites:

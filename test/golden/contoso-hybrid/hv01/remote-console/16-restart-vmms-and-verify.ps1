@@ -4,7 +4,7 @@
 .DESCRIPTION
   Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.
 
-  Runs on:       HV01 (hv01.contoso.com) — hyperv host
+  Runs on:       HV01 (hv01.contoso.com) - hyperv host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 16 of RUNBOOK.md (hv01, Remote Console certificates (seed 001))
   Prerequisites:

@@ -5,7 +5,7 @@
   LocalMachine\Root (Local Computer\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HV02 (hv02.contoso.com) — hyperv host
+  Runs on:       HV02 (hv02.contoso.com) - hyperv host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 13 of RUNBOOK.md (hv02, Remote Console certificates (seed 001))
   Prerequisites:

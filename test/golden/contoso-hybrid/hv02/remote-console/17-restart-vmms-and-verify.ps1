@@ -4,7 +4,7 @@
 .DESCRIPTION
   Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.
 
-  Runs on:       HV02 (hv02.contoso.com) — hyperv host
+  Runs on:       HV02 (hv02.contoso.com) - hyperv host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 17 of RUNBOOK.md (hv02, Remote Console certificates (seed 001))
   Prerequisites:

@@ -5,7 +5,7 @@
   LocalMachine\Root (Local Computer\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       HVGW01 (hvgw01.contoso.com) — hyperv host, hnv gateway host
+  Runs on:       HVGW01 (hvgw01.contoso.com) - hyperv host, hnv gateway host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 14 of RUNBOOK.md (hvgw01, Remote Console certificates (seed 001))
   Prerequisites:

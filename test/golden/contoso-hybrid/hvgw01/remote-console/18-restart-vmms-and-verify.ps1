@@ -4,7 +4,7 @@
 .DESCRIPTION
   Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.
 
-  Runs on:       HVGW01 (hvgw01.contoso.com) — hyperv host, hnv gateway host
+  Runs on:       HVGW01 (hvgw01.contoso.com) - hyperv host, hnv gateway host
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 18 of RUNBOOK.md (hvgw01, Remote Console certificates (seed 001))
   Prerequisites:

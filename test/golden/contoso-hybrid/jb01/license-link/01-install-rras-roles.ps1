@@ -4,7 +4,7 @@
 .DESCRIPTION
   Seed 000 "Enable VPN on the junction box": the Remote Access Service and Routing role services.
 
-  Runs on:       JB01 — junction box
+  Runs on:       JB01 - junction box
   Run as:        a local Administrator of the junction box (elevated PowerShell); the box is not domain-joined
   Runbook:       step 1 of RUNBOOK.md (jb01, License Link (seed 000))
   Prerequisites:

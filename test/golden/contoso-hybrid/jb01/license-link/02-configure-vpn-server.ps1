@@ -6,7 +6,7 @@
   The PSK is set with Set-VpnAuthProtocol -SharedSecret (the VPN server cipher configuration has no PSK parameter).
   Windows never reveals the configured key, so an existing key is kept unless -ResetPreSharedKey is given.
 
-  Runs on:       JB01 — junction box
+  Runs on:       JB01 - junction box
   Run as:        a local Administrator of the junction box (elevated PowerShell); the box is not domain-joined
   Runbook:       step 2 of RUNBOOK.md (jb01, License Link (seed 000))
   Prerequisites:

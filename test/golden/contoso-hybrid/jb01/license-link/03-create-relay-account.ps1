@@ -4,7 +4,7 @@
 .DESCRIPTION
   Seed 000 "Create a non-administrator user account on the junction box"; nodes authenticate with it.
 
-  Runs on:       JB01 — junction box
+  Runs on:       JB01 - junction box
   Run as:        a local Administrator of the junction box (elevated PowerShell); the box is not domain-joined
   Runbook:       step 3 of RUNBOOK.md (jb01, License Link (seed 000))
   Prerequisites:

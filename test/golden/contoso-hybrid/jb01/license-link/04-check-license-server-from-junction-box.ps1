@@ -4,7 +4,7 @@
 .DESCRIPTION
   Read-only: changes nothing. Exit code 3 when any port does not answer.
 
-  Runs on:       JB01 — junction box
+  Runs on:       JB01 - junction box
   Run as:        any user
   Runbook:       step 4 of RUNBOOK.md (jb01, License Link (seed 000))
   Prerequisites:

@@ -5,7 +5,7 @@
   Seed 001: a gateway VM with default gateways on two networks needs metrics (front end 200, management 300) and static routes.
   Each route is looked up first (Get-NetRoute) and only created or re-metered when it differs.
 
-  Runs on:       RDGW01 (rdconnect.contoso.com) — rd gateway
+  Runs on:       RDGW01 (rdconnect.contoso.com) - rd gateway
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 10 of RUNBOOK.md (rdgw01, Gateway routes and metrics (seed 001))
   Prerequisites:

@@ -4,7 +4,7 @@
 .DESCRIPTION
   Windows picks among 0.0.0.0/0 routes the lowest route metric + interface metric (seed 001: route print must show the front end).
 
-  Runs on:       RDGW01 (rdconnect.contoso.com) — rd gateway
+  Runs on:       RDGW01 (rdconnect.contoso.com) - rd gateway
   Run as:        any user
   Runbook:       step 11 of RUNBOOK.md (rdgw01, Gateway routes and metrics (seed 001))
   Prerequisites:

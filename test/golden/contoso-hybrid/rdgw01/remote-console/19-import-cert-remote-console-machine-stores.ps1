@@ -7,7 +7,7 @@
   Each store is checked by thumbprint first; a certificate already there is left alone.
   Then sets TrustedIssuerCertificates in root\TSGatewayFedAuth2 FedAuthSettings to the thumbprint, and prints the seed's verification queries.
 
-  Runs on:       RDGW01 (rdconnect.contoso.com) — rd gateway
+  Runs on:       RDGW01 (rdconnect.contoso.com) - rd gateway
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 19 of RUNBOOK.md (rdgw01, Remote Console certificates (seed 001))
   Prerequisites:

@@ -5,7 +5,7 @@
   LocalMachine\My (Local Computer\Personal): the .pfx
   Each store is checked by thumbprint first; a certificate already there is left alone.
 
-  Runs on:       RDGW01 (rdconnect.contoso.com) — rd gateway
+  Runs on:       RDGW01 (rdconnect.contoso.com) - rd gateway
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 20 of RUNBOOK.md (rdgw01, Remote Console certificates (seed 001))
   Prerequisites:

@@ -4,7 +4,7 @@
 .DESCRIPTION
   Seed 004: external, management and the HNV provider (PA) network, which allows network virtualization.
 
-  Runs on:       VMM01 (vmmserver01.contoso.com) — vmm server
+  Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator (fabric administrator role)
   Runbook:       step 28 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
   Prerequisites:

@@ -4,7 +4,7 @@
 .DESCRIPTION
   Each is an isolated customer network, so their address spaces may overlap (seed 004: Adatum and Fabrikam both use 10.30.1.0/24).
 
-  Runs on:       VMM01 (vmmserver01.contoso.com) — vmm server
+  Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator (fabric administrator role)
   Runbook:       step 29 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
   Prerequisites:

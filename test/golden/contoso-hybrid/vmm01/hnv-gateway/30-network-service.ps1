@@ -5,7 +5,7 @@
   Seed 004 "Adding a Gateway to VMM": model Microsoft Windows Server Gateway, Run As account with admin rights on the gateway VM.
   The Run As account is created from a credential you type when it does not exist yet.
 
-  Runs on:       VMM01 (vmmserver01.contoso.com) — vmm server
+  Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator (fabric administrator role)
   Runbook:       step 30 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
   Prerequisites:

@@ -4,7 +4,7 @@
 .DESCRIPTION
   The pre-shared key lives only in a VMM Run As account, created from a credential you type (password field = the key).
 
-  Runs on:       VMM01 (vmmserver01.contoso.com) — vmm server
+  Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator (fabric administrator role)
   Runbook:       step 31 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
   Prerequisites:

@@ -5,7 +5,7 @@
   Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database; re-running it with the same file changes nothing.
   Then Get-SCVMHost | Read-SCVMHost makes VMM install the certificate in each host's Personal store now instead of at the next refresh.
 
-  Runs on:       VMM01 (vmmserver01.contoso.com) — vmm server
+  Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator, in PowerShell on the VMM server
   Runbook:       step 15 of RUNBOOK.md (vmm01, Remote Console certificates (seed 001))
   Prerequisites:
