@@ -2,7 +2,7 @@
 // source is read once in 1 MiB chunks, hashed and written (split into parts above the media limit) in one pass.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, rename, rm, stat, writeFile, access } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat, access, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -126,6 +126,49 @@ function validateInput(input: BundleInput): void {
 }
 
 /** Reads a source once: hashes the whole, writes it whole or in parts of at most `limit` bytes, hashes each part. */
+/**
+ * Makes finished files durable: fsync and close, started in the background (at most two at a time) so the disk
+ * flushes one file while the next is read and hashed; `drain` waits for all of them, and is called before anything
+ * is renamed into place, so a bundle folder that appears is complete on disk. The staging of an archive needs no
+ * fsync (it is packed, the archive fsynced as one file, then deleted): `finish` only closes.
+ */
+interface Durability {
+  finish(fh: FileHandle): Promise<void>;
+  drain(): Promise<void>;
+}
+
+function backgroundSyncs(sync: boolean, inFlight = 2): Durability {
+  const running = new Set<Promise<void>>();
+  const all: Promise<void>[] = [];
+  return {
+    async finish(fh) {
+      if (!sync) return fh.close();
+      while (running.size >= inFlight) await Promise.race(running).catch(() => undefined);
+      const p = fh.sync().finally(() => fh.close());
+      const tracked = p.finally(() => running.delete(tracked));
+      // Observed here and re-thrown by drain: a failed fsync fails the build, never an unhandled rejection.
+      tracked.catch(() => undefined);
+      running.add(tracked);
+      all.push(p);
+    },
+    async drain() {
+      await Promise.all(all);
+    },
+  };
+}
+
+/** A small file written whole (runbook, verifiers, manifest, sums), made durable like the payload. */
+async function writeWhole(path: string, data: string | Uint8Array, durable: Durability, mode = 0o644): Promise<void> {
+  const fh = await open(path, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    throw e;
+  }
+  await durable.finish(fh);
+}
+
 async function writeStreamed(
   source: AsyncIterable<Uint8Array>,
   destAbs: string,
@@ -134,6 +177,7 @@ async function writeStreamed(
   limit: number | undefined,
   onBytes: (n: number) => void,
   signal: AbortSignal | undefined,
+  durable: Durability,
 ): Promise<{ sha256: string; parts?: { path: string; size: number; sha256: string }[] }> {
   const split = limit !== undefined && size > limit;
   const whole = createHash('sha256');
@@ -146,8 +190,7 @@ async function writeStreamed(
   let pending: Promise<unknown> = Promise.resolve();
   const closePart = async () => {
     await pending;
-    await fh.sync();
-    await fh.close();
+    await durable.finish(fh);
     if (split) parts.push({ path: partPath(relPath, partIndex), size: partSize, sha256: partHash.digest('hex') });
   };
   try {
@@ -217,6 +260,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
   // The staging directory sits beside the output, on the same file system: no /tmp filling up, and a rename commits.
   const staging = join(outDir, `.${basename(opts.out)}.partial-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
+  const durable = backgroundSyncs(opts.format === 'dir');
   try {
     const total = sizes.reduce((a, b) => a + b, 0);
     const progress = progressTracker('build', total, input.artifacts.length, opts.onProgress);
@@ -231,7 +275,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
         a.bytes !== undefined
           ? bytesSource(typeof a.bytes === 'string' ? encoder.encode(a.bytes) : a.bytes)
           : (createReadStream(a.sourceFile!, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>);
-      const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal);
+      const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal, durable);
       if (a.sha256 !== undefined && r.sha256 !== a.sha256)
         throw new BuildError(
           `${a.sourceFile ?? a.path} has SHA-256 ${r.sha256}, but it was recorded as ${a.sha256}: it changed after it was fetched`,
@@ -295,7 +339,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
       { path: 'apply.ps1', role: 'tool', text: APPLY_PS1 },
     ];
     for (const g of generated) {
-      await writeFile(join(staging, g.path), g.text, { mode: g.mode ?? 0o644 });
+      await writeWhole(join(staging, g.path), g.text, durable, g.mode);
       files.push({ path: g.path, size: encoder.encode(g.text).length, sha256: sha256(g.text), role: g.role });
     }
     const manifest: Manifest = { ...draft, files };
@@ -306,16 +350,17 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
     };
     const split = files.filter((f) => f.parts);
     if (split.length) control['SHA256SUMS.joined'] = formatSha256Sums(split.map((f) => ({ path: f.path, sha256: f.sha256 })));
-    for (const [p, text] of Object.entries(control)) await writeFile(join(staging, p), text);
+    for (const [p, text] of Object.entries(control)) await writeWhole(join(staging, p), text, durable);
     const sums = formatSha256Sums([
       ...files.flatMap((f) => (f.parts ? f.parts.map((p) => ({ path: p.path, sha256: p.sha256 })) : [{ path: f.path, sha256: f.sha256 }])),
       ...Object.entries(control).map(([p, text]) => ({ path: p, sha256: sha256(text) })),
     ]);
-    await writeFile(join(staging, 'SHA256SUMS'), sums);
-    await writeFile(join(staging, 'SHA256SUMS.sig'), signDetached(encoder.encode(sums), opts.signer.privateKey));
+    await writeWhole(join(staging, 'SHA256SUMS'), sums, durable);
+    await writeWhole(join(staging, 'SHA256SUMS.sig'), signDetached(encoder.encode(sums), opts.signer.privateKey), durable);
     await mkdir(join(staging, RECEIPT_DIR));
     const fileCount = files.reduce((n, f) => n + mediaPaths(f).length, 0) + Object.keys(control).length + 2;
 
+    await durable.drain();
     if (opts.format === 'dir') {
       await fsyncTree(staging);
       await rename(staging, opts.out);
@@ -334,6 +379,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
     return { out: opts.out, manifest, fingerprint: opts.signer.fingerprint, files: fileCount, bytes: total };
   } catch (e) {
     // Only our own staging directory is removed; nothing that existed before the build is touched.
+    await durable.drain().catch(() => undefined);
     await rm(staging, { recursive: true, force: true });
     throw e;
   }
