@@ -26,6 +26,27 @@ export function draftSteps(ws: Workspace): StepDraft[] {
   ];
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+/** U+FEFF, which the UTF-8 encoder every writer of generated files uses writes as EF BB BF. */
+export const UTF8_BOM = '\ufeff';
+
+/** Whether any string in the workspace is not ASCII: a walk of its values, far cheaper than scanning the output. */
+function hasNonAscii(v: unknown): boolean {
+  if (typeof v === 'string') return NON_ASCII.test(v);
+  if (Array.isArray(v)) return v.some(hasNonAscii);
+  if (v && typeof v === 'object') return Object.values(v).some(hasNonAscii);
+  return false;
+}
+
+/**
+ * Windows PowerShell 5.1 reads a script without a BOM in the ANSI code page: a workspace name such as "Zürich"
+ * survives only with the UTF-8 BOM. Junction's own text is ASCII (a test holds it to that), so only a workspace
+ * with non-ASCII text can need one, and only its PowerShell scripts get it: cmd.exe would run a BOM as a command.
+ */
+function withBomIfNeeded(content: string): string {
+  return NON_ASCII.test(content) ? UTF8_BOM + content : content;
+}
+
 function matchesHost(d: StepDraft, ws: Workspace, host: string): boolean {
   const h = host.toLowerCase();
   if (d.target.id.toLowerCase() === h) return true;
@@ -34,6 +55,7 @@ function matchesHost(d: StepDraft, ws: Workspace, host: string): boolean {
 
 export function generateAll(ws: Workspace, opts: GenerateOptions = {}): GenerateResult {
   const drafts = draftSteps(ws);
+  const mayNeedBom = hasNonAscii(ws);
   const files: GeneratedFile[] = [];
   const steps: RunbookStep[] = [];
   // Numbers come from the full plan so a filtered run names its files exactly as the full run does.
@@ -57,7 +79,7 @@ export function generateAll(ws: Workspace, opts: GenerateOptions = {}): Generate
     for (const f of d.files)
       files.push({
         path: paths[f.name]!,
-        content: f.content(ctx),
+        content: mayNeedBom && f.kind === 'powershell' ? withBomIfNeeded(f.content(ctx)) : f.content(ctx),
         host: d.target.id,
         scenario: d.scenario,
         step: number,

@@ -181,7 +181,7 @@ describe('generateAll on the example workspace', () => {
     const scripts = [...result.files, { path: 'RUNBOOK.md', content: result.runbook }];
     expect(scripts.length).toBeGreaterThan(20);
     for (const f of scripts) {
-      const at = f.content.search(/[^\x00-\x7f]/);
+      const at = f.content.search(/[\u0080-\uffff]/);
       expect(
         at,
         `${f.path}: non-ASCII "${f.content.slice(at, at + 1)}" in "${f.content.slice(Math.max(0, at - 30), at + 10)}"`,
@@ -347,6 +347,37 @@ describe('generateAll on the example workspace', () => {
 });
 
 describe('junction generate', () => {
+  it('writes a PowerShell script with a UTF-8 BOM only when a workspace name is not ASCII', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-gen-bom-'));
+    const ex = fileURLToPath(new URL('../../examples/contoso-hybrid.junction.json', import.meta.url));
+    const text = readFileSync(ex, 'utf8').replace('"name": "HV01"', '"name": "HV01-Zürich"');
+    expect(text).toContain('Zürich');
+    const ws = join(dir, 'zurich.junction.json');
+    writeFileSync(ws, text);
+    const out = join(dir, 'out');
+    const r = await cli(['generate', ws, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const bom = (p: string) =>
+      readFileSync(join(out, p))
+        .subarray(0, 3)
+        .equals(Buffer.from([0xef, 0xbb, 0xbf]));
+    const ps1 = readdirSync(join(out, 'hv01'), { recursive: true })
+      .map(String)
+      .filter((p) => p.endsWith('.ps1'));
+    expect(ps1.length).toBeGreaterThan(0);
+    for (const p of ps1) {
+      expect(bom(join('hv01', p)), p).toBe(true);
+      // Read as UTF-8 (what PowerShell does once it sees the BOM), the name comes back intact.
+      expect(readFileSync(join(out, 'hv01', p), 'utf8')).toContain('HV01-Zürich');
+    }
+    // Scripts of other hosts stay ASCII, without a BOM; cmd files never get one (cmd.exe would run it as a command).
+    expect(bom('jb01/license-link/02-configure-vpn-server.ps1')).toBe(false);
+    const bats = readdirSync(out, { recursive: true })
+      .map(String)
+      .filter((p) => /\.(bat|cmd|sh)$/.test(p));
+    for (const p of bats) expect(bom(p), p).toBe(false);
+  });
+
   it('writes the files and RUNBOOK.md, and refuses a non-empty directory without --force', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'junction-gen-cli-'));
     const ex = fileURLToPath(new URL('../../examples/contoso-hybrid.junction.json', import.meta.url));
