@@ -17,7 +17,7 @@ import type {
 import type { ChangeType } from '../../shared/azure/plan';
 import { actionableCount, confirmSummary, isPlanStale } from '../stores/apply';
 import { CodeView } from './CodeView';
-import { Field, Outcome, ProgressBar } from './ops';
+import { Field, Outcome, PasswordInput, PathInput, ProgressBar } from './ops';
 import { useApply, useStores, useWs } from './context';
 
 const KIND_LABEL: Record<string, string> = {
@@ -908,12 +908,9 @@ function ConfirmDialog({
             label={`Shared key "${s.name}"`}
             hint={`${s.description ? `${s.description}; ` : ''}sent with this request only, never stored`}
           >
-            <input
-              type="password"
-              autoComplete="off"
-              className="path-input"
+            <PasswordInput
               value={keys[s.name] ?? ''}
-              onChange={(e) => setKeys({ ...keys, [s.name]: e.target.value })}
+              onChange={(v) => setKeys({ ...keys, [s.name]: v })}
               aria-label={`Shared key ${s.name}`}
             />
           </Field>
@@ -923,13 +920,7 @@ function ConfirmDialog({
             label="Certificate (.pfx) password"
             hint="for the service principal's sign-in; kept in memory only"
           >
-            <input
-              type="password"
-              autoComplete="off"
-              className="path-input"
-              value={pfxPassword}
-              onChange={(e) => setPfxPassword(e.target.value)}
-            />
+            <PasswordInput value={pfxPassword} onChange={(v) => setPfxPassword(v)} />
           </Field>
         )}
         <div className="modal-actions">
@@ -984,13 +975,7 @@ function ConnectionPanel() {
   };
   const text = (k: PrefField, label: string, placeholder: string, hint?: ReactNode) => (
     <Field label={label} hint={hint}>
-      <input
-        className="path-input mono"
-        value={form[k] ?? ''}
-        placeholder={placeholder}
-        spellCheck={false}
-        onChange={(e) => set({ [k]: e.target.value })}
-      />
+      <PathInput value={form[k] ?? ''} placeholder={placeholder} onChange={(v) => set({ [k]: v })} />
     </Field>
   );
   const save = async (e: FormEvent) => {
@@ -1086,14 +1071,12 @@ function ConnectionPanel() {
         {dirty && <span className="small muted">unsaved</span>}
         <span className="spacer" />
         {form.method === 'certificate' && isPfx(form.certificatePath) && si.state !== 'signed-in' && (
-          <input
-            type="password"
-            className="path-input pfx-pw"
+          <PasswordInput
+            className="pfx-pw"
             placeholder=".pfx password"
             aria-label=".pfx password"
-            autoComplete="off"
             value={pfx}
-            onChange={(e) => setPfx(e.target.value)}
+            onChange={(v) => setPfx(v)}
           />
         )}
         <button
@@ -1194,14 +1177,11 @@ function KeysPanel() {
                   <option key={s.name}>{s.name}</option>
                 ))}
             </select>
-            <input
-              type="password"
-              autoComplete="off"
-              className="path-input"
+            <PasswordInput
               aria-label="Key value"
               placeholder="value"
               value={value}
-              onChange={(e) => setValue(e.target.value)}
+              onChange={(v) => setValue(v)}
             />
             <button type="submit" disabled={!value || !chosen || (weak && !acceptWeak)}>
               Store
@@ -1299,13 +1279,7 @@ function ExportPanel() {
     <div className="panel ops-panel" aria-label="Export">
       <h2>Export for a connected machine</h2>
       <Field label="Write to (optional)" hint="empty: preview only; a file is written atomically">
-        <input
-          className="path-input mono"
-          value={out}
-          onChange={(e) => setOut(e.target.value)}
-          placeholder="/media/transfer/azuredeploy.json"
-          spellCheck={false}
-        />
+        <PathInput value={out} onChange={(v) => setOut(v)} placeholder="/media/transfer/azuredeploy.json" />
       </Field>
       <div className="ops-actions">
         <button

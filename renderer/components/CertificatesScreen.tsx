@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CertAudit, CertCheck, CertPurposeId } from '../../shared/api/contract';
-import { Field, Outcome } from './ops';
+import { Field, Outcome, PasswordInput, PathInput } from './ops';
 import { useCerts, useGen, useStores, useWs } from './context';
 import { keyStoreUsable } from '../stores/generate';
 
@@ -149,32 +149,22 @@ function CreatePanel() {
         </fieldset>
         <div className="field-row">
           <Field label="Output folder">
-            <input
-              className="path-input mono"
+            <PathInput
               value={form.outDir}
-              onChange={(e) => certs.getState().setForm({ outDir: e.target.value })}
+              onChange={(v) => certs.getState().setForm({ outDir: v })}
               placeholder="/home/admin/certs"
-              spellCheck={false}
             />
           </Field>
           <Field label="File name" hint=".cer, .pem and .pfx">
-            <input
-              className="path-input mono"
+            <PathInput
               value={form.name}
-              onChange={(e) => certs.getState().setForm({ name: e.target.value })}
+              onChange={(v) => certs.getState().setForm({ name: v })}
               placeholder="from the CN"
-              spellCheck={false}
             />
           </Field>
         </div>
         <Field label="PFX password" hint="protects the only file holding the private key; never stored">
-          <input
-            className="path-input"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
+          <PasswordInput autoComplete="new-password" value={password} onChange={(v) => setPassword(v)} />
         </Field>
         {canKeep && (
           <div className="keep-key">
@@ -347,20 +337,13 @@ function WorkspaceCerts() {
                 }}
               >
                 <Field label="Output folder">
-                  <input
-                    className="path-input mono"
-                    value={outDir}
-                    onChange={(e) => setOutDir(e.target.value)}
-                    spellCheck={false}
-                  />
+                  <PathInput value={outDir} onChange={(v) => setOutDir(v)} />
                 </Field>
                 <Field label="PFX password">
-                  <input
-                    className="path-input"
-                    type="password"
+                  <PasswordInput
                     autoComplete="new-password"
                     value={password}
-                    onChange={(e) => setPassword(e.target.value)}
+                    onChange={(v) => setPassword(v)}
                   />
                 </Field>
                 <button type="submit" className="primary" disabled={!outDir.trim() || !password}>
@@ -401,12 +384,7 @@ function InspectPanel() {
       >
         <h2>Inspect a certificate</h2>
         <Field label="Certificate file" hint=".cer, .crt, .pem or .pfx">
-          <input
-            className="path-input mono"
-            value={path}
-            onChange={(e) => certs.getState().setInspect({ inspectPath: e.target.value })}
-            spellCheck={false}
-          />
+          <PathInput value={path} onChange={(v) => certs.getState().setInspect({ inspectPath: v })} />
         </Field>
         <div className="field-row">
           <Field label="Check as">
@@ -425,13 +403,7 @@ function InspectPanel() {
             </select>
           </Field>
           <Field label="Password (.pfx only)">
-            <input
-              className="path-input"
-              type="password"
-              autoComplete="off"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
+            <PasswordInput value={password} onChange={(v) => setPassword(v)} />
           </Field>
         </div>
         <div className="ops-actions">

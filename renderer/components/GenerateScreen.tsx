@@ -11,7 +11,7 @@ import {
   type BundleFormat,
 } from '../stores/generate';
 import { CodeView } from './CodeView';
-import { Field, OpProgress, Outcome } from './ops';
+import { Field, OpProgress, Outcome, PasswordInput, PathInput } from './ops';
 import { useGen, useStores, useWs } from './context';
 
 const FORMATS: { id: BundleFormat; label: string; hint: string }[] = [
@@ -227,12 +227,10 @@ function BundleExtras() {
         </select>
       </Field>
       <Field label="Staged CycleCloud projects" hint="optional: the folder junction stage fetch --out wrote">
-        <input
-          className="path-input mono"
+        <PathInput
           value={staging}
-          onChange={(e) => gen.getState().set({ staging: e.target.value })}
+          onChange={(v) => gen.getState().set({ staging: v })}
           placeholder="/home/admin/staging/contoso"
-          spellCheck={false}
         />
       </Field>
       <label className="check small">
@@ -303,14 +301,12 @@ function BuildPanel() {
           )
         }
       >
-        <input
-          className="path-input mono"
+        <PathInput
           value={out}
-          onChange={(e) => gen.getState().set({ out: e.target.value })}
+          onChange={(v) => gen.getState().set({ out: v })}
           placeholder={
             format === 'dir' ? '/media/transfer/contoso-2026-11' : `/media/transfer/contoso-2026-11.${format}`
           }
-          spellCheck={false}
         />
       </Field>
       {keyStore && keyStoreUsable(keyStore) ? (
@@ -348,22 +344,14 @@ function BuildPanel() {
       ) : (
         <>
           <Field label="Signing key (.pfx)">
-            <input
-              className="path-input mono"
+            <PathInput
               value={signKey}
-              onChange={(e) => gen.getState().set({ signKey: e.target.value })}
+              onChange={(v) => gen.getState().set({ signKey: v })}
               placeholder="/home/admin/keys/bundle-signer.pfx"
-              spellCheck={false}
             />
           </Field>
           <Field label="PFX password" hint="sent with this build only; never stored">
-            <input
-              className="path-input"
-              type="password"
-              autoComplete="off"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
+            <PasswordInput value={password} onChange={(v) => setPassword(v)} />
           </Field>
         </>
       )}
@@ -492,22 +480,10 @@ function ImportKey({ onDone }: { onDone: () => void }) {
       }}
     >
       <Field label="PFX to import">
-        <input
-          className="path-input mono"
-          value={pfx}
-          onChange={(e) => setPfx(e.target.value)}
-          placeholder="/home/admin/keys/bundle-signer.pfx"
-          spellCheck={false}
-        />
+        <PathInput value={pfx} onChange={(v) => setPfx(v)} placeholder="/home/admin/keys/bundle-signer.pfx" />
       </Field>
       <Field label="Its password" hint="used once to read the key; not stored">
-        <input
-          className="path-input"
-          type="password"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
+        <PasswordInput value={password} onChange={(v) => setPassword(v)} />
       </Field>
       <Field label="Label" hint="optional; the certificate's CN otherwise">
         <input className="path-input" value={label} onChange={(e) => setLabel(e.target.value)} />
@@ -559,23 +535,16 @@ function VerifyPanel() {
     >
       <h2>Verify a bundle</h2>
       <Field label="Bundle path" hint="folder, .tar or .zip">
-        <input
-          className="path-input mono"
-          value={path}
-          onChange={(e) => gen.getState().set({ verifyPath: e.target.value })}
-          spellCheck={false}
-        />
+        <PathInput value={path} onChange={(v) => gen.getState().set({ verifyPath: v })} />
       </Field>
       <Field
         label="Signer fingerprint for this check"
         hint={`optional: pinned signers (${trusted?.length ?? '…'}) are trusted without it; a typed one only for this check`}
       >
-        <input
-          className="path-input mono"
+        <PathInput
           value={fingerprint}
           placeholder="SHA-256 of the signer key, confirmed with the sender"
-          onChange={(e) => gen.getState().set({ fingerprint: e.target.value })}
-          spellCheck={false}
+          onChange={(v) => gen.getState().set({ fingerprint: v })}
         />
       </Field>
       <div className="ops-actions">
@@ -727,12 +696,7 @@ function WritePanel() {
     >
       <h2>Write to media</h2>
       <Field label="Bundle folder">
-        <input
-          className="path-input mono"
-          value={source}
-          onChange={(e) => gen.getState().set({ writeSource: e.target.value })}
-          spellCheck={false}
-        />
+        <PathInput value={source} onChange={(v) => gen.getState().set({ writeSource: v })} />
       </Field>
       <Field
         label="Target"
@@ -750,12 +714,10 @@ function WritePanel() {
           </button>
         }
       >
-        <input
-          className="path-input mono"
+        <PathInput
           value={target}
-          onChange={(e) => gen.getState().set({ writeTarget: e.target.value })}
+          onChange={(v) => gen.getState().set({ writeTarget: v })}
           placeholder="/media/admin/USB"
-          spellCheck={false}
         />
       </Field>
       {drives && drives.drives.length > 0 && (

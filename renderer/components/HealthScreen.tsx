@@ -11,7 +11,7 @@ import type {
   TargetRow,
 } from '../../shared/api/health-api';
 import { ageOf, filterRows, type HealthFilters } from '../stores/health';
-import { Outcome, ProgressBar } from './ops';
+import { Outcome, PathInput, ProgressBar } from './ops';
 import { useHealth, useStores, useWs } from './context';
 import { Sparkline } from './health/Sparkline';
 import { ReachPanel } from './health/ReachPanel';
@@ -457,12 +457,10 @@ function SetsPanel() {
       )}
       <label className="field">
         <span className="field-label">Extra trusted CA (PEM file, optional)</span>
-        <input
-          className="path-input mono"
+        <PathInput
           value={caFile}
-          onChange={(e) => health.getState().setCaFile(e.target.value)}
+          onChange={(v) => health.getState().setCaFile(v)}
           placeholder="/etc/ssl/proxy-ca.pem"
-          spellCheck={false}
           aria-label="Extra trusted CA"
         />
       </label>
@@ -525,12 +523,10 @@ function ImportPanel() {
         same probes and writes a report to <code>receipt/health/</code> on the media. Give the bundle folder
         or one report file.
       </p>
-      <input
-        className="path-input mono"
+      <PathInput
         value={value}
-        onChange={(e) => setValue(e.target.value)}
+        onChange={(v) => setValue(v)}
         placeholder="/media/usb/bundle or …/receipt/health/host-time.json"
-        spellCheck={false}
         aria-label="Report path"
       />
       <div className="ops-actions">

@@ -1,6 +1,6 @@
 // Pieces the long-running screens share: a determinate progress bar with bytes/files/ETA, and the outcome
 // banner of an operation.
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import type { Op } from '../stores/generate';
 import { formatBytes } from '../stores/generate';
 
@@ -118,5 +118,40 @@ export function Field({
       )}
       {hint && <div className="field-hint">{hint}</div>}
     </div>
+  );
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'> & {
+  value: string;
+  onChange(value: string): void;
+};
+
+/** A path the admin types (browser mode has no file dialog): monospace, no spell checking. */
+export function PathInput({ value, onChange, className, ...rest }: InputProps) {
+  return (
+    <input
+      {...rest}
+      className={`path-input mono${className ? ` ${className}` : ''}`}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      spellCheck={false}
+    />
+  );
+}
+
+/**
+ * A password or key: the value lives only in the component state that owns it and the one request that sends
+ * it; the browser is told not to offer it for saving.
+ */
+export function PasswordInput({ value, onChange, className, autoComplete = 'off', ...rest }: InputProps) {
+  return (
+    <input
+      {...rest}
+      type="password"
+      autoComplete={autoComplete}
+      className={`path-input${className ? ` ${className}` : ''}`}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }
