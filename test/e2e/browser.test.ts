@@ -11,7 +11,15 @@ import { exampleWorkspacePath } from '../../electron/services/paths';
 import { loadWorkspace } from '../../shared/model/load';
 import { buildTopology } from '../../renderer/topology/graph';
 import { formatFingerprint } from '../../shared/bundle/sums';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, shotPath } from './harness';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER,
+  chromiumMissing,
+  ensureBuilt,
+  opensslSigner,
+  shotPath,
+} from './harness';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`SKIPPED browser end-to-end tests: ${missing}`);
@@ -37,45 +45,7 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     // The trust store the console pins into (and the CLI reads): a fresh one, never the admin's own.
     stateDir = mkdtempSync(join(tmpdir(), 'junction-e2e-state-'));
     process.env.JUNCTION_STATE_DIR = stateDir;
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(work, 'k.pem'),
-        '-out',
-        join(work, 'c.pem'),
-        '-days',
-        '7',
-        '-subj',
-        '/CN=E2E bundle signer',
-      ],
-      { stdio: 'pipe' },
-    );
-    signPfx = join(work, 'signer.pfx');
-    execFileSync(
-      'openssl',
-      [
-        'pkcs12',
-        '-export',
-        '-inkey',
-        join(work, 'k.pem'),
-        '-in',
-        join(work, 'c.pem'),
-        '-out',
-        signPfx,
-        '-passout',
-        `pass:${SIGN_PASSWORD}`,
-      ],
-      { stdio: 'pipe' },
-    );
-    const spki = execFileSync('openssl', ['x509', '-in', join(work, 'c.pem'), '-noout', '-pubkey']);
-    const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: spki });
-    signerFp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0]!;
+    ({ pfx: signPfx, fingerprint: signerFp } = opensslSigner(work, 'E2E bundle signer', SIGN_PASSWORD));
     host = await startWebHost({
       api: createHost({ frontDoor: 'web', settings: memorySettings() }),
       root: RENDERER,

@@ -3,12 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { exampleWorkspacePath } from '../../electron/services/paths';
-import { ROOT, ensureBuilt, shotPath } from './harness';
+import { ROOT, ensureBuilt, opensslSigner, shotPath } from './harness';
 
 function electronBinary(): { path?: string; reason?: string } {
   try {
@@ -90,42 +90,8 @@ describe.skipIf(!electron.path)(
 
     it('builds a signed bundle that stock tools verify, then verifies it in the app', async () => {
       const work = mkdtempSync(join(tmpdir(), 'junction-electron-bundle-'));
-      const env = { ...process.env, JPW: 'electron signer pass' };
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          join(work, 'k.pem'),
-          '-out',
-          join(work, 'c.pem'),
-          '-days',
-          '7',
-          '-subj',
-          '/CN=Electron bundle signer',
-        ],
-        { stdio: 'pipe' },
-      );
-      execFileSync(
-        'openssl',
-        [
-          'pkcs12',
-          '-export',
-          '-inkey',
-          join(work, 'k.pem'),
-          '-in',
-          join(work, 'c.pem'),
-          '-out',
-          join(work, 'signer.pfx'),
-          '-passout',
-          'env:JPW',
-        ],
-        { stdio: 'pipe', env },
-      );
+      const password = 'electron signer pass';
+      const signer = opensslSigner(work, 'Electron bundle signer', password);
       await page.click('nav [data-screen="generate"]');
       const form = page.getByRole('form', { name: 'Build a bundle' });
       const out = join(work, 'bundle');
@@ -133,8 +99,8 @@ describe.skipIf(!electron.path)(
       // The .pfx path, whichever signing mode the key store offers first.
       const pfxMode = form.getByRole('radio', { name: '.pfx file + password' });
       if (await pfxMode.count()) await pfxMode.check();
-      await form.getByLabel('Signing key (.pfx)').fill(join(work, 'signer.pfx'));
-      await form.getByLabel('PFX password').fill(env.JPW);
+      await form.getByLabel('Signing key (.pfx)').fill(signer.pfx);
+      await form.getByLabel('PFX password').fill(password);
       await form.getByRole('button', { name: 'Build bundle' }).click();
       await expect
         .poll(() => page.getByTestId('build-outcome').getAttribute('data-outcome'), { timeout: 20_000 })

@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: the built renderer, Debian's Chromium, and where screenshots go.
 import { existsSync, mkdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,4 +35,45 @@ export function chromiumMissing(): string | undefined {
   const reason = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set JUNCTION_CHROMIUM)`;
   if (process.env.CI) throw new Error(reason);
   return reason;
+}
+
+/**
+ * The bundle signing key an admin would bring, made by openssl (not by Junction): `signer.pfx` in `dir` with
+ * `password` (sent to openssl through the environment, never on its command line), and the SHA-256 of its public
+ * key as sha256sum computes it.
+ */
+export function opensslSigner(
+  dir: string,
+  cn: string,
+  password: string,
+): { pfx: string; fingerprint: string } {
+  const env = { ...process.env, JPW: password };
+  const [key, cert, pfx] = [join(dir, 'k.pem'), join(dir, 'c.pem'), join(dir, 'signer.pfx')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '7',
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    'openssl',
+    ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', pfx, '-passout', 'env:JPW'],
+    { stdio: 'pipe', env },
+  );
+  const spki = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey']);
+  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: spki });
+  return { pfx, fingerprint: execFileSync('sha256sum', { input: der }).toString().split(' ')[0]! };
 }
