@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ArmEmulator } from '../azure/emulator/server';
 import { makePki, type TestPki } from '../azure/emulator/certs';
-import { EXAMPLE, PSK, workdir } from '../azure/helpers';
+import { EXAMPLE, PSK, emulatorConnection, workdir } from '../azure/helpers';
 import { createHost, dispatch, memorySettings } from '../../electron/services/host';
 import { desiredResources } from '../../shared/azure/desired';
 import { loadWorkspace } from '../../shared/model/load';
@@ -37,16 +37,7 @@ afterEach(async () => {
 async function setup(frontDoor: 'test' | 'web' = 'test') {
   const api: JunctionApi = createHost({ frontDoor, settings: memorySettings() });
   const { state } = workdir();
-  await dispatch(api, 'azure.settings.update', {
-    cloud: 'custom',
-    armEndpoint: emu.base,
-    method: 'certificate',
-    tenantId: 'contoso-tenant',
-    clientId: '11111111-2222-3333-4444-555555555555',
-    certificatePath: pki.clientPemFile,
-    caFile: pki.caFile,
-    stateDir: state,
-  });
+  await dispatch(api, 'azure.settings.update', emulatorConnection(emu, pki, state));
   const doc = { fileName: 'contoso-hybrid.junction.json', text };
   const store = createApplyStore(api, () => doc, { pollMs: 5 });
   return { api, store, doc, state };

@@ -3,14 +3,13 @@
 // duplicate PUT, a 412 that asks for a new plan, the offline queue, exports, and shared keys that are either sealed
 // by a key store that really encrypts or never stored at all.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'node:https';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConfSettings } from '../../electron/web/settings';
 import { ArmEmulator } from '../azure/emulator/server';
 import { makePki, type TestPki } from '../azure/emulator/certs';
-import { EXAMPLE, PSK, workdir } from '../azure/helpers';
+import { EXAMPLE, PSK, emulatorConnection, portalPut, workdir } from '../azure/helpers';
 import {
   createHost,
   dispatch,
@@ -77,37 +76,11 @@ async function host(caps: Partial<HostCapabilities> = {}, armEndpoint?: string):
     return r;
   };
   const { state } = workdir();
-  await call<AzureSettingsView>('azure.settings.update', {
-    cloud: 'custom',
-    armEndpoint: armEndpoint ?? emu.base,
-    method: 'certificate',
-    tenantId: 'contoso-tenant',
-    clientId: '11111111-2222-3333-4444-555555555555',
-    certificatePath: pki.clientPemFile,
-    caFile: pki.caFile,
-    stateDir: state,
-  });
+  await call<AzureSettingsView>('azure.settings.update', emulatorConnection(emu, pki, state, armEndpoint));
   return { api, settings, state, call, seen };
 }
 
-function portalPut(path: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${emu.base}${path}?api-version=2025-05-01`,
-      {
-        method: 'PUT',
-        ca: pki.caPem,
-        headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+const put = (path: string, body: unknown) => portalPut(emu, pki, path, body);
 
 function expectLiveEqualsDesired() {
   for (const d of desired) {
@@ -185,7 +158,7 @@ describe('azure channels against the HTTPS ARM emulator', () => {
 
     const nsg = desired.find((d) => d.name === 'nsg-cyclecloud')!;
     expect(
-      await portalPut(`${new URL(nsg.armId, 'https://x').pathname}/securityRules/AllowAzureStorage`, {
+      await put(`${new URL(nsg.armId, 'https://x').pathname}/securityRules/AllowAzureStorage`, {
         properties: {
           priority: 100,
           direction: 'Outbound',
@@ -226,7 +199,7 @@ describe('azure channels against the HTTPS ARM emulator', () => {
     // Something changes in Azure after the review: the confirmed hash no longer matches, nothing is sent.
     const rt = desired.find((d) => d.kind === 'routeTable')!;
     expect(
-      await portalPut(new URL(rt.armId, 'https://x').pathname, {
+      await put(new URL(rt.armId, 'https://x').pathname, {
         location: 'westeurope',
         properties: { routes: [] },
       }),
@@ -343,7 +316,7 @@ describe('azure channels against the HTTPS ARM emulator', () => {
     let portal: Promise<number> | undefined;
     emu.onPutApplied = (n) => {
       if (n === N + 1)
-        portal = portalPut(`${new URL(rt.armId, 'https://x').pathname}/routes/portal-added`, {
+        portal = put(`${new URL(rt.armId, 'https://x').pathname}/routes/portal-added`, {
           properties: { addressPrefix: '10.9.0.0/16', nextHopType: 'None' },
         });
     };

@@ -3,7 +3,7 @@
 // the shared key typed in the confirmation, then see the fresh plan find nothing left to change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { request } from 'node:https';
+import { portalPut } from '../azure/helpers';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,30 +71,14 @@ describe.skipIf(!!missing)('Apply screen in browser mode (Chromium) against the 
     await emu?.stop();
   });
 
-  const portalPut = (path: string, body: unknown) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(
-        `${emu.base}${path}?api-version=2025-05-01`,
-        {
-          method: 'PUT',
-          ca: pki.caPem,
-          headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
+  const put = (path: string, body: unknown) => portalPut(emu, pki, path, body);
   const chip = (action: string) => page.locator(`[data-count="${action}"] .num`);
 
   it('points the console at the ARM endpoint and plans: Create per resource, an unowned one excluded until taken over', async () => {
     // Someone created the route table in the portal, without Junction's ownership tag.
     const rt = desired.find((d) => d.kind === 'routeTable')!;
     expect(
-      await portalPut(new URL(rt.armId, 'https://x').pathname, {
+      await put(new URL(rt.armId, 'https://x').pathname, {
         location: 'westeurope',
         properties: { routes: [] },
       }),
