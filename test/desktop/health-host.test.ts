@@ -17,7 +17,7 @@ import type {
   ReachAnswer,
   ReachEndpoints,
 } from '../../shared/api/health-api';
-import { EXAMPLE_PATH, EXAMPLE_TEXT, byId, rawExample, type Raw } from '../helpers/example';
+import { EXAMPLE_PATH, EXAMPLE_TEXT, licenseDownReport, loopbackExample } from '../helpers/example';
 import { amqpServer, closeAll, listen, makePki, silentServer, tlsServer } from '../health/peers';
 
 // Loopback addresses of this file's own (CycleCloud's ports are fixed), clear of the other probe tests'.
@@ -32,16 +32,7 @@ let dir: string;
 let caFile: string;
 let api: JunctionApi;
 
-/** The example with CycleCloud and the license server moved onto loopback addresses this test listens on. */
-function loopWorkspace(cc: string): string {
-  const raw: Raw = rawExample();
-  const cc01 = byId<Raw>(raw.hosts, 'cc01');
-  cc01.interfaces[0].address = `${cc}/24`;
-  // The TLS probe's server name: the test certificate names localhost.
-  cc01.fqdn = 'localhost';
-  byId<Raw>(raw.hosts, 'lic01').interfaces[0].address = `${LIC}/24`;
-  return JSON.stringify(raw, null, 2);
-}
+const loopWorkspace = (cc: string) => loopbackExample(cc, LIC);
 
 const call = <T>(channel: string, payload: unknown) => dispatch(api, channel, payload) as Promise<T>;
 const rejection = async (p: Promise<unknown>) => {
@@ -355,45 +346,18 @@ describe('health.run against real loopback listeners, history beside the workspa
     const collected = new Date(Date.now() + 2000).toISOString();
     writeFileSync(
       report,
-      JSON.stringify({
-        format: 'junction-health/1',
-        host: 'azure-nodes',
-        computer: 'NODE-07',
-        collected,
-        tool: 'collect-health.sh',
-        probes: [
-          {
-            id: 'll-flexlm:tcp:27000',
-            set: 'license-link',
-            kind: 'tcp',
-            target: `${LIC}:27000`,
-            status: 'fail',
-            ok: false,
-            detail: 'timed out after 5000 ms',
-            ms: 5000,
-          },
-          {
-            id: 'll-flexlm:tcp:27001',
-            set: 'license-link',
-            kind: 'tcp',
-            target: `${LIC}:27001`,
-            status: 'fail',
-            ok: false,
-            detail: 'timed out after 5000 ms',
-            ms: 5000,
-          },
-          {
-            id: 'cc-main:https:management.azure.com',
-            set: 'cyclecloud-outbound',
-            kind: 'https',
-            target: 'https://management.azure.com/',
-            status: 'skipped',
-            ok: false,
-            detail: 'no curl',
-            ms: 0,
-          },
-        ],
-      }),
+      licenseDownReport(LIC, collected, [
+        {
+          id: 'cc-main:https:management.azure.com',
+          set: 'cyclecloud-outbound',
+          kind: 'https',
+          target: 'https://management.azure.com/',
+          status: 'skipped',
+          ok: false,
+          detail: 'no curl',
+          ms: 0,
+        },
+      ]),
     );
     const before = await call<HealthSummary>('health.history', { ...doc, workspace: ws });
     expect(before.objects.lic01).toBe('degraded');

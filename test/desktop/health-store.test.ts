@@ -17,7 +17,7 @@ import {
   DEFAULT_FILTERS,
   type HealthDoc,
 } from '../../renderer/stores/health';
-import { EXAMPLE_TEXT, byId, rawExample, type Raw } from '../helpers/example';
+import { EXAMPLE_TEXT, loopbackExample } from '../helpers/example';
 import { amqpServer, closeAll, listen, makePki, silentServer, tlsServer } from '../health/peers';
 
 const NET = `127.82.${process.pid % 250}`;
@@ -30,14 +30,7 @@ const servers: Server[] = [];
 let dir: string;
 let caFile: string;
 
-function loopWorkspace(cc: string): string {
-  const raw: Raw = rawExample();
-  const cc01 = byId<Raw>(raw.hosts, 'cc01');
-  cc01.interfaces[0].address = `${cc}/24`;
-  cc01.fqdn = 'localhost';
-  byId<Raw>(raw.hosts, 'lic01').interfaces[0].address = `${LIC}/24`;
-  return JSON.stringify(raw, null, 2);
-}
+const loopWorkspace = (cc: string) => loopbackExample(cc, LIC);
 
 /** The API as a front door sees it: every call through dispatch, so schema defaults and checks apply. */
 function dispatchingApi(): JunctionApi {

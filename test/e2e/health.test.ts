@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createHost, memorySettings } from '../../electron/services/host';
 import { startWebHost, type WebHost } from '../../electron/web/server';
-import { byId, rawExample, type Raw } from '../helpers/example';
+import { licenseDownReport, loopbackExample } from '../helpers/example';
 import { amqpServer, closeAll, listen, makePki, tlsServer } from '../health/peers';
 import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, shotPath } from './harness';
 
@@ -43,13 +43,8 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
     dir = mkdtempSync(join(tmpdir(), 'junction-e2e-health-'));
     caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pki.caPem);
-    const raw: Raw = rawExample();
-    const cc01 = byId<Raw>(raw.hosts, 'cc01');
-    cc01.interfaces[0].address = `${CC}/24`;
-    cc01.fqdn = 'localhost';
-    byId<Raw>(raw.hosts, 'lic01').interfaces[0].address = `${LIC}/24`;
     ws = join(dir, 'estate.junction.json');
-    writeFileSync(ws, JSON.stringify(raw, null, 2));
+    writeFileSync(ws, loopbackExample(CC, LIC));
 
     const api = createHost({ frontDoor: 'web', settings: memorySettings(), startupPath: ws });
     host = await startWebHost({ api, root: RENDERER });
@@ -154,38 +149,7 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
 
   it('imports a far-side report: the license link goes down, seen from the far side', async () => {
     const report = join(dir, 'azure-nodes-20990101T000000Z.json');
-    writeFileSync(
-      report,
-      JSON.stringify({
-        format: 'junction-health/1',
-        host: 'azure-nodes',
-        computer: 'NODE-07',
-        collected: new Date(Date.now() + 1000).toISOString(),
-        tool: 'collect-health.sh',
-        probes: [
-          {
-            id: 'll-flexlm:tcp:27000',
-            set: 'license-link',
-            kind: 'tcp',
-            target: `${LIC}:27000`,
-            status: 'fail',
-            ok: false,
-            detail: 'timed out after 5000 ms',
-            ms: 5000,
-          },
-          {
-            id: 'll-flexlm:tcp:27001',
-            set: 'license-link',
-            kind: 'tcp',
-            target: `${LIC}:27001`,
-            status: 'fail',
-            ok: false,
-            detail: 'timed out after 5000 ms',
-            ms: 5000,
-          },
-        ],
-      }),
-    );
+    writeFileSync(report, licenseDownReport(LIC, new Date(Date.now() + 1000).toISOString()));
     await page.getByLabel('Report path').fill(report);
     await page.getByRole('button', { name: 'Import far-side report' }).click();
     await expect

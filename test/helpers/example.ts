@@ -29,3 +29,41 @@ export function byId<T extends { id: string }>(items: T[], id: string): T {
   if (!hit) throw new Error(`no ${id} in fixture`);
   return hit;
 }
+
+/**
+ * The example with CycleCloud (cc01) and the license server (lic01) moved onto loopback addresses a test listens on.
+ * cc01's FQDN becomes localhost: the TLS probe's server name, which the test certificate carries.
+ */
+export function loopbackExample(cc: string, lic: string): string {
+  const raw: Raw = rawExample();
+  const cc01 = byId<Raw>(raw.hosts, 'cc01');
+  cc01.interfaces[0].address = `${cc}/24`;
+  cc01.fqdn = 'localhost';
+  byId<Raw>(raw.hosts, 'lic01').interfaces[0].address = `${lic}/24`;
+  return JSON.stringify(raw, null, 2);
+}
+
+/**
+ * A far-side report as collect-health.sh writes it onto the media: from a compute node, both license ports of
+ * `lic` timed out. `extra` adds probes of other sets.
+ */
+export function licenseDownReport(lic: string, collected: string, extra: object[] = []): string {
+  const timedOut = (port: number) => ({
+    id: `ll-flexlm:tcp:${port}`,
+    set: 'license-link',
+    kind: 'tcp',
+    target: `${lic}:${port}`,
+    status: 'fail',
+    ok: false,
+    detail: 'timed out after 5000 ms',
+    ms: 5000,
+  });
+  return JSON.stringify({
+    format: 'junction-health/1',
+    host: 'azure-nodes',
+    computer: 'NODE-07',
+    collected,
+    tool: 'collect-health.sh',
+    probes: [timedOut(27000), timedOut(27001), ...extra],
+  });
+}
