@@ -112,6 +112,14 @@ export function actionableCount(plan: AzurePlanView | null): number {
 const idle = <T>(): Op<T> => ({ status: 'idle' });
 const messageOf = (e: unknown) => (e as Error).message ?? String(e);
 
+/** What travels with one apply or resume only: typed shared keys and the .pfx password, never kept in the store. */
+function perRequestSecrets(o: { secrets?: Record<string, string>; certificatePassword?: string }) {
+  return {
+    ...(o.secrets && Object.keys(o.secrets).length ? { secrets: o.secrets } : {}),
+    ...(o.certificatePassword ? { certificatePassword: o.certificatePassword } : {}),
+  };
+}
+
 export function createApplyStore(api: JunctionApi, doc: () => Doc, opts: { pollMs?: number } = {}) {
   const pollMs = opts.pollMs ?? 200;
   const docReq = () => {
@@ -272,8 +280,7 @@ export function createApplyStore(api: JunctionApi, doc: () => Doc, opts: { pollM
               planHash: plan.planHash,
               allowUnowned: get().allowUnowned,
               jobId,
-              ...(o.secrets && Object.keys(o.secrets).length ? { secrets: o.secrets } : {}),
-              ...(o.certificatePassword ? { certificatePassword: o.certificatePassword } : {}),
+              ...perRequestSecrets(o),
             }),
           pollJournal,
         );
@@ -293,8 +300,7 @@ export function createApplyStore(api: JunctionApi, doc: () => Doc, opts: { pollM
               ...docReq(),
               resume: j.applyId,
               jobId,
-              ...(o.secrets && Object.keys(o.secrets).length ? { secrets: o.secrets } : {}),
-              ...(o.certificatePassword ? { certificatePassword: o.certificatePassword } : {}),
+              ...perRequestSecrets(o),
             }),
           pollJournal,
         );
