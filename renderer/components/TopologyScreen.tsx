@@ -94,12 +94,28 @@ function useLayoutWorker() {
     if (!w) return Promise.resolve(layeredLayout(input));
     const id = ++seq.current;
     return new Promise((resolve) => {
+      const done = () => {
+        w.removeEventListener('message', onMsg);
+        w.removeEventListener('error', onError);
+      };
       const onMsg = (e: MessageEvent<{ id: number; result: LayoutResult }>) => {
         if (e.data.id !== id) return;
-        w.removeEventListener('message', onMsg);
+        done();
         resolve(e.data.result);
       };
+      // A worker whose script fails to load or throws reports only here: without this the layout (and the
+      // first paint) would wait forever. Lay out inline from then on.
+      const onError = (e: Event) => {
+        e.preventDefault();
+        done();
+        if (worker.current === w) {
+          w.terminate();
+          worker.current = null;
+        }
+        resolve(layeredLayout(input));
+      };
       w.addEventListener('message', onMsg);
+      w.addEventListener('error', onError);
       w.postMessage({ id, input });
     });
   };

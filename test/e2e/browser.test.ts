@@ -341,6 +341,25 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.screenshot({ path: shotPath(`17-certificates-${after}`) });
   });
 
+  it('still paints the topology when the layout worker cannot load (laid out inline instead)', async () => {
+    const other = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    try {
+      let blocked = 0;
+      await other.route(/layout\.worker-[^/]*\.js/, (route) => {
+        blocked++;
+        return route.abort();
+      });
+      await other.goto(host.url);
+      await other.click('nav [data-screen="topology"]');
+      await expect
+        .poll(async () => (await other.getByTestId('topology-canvas').getAttribute('data-painted')) ?? '')
+        .toMatch(/^[1-9]\d*$/);
+      expect(blocked).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('ran without CSP violations or page errors', () => {
     expect(consoleErrors).toEqual([]);
   });
