@@ -75,47 +75,49 @@ function elementsOf(t: Topology, layout: LayoutResult): ElementDefinition[] {
   return els;
 }
 
-/** Layout in a worker; falls back to the same function inline where workers are unavailable. */
+/** Layout in a worker; falls back to the same function inline where workers are unavailable or fail. */
 function useLayoutWorker() {
   const worker = useRef<Worker | null>(null);
+  const pending = useRef(new Map<number, { input: LayoutInput; resolve: (r: LayoutResult) => void }>());
   const seq = useRef(0);
   useEffect(() => {
+    const waiting = pending.current;
+    let w: Worker;
     try {
-      worker.current = new Worker(new URL('../topology/layout.worker.ts', import.meta.url), {
-        type: 'module',
-      });
+      w = new Worker(new URL('../topology/layout.worker.ts', import.meta.url), { type: 'module' });
     } catch {
-      worker.current = null;
+      return;
     }
-    return () => worker.current?.terminate();
+    w.addEventListener('message', (e: MessageEvent<{ id: number; result: LayoutResult }>) => {
+      const p = waiting.get(e.data.id);
+      if (!p) return;
+      waiting.delete(e.data.id);
+      p.resolve(e.data.result);
+    });
+    // A worker whose script fails to load (or throws) reports only an error event, possibly before any layout was
+    // asked for; the listener must exist from the start or the first paint waits forever. From then on, and for
+    // whatever was waiting, lay out inline.
+    w.addEventListener('error', (e) => {
+      e.preventDefault();
+      w.terminate();
+      if (worker.current === w) worker.current = null;
+      for (const [id, p] of waiting) {
+        waiting.delete(id);
+        p.resolve(layeredLayout(p.input));
+      }
+    });
+    worker.current = w;
+    return () => {
+      w.terminate();
+      if (worker.current === w) worker.current = null;
+    };
   }, []);
   return (input: LayoutInput): Promise<LayoutResult> => {
     const w = worker.current;
     if (!w) return Promise.resolve(layeredLayout(input));
     const id = ++seq.current;
     return new Promise((resolve) => {
-      const done = () => {
-        w.removeEventListener('message', onMsg);
-        w.removeEventListener('error', onError);
-      };
-      const onMsg = (e: MessageEvent<{ id: number; result: LayoutResult }>) => {
-        if (e.data.id !== id) return;
-        done();
-        resolve(e.data.result);
-      };
-      // A worker whose script fails to load or throws reports only here: without this the layout (and the
-      // first paint) would wait forever. Lay out inline from then on.
-      const onError = (e: Event) => {
-        e.preventDefault();
-        done();
-        if (worker.current === w) {
-          w.terminate();
-          worker.current = null;
-        }
-        resolve(layeredLayout(input));
-      };
-      w.addEventListener('message', onMsg);
-      w.addEventListener('error', onError);
+      pending.current.set(id, { input, resolve });
       w.postMessage({ id, input });
     });
   };

@@ -349,6 +349,12 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
         blocked++;
         return route.abort();
       });
+      // Hold the contract's answers back so the worker's load error arrives before any layout is asked for: the
+      // error must not be lost for want of a listener (it was, once in a while, in CI).
+      await other.route(/\/api\//, async (route) => {
+        await new Promise((r) => setTimeout(r, 700));
+        return route.continue();
+      });
       await other.goto(host.url);
       await other.click('nav [data-screen="topology"]');
       await expect
