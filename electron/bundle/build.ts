@@ -26,6 +26,7 @@ import { progressTracker, throwIfAborted, type ProgressListener } from './progre
 import { fsyncDir } from '../services/atomic-write';
 import { fsyncTree, insideRoot } from './fsutil';
 import { packArchive } from './archive';
+import { openSink } from './direct-write';
 
 export interface Artifact {
   /** Path under files/ in the bundle, "/"-separated. */
@@ -178,6 +179,7 @@ async function writeStreamed(
   onBytes: (n: number) => void,
   signal: AbortSignal | undefined,
   durable: Durability,
+  direct: boolean,
 ): Promise<{ sha256: string; parts?: { path: string; size: number; sha256: string }[] }> {
   const split = limit !== undefined && size > limit;
   const whole = createHash('sha256');
@@ -186,11 +188,9 @@ async function writeStreamed(
   let partHash = createHash('sha256');
   let partSize = 0;
   const partFile = (i: number) => (split ? partPath(destAbs, i) : destAbs);
-  let fh = await open(partFile(0), 'wx');
-  let pending: Promise<unknown> = Promise.resolve();
+  let sink = await openSink(partFile(0), { exclusive: true, direct });
   const closePart = async () => {
-    await pending;
-    await durable.finish(fh);
+    await durable.finish(await sink.end());
     if (split) parts.push({ path: partPath(relPath, partIndex), size: partSize, sha256: partHash.digest('hex') });
   };
   try {
@@ -205,24 +205,21 @@ async function writeStreamed(
           partIndex++;
           partHash = createHash('sha256');
           partSize = 0;
-          fh = await open(partFile(partIndex), 'wx');
+          sink = await openSink(partFile(partIndex), { exclusive: true, direct });
           continue;
         }
         const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
         if (split) partHash.update(piece);
         partSize += piece.length;
-        // One write in flight while the next chunk is read and hashed: I/O overlaps hashing.
-        await pending;
-        const f = fh;
-        pending = f.write(piece);
+        // The sink keeps one write in flight while the next chunk is read and hashed: I/O overlaps hashing.
+        await sink.write(piece);
         chunk = chunk.subarray(piece.length);
       }
       onBytes(raw.length);
     }
     await closePart();
   } catch (e) {
-    await pending.catch(() => undefined);
-    await fh.close().catch(() => undefined);
+    await sink.abort();
     throw e;
   }
   return split ? { sha256: whole.digest('hex'), parts } : { sha256: whole.digest('hex') };
@@ -261,6 +258,9 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
   const staging = join(outDir, `.${basename(opts.out)}.partial-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
   const durable = backgroundSyncs(opts.format === 'dir');
+  // A folder bundle is the product and goes past the page cache; an archive's staging is read straight back by the
+  // packer, so it stays in the cache.
+  const direct = opts.format === 'dir';
   try {
     const total = sizes.reduce((a, b) => a + b, 0);
     const progress = progressTracker('build', total, input.artifacts.length, opts.onProgress);
@@ -275,7 +275,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
         a.bytes !== undefined
           ? bytesSource(typeof a.bytes === 'string' ? encoder.encode(a.bytes) : a.bytes)
           : (createReadStream(a.sourceFile!, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>);
-      const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal, durable);
+      const r = await writeStreamed(source, dest, rel, size, opts.mediaLimit, (n) => progress.bytes(n), opts.signal, durable, direct);
       if (a.sha256 !== undefined && r.sha256 !== a.sha256)
         throw new BuildError(
           `${a.sourceFile ?? a.path} has SHA-256 ${r.sha256}, but it was recorded as ${a.sha256}: it changed after it was fetched`,

@@ -3,13 +3,14 @@
 // verify. A rerun resumes: files already in the partial folder with the right hash are kept. Afterwards the
 // bundle is read back from the media and verified before the write counts as done.
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, statfs, access } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, statfs, access } from 'node:fs/promises';
 import { basename, join, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseManifest, RECEIPT_DIR } from '../../shared/bundle/manifest';
 import { parseSha256Sums } from '../../shared/bundle/sums';
 import { fsyncDir } from '../services/atomic-write';
 import { walk, insideRoot, fsyncTree } from './fsutil';
+import { openSink } from './direct-write';
 import { CHUNK, hashFile } from './hash';
 import { progressTracker, throwIfAborted, FAT32_MAX_FILE, type ProgressListener } from './progress';
 import { publicKeyFingerprint } from './signing';
@@ -156,13 +157,15 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
 }
 
 async function copyFileSynced(src: string, dest: string, opts: WriteOptions, onBytes: (n: number) => void): Promise<number> {
-  const fh = await open(dest, 'w');
+  // Past the page cache where the OS allows: progress counts bytes that reached the drive, and the read-back that
+  // follows reads the drive, not a cached copy.
+  const sink = await openSink(dest, { exclusive: false });
   let n = 0;
   const started = Date.now();
   try {
     for await (const chunk of createReadStream(src, { highWaterMark: opts.throttleBytesPerSecond ? 64 * 1024 : CHUNK }) as AsyncIterable<Buffer>) {
       throwIfAborted(opts.signal);
-      await fh.write(chunk);
+      await sink.write(chunk);
       n += chunk.length;
       onBytes(chunk.length);
       if (opts.throttleBytesPerSecond) {
@@ -170,6 +173,15 @@ async function copyFileSynced(src: string, dest: string, opts: WriteOptions, onB
         if (due > 0) await sleep(due);
       }
     }
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  const fh = await sink.end().catch(async (e: unknown) => {
+    await sink.abort();
+    throw e;
+  });
+  try {
     await fh.sync();
   } finally {
     await fh.close();
