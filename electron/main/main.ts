@@ -5,6 +5,7 @@ import Store from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_CHANNELS, ApiError, type MenuCommand } from '../../shared/api/contract';
+import { openDialogOptions } from '../../shared/api/dialogs';
 import {
   SETTINGS_CONFIG_NAME,
   SETTINGS_DEFAULTS,
@@ -97,6 +98,11 @@ function createWindow(startupPath: string | undefined): BrowserWindow {
           properties: ['openFile'],
           filters: [{ name: 'Junction workspace', extensions: ['json', 'yaml', 'yml'] }],
         });
+        const path = r.filePaths[0];
+        return r.canceled || !path ? { status: 'canceled' } : { status: 'chosen', path };
+      },
+      openPath: async (purpose) => {
+        const r = await dialog.showOpenDialog(win, openDialogOptions(purpose));
         const path = r.filePaths[0];
         return r.canceled || !path ? { status: 'canceled' } : { status: 'chosen', path };
       },

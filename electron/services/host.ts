@@ -14,6 +14,7 @@ import {
   type SecretStoreStatus,
 } from '../../shared/api/contract';
 import { SETTINGS_DEFAULTS, withRecent, withUi, type SettingsData } from '../../shared/settings/schema';
+import type { PathPurposeId } from '../../shared/api/dialogs';
 import * as workspace from './workspace-service';
 import * as generate from './generate-service';
 import * as bundle from './bundle-service';
@@ -46,6 +47,8 @@ export interface HostCapabilities {
   startupPath?: string;
   dialogs?: {
     openWorkspace(): Promise<DialogResult>;
+    /** An existing file or folder, as PATH_PURPOSES describes the purpose. */
+    openPath(purpose: PathPurposeId): Promise<DialogResult>;
     saveWorkspace(suggestedName?: string): Promise<DialogResult>;
     /** Where to build a bundle: a folder name for `dir`, a file for `tar`/`zip`. */
     saveBundle(suggestedName: string, format: 'dir' | 'tar' | 'zip'): Promise<DialogResult>;
@@ -109,6 +112,13 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     'workspace.recent': async () => settings.get('recent'),
     'dialog.openWorkspace': async () =>
       caps.dialogs ? caps.dialogs.openWorkspace() : noDialogs(caps.frontDoor),
+    'dialog.openPath': async (req) =>
+      caps.dialogs
+        ? caps.dialogs.openPath(req.purpose)
+        : {
+            status: 'unsupported',
+            reason: `the ${caps.frontDoor} front door has no native file dialog: type the path`,
+          },
     'dialog.saveWorkspace': async (req) =>
       caps.dialogs ? caps.dialogs.saveWorkspace(req.suggestedName) : noDialogs(caps.frontDoor),
     'settings.get': async () => settings.get('ui'),

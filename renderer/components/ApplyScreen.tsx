@@ -15,6 +15,7 @@ import type {
   SignInMethodId,
 } from '../../shared/api/azure-api';
 import type { ChangeType } from '../../shared/azure/plan';
+import type { PathPurposeId } from '../../shared/api/dialogs';
 import { actionableCount, confirmSummary, isPlanStale } from '../stores/apply';
 import { CodeView } from './CodeView';
 import { Field, Outcome, PasswordInput, PathInput, ProgressBar } from './ops';
@@ -973,9 +974,14 @@ function ConnectionPanel() {
     setSaved(false);
     setForm({ ...form, ...patch });
   };
-  const text = (k: PrefField, label: string, placeholder: string, hint?: ReactNode) => (
+  const text = (k: PrefField, label: string, placeholder: string, hint?: ReactNode, browse?: PathPurposeId) => (
     <Field label={label} hint={hint}>
-      <PathInput value={form[k] ?? ''} placeholder={placeholder} onChange={(v) => set({ [k]: v })} />
+      <PathInput
+        {...(browse ? { browse } : {})}
+        value={form[k] ?? ''}
+        placeholder={placeholder}
+        onChange={(v) => set({ [k]: v })}
+      />
     </Field>
   );
   const save = async (e: FormEvent) => {
@@ -1040,9 +1046,15 @@ function ConnectionPanel() {
         {text('clientId', 'Client (app) id', '00000000-0000-…')}
       </div>
       {form.method === 'certificate' &&
-        text('certificatePath', 'Client certificate (PEM or .pfx)', '/home/admin/keys/junction-sp.pem')}
+        text(
+          'certificatePath',
+          'Client certificate (PEM or .pfx)',
+          '/home/admin/keys/junction-sp.pem',
+          undefined,
+          'certificate',
+        )}
       <div className="field-row">
-        {text('caFile', 'Extra trusted CA (PEM)', '/etc/ssl/proxy-ca.pem')}
+        {text('caFile', 'Extra trusted CA (PEM)', '/etc/ssl/proxy-ca.pem', undefined, 'pem')}
         {text('proxy', 'HTTPS proxy', 'http://proxy:3128')}
       </div>
       <details className="more">

@@ -150,6 +150,7 @@ function CreatePanel() {
         <div className="field-row">
           <Field label="Output folder">
             <PathInput
+              browse="folder"
               value={form.outDir}
               onChange={(v) => certs.getState().setForm({ outDir: v })}
               placeholder="/home/admin/certs"
@@ -337,7 +338,7 @@ function WorkspaceCerts() {
                 }}
               >
                 <Field label="Output folder">
-                  <PathInput value={outDir} onChange={(v) => setOutDir(v)} />
+                  <PathInput browse="folder" value={outDir} onChange={(v) => setOutDir(v)} />
                 </Field>
                 <Field label="PFX password">
                   <PasswordInput
@@ -384,7 +385,7 @@ function InspectPanel() {
       >
         <h2>Inspect a certificate</h2>
         <Field label="Certificate file" hint=".cer, .crt, .pem or .pfx">
-          <PathInput value={path} onChange={(v) => certs.getState().setInspect({ inspectPath: v })} />
+          <PathInput browse="certificate" value={path} onChange={(v) => certs.getState().setInspect({ inspectPath: v })} />
         </Field>
         <div className="field-row">
           <Field label="Check as">

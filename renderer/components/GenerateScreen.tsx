@@ -228,6 +228,7 @@ function BundleExtras() {
       </Field>
       <Field label="Staged CycleCloud projects" hint="optional: the folder junction stage fetch --out wrote">
         <PathInput
+          browse="folder"
           value={staging}
           onChange={(v) => gen.getState().set({ staging: v })}
           placeholder="/home/admin/staging/contoso"
@@ -345,6 +346,7 @@ function BuildPanel() {
         <>
           <Field label="Signing key (.pfx)">
             <PathInput
+              browse="pfx"
               value={signKey}
               onChange={(v) => gen.getState().set({ signKey: v })}
               placeholder="/home/admin/keys/bundle-signer.pfx"
@@ -480,7 +482,7 @@ function ImportKey({ onDone }: { onDone: () => void }) {
       }}
     >
       <Field label="PFX to import">
-        <PathInput value={pfx} onChange={(v) => setPfx(v)} placeholder="/home/admin/keys/bundle-signer.pfx" />
+        <PathInput browse="pfx" value={pfx} onChange={(v) => setPfx(v)} placeholder="/home/admin/keys/bundle-signer.pfx" />
       </Field>
       <Field label="Its password" hint="used once to read the key; not stored">
         <PasswordInput value={password} onChange={(v) => setPassword(v)} />
@@ -535,7 +537,7 @@ function VerifyPanel() {
     >
       <h2>Verify a bundle</h2>
       <Field label="Bundle path" hint="folder, .tar or .zip">
-        <PathInput value={path} onChange={(v) => gen.getState().set({ verifyPath: v })} />
+        <PathInput browse="bundle" value={path} onChange={(v) => gen.getState().set({ verifyPath: v })} />
       </Field>
       <Field
         label="Signer fingerprint for this check"
@@ -696,7 +698,7 @@ function WritePanel() {
     >
       <h2>Write to media</h2>
       <Field label="Bundle folder">
-        <PathInput value={source} onChange={(v) => gen.getState().set({ writeSource: v })} />
+        <PathInput browse="bundle" value={source} onChange={(v) => gen.getState().set({ writeSource: v })} />
       </Field>
       <Field
         label="Target"
@@ -715,6 +717,7 @@ function WritePanel() {
         }
       >
         <PathInput
+          browse="folder"
           value={target}
           onChange={(v) => gen.getState().set({ writeTarget: v })}
           placeholder="/media/admin/USB"

@@ -458,6 +458,7 @@ function SetsPanel() {
       <label className="field">
         <span className="field-label">Extra trusted CA (PEM file, optional)</span>
         <PathInput
+          browse="pem"
           value={caFile}
           onChange={(v) => health.getState().setCaFile(v)}
           placeholder="/etc/ssl/proxy-ca.pem"
@@ -524,6 +525,7 @@ function ImportPanel() {
         or one report file.
       </p>
       <PathInput
+        browse="bundle"
         value={value}
         onChange={(v) => setValue(v)}
         placeholder="/media/usb/bundle or …/receipt/health/host-time.json"

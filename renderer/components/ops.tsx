@@ -3,6 +3,8 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import type { Op } from '../stores/generate';
 import { formatBytes } from '../stores/generate';
+import type { PathPurposeId } from '../../shared/api/dialogs';
+import { useStores } from './context';
 
 /** The bar and its line: `pct` undefined draws an indeterminate bar (the total is not known yet). */
 export function ProgressBar({
@@ -126,9 +128,13 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChang
   onChange(value: string): void;
 };
 
-/** A path the admin types (browser mode has no file dialog): monospace, no spell checking. */
-export function PathInput({ value, onChange, className, ...rest }: InputProps) {
-  return (
+/**
+ * A path the admin types: monospace, no spell checking. With `browse`, the desktop app adds a "Browse…" button
+ * for the native dialog of that purpose; browser mode has none, and the path is typed.
+ */
+export function PathInput({ value, onChange, className, browse, ...rest }: InputProps & { browse?: PathPurposeId }) {
+  const { api, info } = useStores();
+  const input = (
     <input
       {...rest}
       className={`path-input mono${className ? ` ${className}` : ''}`}
@@ -136,6 +142,19 @@ export function PathInput({ value, onChange, className, ...rest }: InputProps) {
       onChange={(e) => onChange(e.target.value)}
       spellCheck={false}
     />
+  );
+  if (!browse || info?.frontDoor !== 'electron') return input;
+  const pick = async () => {
+    const r = await api['dialog.openPath']({ purpose: browse });
+    if (r.status === 'chosen') onChange(r.path);
+  };
+  return (
+    <span className="path-browse">
+      {input}
+      <button type="button" onClick={() => void pick()} data-browse={browse}>
+        Browse…
+      </button>
+    </span>
   );
 }
 

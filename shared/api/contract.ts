@@ -10,6 +10,7 @@ import { SCENARIOS, type GeneratedFile, type RunbookStep, type Scenario } from '
 import { channel, docText, filePath, jobId, password } from './channel';
 import { AZURE_API } from './azure-api';
 import { HEALTH_API } from './health-api';
+import { PATH_PURPOSE_IDS } from './dialogs';
 
 export interface AppInfo {
   version: string;
@@ -82,6 +83,8 @@ export const API = {
   'workspace.recent': channel<RecentWorkspace[]>()(z.strictObject({})),
   /** Native dialogs where the front door has them; the browser front door answers `unsupported` (type a path). */
   'dialog.openWorkspace': channel<DialogResult>()(z.strictObject({})),
+  /** An existing file or folder for a path field ("Browse…"); what the dialog shows is fixed per purpose. */
+  'dialog.openPath': channel<DialogResult>()(z.strictObject({ purpose: z.enum(PATH_PURPOSE_IDS) })),
   'dialog.saveWorkspace': channel<DialogResult>()(
     z.strictObject({ suggestedName: z.string().min(1).max(255).optional() }),
   ),

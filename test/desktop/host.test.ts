@@ -7,6 +7,7 @@ import { API_CHANNELS, ApiError } from '../../shared/api/contract';
 import { createHost, dispatch, memorySettings } from '../../electron/services/host';
 import { openConfSettings, electronUserDataDir } from '../../electron/web/settings';
 import { MAX_RECENT, withRecent } from '../../shared/settings/schema';
+import { openDialogOptions, PATH_PURPOSE_IDS } from '../../shared/api/dialogs';
 
 describe('dispatch', () => {
   const api = createHost({ frontDoor: 'test' });
@@ -29,7 +30,51 @@ describe('dispatch', () => {
   });
   it('tells the browser front door it has no native dialog and no key store', async () => {
     expect(await dispatch(api, 'dialog.openWorkspace', {})).toMatchObject({ status: 'unsupported' });
+    expect(await dispatch(api, 'dialog.openPath', { purpose: 'pfx' })).toMatchObject({
+      status: 'unsupported',
+      reason: expect.stringMatching(/type the path/),
+    });
     expect(await dispatch(api, 'secrets.status', {})).toMatchObject({ protection: 'none' });
+  });
+});
+
+describe('Browse… dialogs', () => {
+  it('asks the front door for a named purpose only; the renderer cannot pass dialog options', async () => {
+    const asked: string[] = [];
+    const api = createHost({
+      frontDoor: 'electron',
+      dialogs: {
+        openWorkspace: async () => ({ status: 'canceled' }),
+        saveWorkspace: async () => ({ status: 'canceled' }),
+        saveBundle: async () => ({ status: 'canceled' }),
+        openPath: async (purpose) => {
+          asked.push(purpose);
+          return { status: 'chosen', path: `/picked/${purpose}` };
+        },
+      },
+    });
+    expect(await dispatch(api, 'dialog.openPath', { purpose: 'bundle' })).toEqual({
+      status: 'chosen',
+      path: '/picked/bundle',
+    });
+    await expect(dispatch(api, 'dialog.openPath', { purpose: 'anything' })).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      dispatch(api, 'dialog.openPath', { purpose: 'pfx', properties: ['openFile', 'multiSelections'] }),
+    ).rejects.toBeInstanceOf(ApiError);
+    expect(asked).toEqual(['bundle']);
+  });
+
+  it('maps each purpose to a folder picker or a filtered file picker', () => {
+    expect(openDialogOptions('bundle')).toEqual({ title: 'Choose a bundle folder', properties: ['openDirectory'] });
+    expect(openDialogOptions('pfx')).toMatchObject({
+      properties: ['openFile'],
+      filters: [{ extensions: ['pfx', 'p12'] }],
+    });
+    for (const id of PATH_PURPOSE_IDS) {
+      const o = openDialogOptions(id);
+      // A file picker always filters (no "all files" surprise); a folder picker never does.
+      expect(o.properties[0] === 'openFile', id).toBe(o.filters !== undefined);
+    }
   });
 });
 

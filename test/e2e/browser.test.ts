@@ -220,6 +220,8 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
 
     const verify = page.getByRole('form', { name: 'Verify a bundle' });
     expect(await verify.getByLabel('Bundle path').inputValue()).toBe(bundleDir);
+    // Browser mode has no native dialog: no "Browse…" button that could only fail, anywhere on the screen.
+    expect(await page.locator('[data-browse]').count()).toBe(0);
     // Nothing pinned and no fingerprint typed: the signer is refused, and its fingerprint is shown for comparison.
     await verify.getByLabel('Signer fingerprint for this check').fill('');
     await verify.getByRole('button', { name: 'Verify' }).click();
@@ -339,6 +341,34 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.screenshot({ path: shotPath(`16-generate-${after}`) });
     await go('certificates');
     await page.screenshot({ path: shotPath(`17-certificates-${after}`) });
+  });
+
+  it('offers "Browse…" where the front door has native dialogs, and asks only for the field\'s purpose', async () => {
+    // The renderer half of the desktop dialogs, in Chromium: the host's answers say "electron" and play the
+    // dialog (the host half, and the real dialog, are covered by the host and Electron tests).
+    const other = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    try {
+      const asked: unknown[] = [];
+      await other.route(/\/api\/app\.info$/, async (route) => {
+        const real = await route.fetch();
+        const body = (await real.json()) as { ok: true; result: Record<string, unknown> };
+        await route.fulfill({ response: real, json: { ok: true, result: { ...body.result, frontDoor: 'electron' } } });
+      });
+      await other.route(/\/api\/dialog\.openPath$/, async (route) => {
+        asked.push(route.request().postDataJSON());
+        await route.fulfill({ json: { ok: true, result: { status: 'chosen', path: '/media/usb/contoso.pfx' } } });
+      });
+      await other.goto(host.url);
+      await other.click('nav [data-screen="certificates"]');
+      const field = other.getByLabel('Certificate file');
+      await field.fill('');
+      await other.locator('[data-browse="certificate"]').click();
+      await expect.poll(() => field.inputValue()).toBe('/media/usb/contoso.pfx');
+      expect(asked).toEqual([{ purpose: 'certificate' }]);
+      await other.screenshot({ path: shotPath('18-certificates-browse') });
+    } finally {
+      await other.close();
+    }
   });
 
   it('still paints the topology when the layout worker cannot load (laid out inline instead)', async () => {

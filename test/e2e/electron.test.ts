@@ -112,8 +112,15 @@ describe.skipIf(!electron.path)(
         { cwd: out, encoding: 'utf8' },
       );
       expect(sig.stdout.trim()).toBe('Verified OK');
-      // The built fingerprint is offered for this one check; the app verifies every file against it.
+      // The built fingerprint is offered for this one check; the app verifies every file against it. The path
+      // comes from "Browse…": the native dialog is answered by a stub in the main process, as a person would.
       const verify = page.getByRole('form', { name: 'Verify a bundle' });
+      await verify.getByLabel('Bundle path').fill('');
+      await app.evaluate(({ dialog }, picked) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [picked] })) as typeof dialog.showOpenDialog;
+      }, out);
+      await verify.getByRole('button', { name: 'Browse…' }).click();
+      await expect.poll(() => verify.getByLabel('Bundle path').inputValue()).toBe(out);
       await verify.getByRole('button', { name: 'Verify' }).click();
       await expect
         .poll(() => page.getByTestId('verify-outcome').getAttribute('data-outcome'), { timeout: 20_000 })
