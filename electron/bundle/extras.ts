@@ -36,18 +36,25 @@ function isRecord(v: unknown): v is StagingRecord {
   );
 }
 
+/** How errors name the staging folder: the CLI's option by default; the console passes its field's words. */
+export interface StagingWording {
+  name: string;
+  drop: string;
+}
+export const CLI_STAGING: StagingWording = { name: '--staging', drop: 'drop --staging' };
+
 /**
  * Reads DIR/staging/staging.json (DIR = the --out of `junction stage fetch`) and checks the tree on disk against it
  * before anything is bundled. Sizes are compared here; contents are hashed while the bundle is written.
  */
-export async function readStagingDir(dir: string): Promise<StagedInput> {
+export async function readStagingDir(dir: string, wording: StagingWording = CLI_STAGING): Promise<StagedInput> {
   const recordFile = join(dir, ...RECORD.split('/'));
   const fix = `run \`junction stage fetch <workspace> --out ${dir}\` again, then rebuild the bundle`;
   let text: string;
   try {
     text = await readFile(recordFile, 'utf8');
   } catch (e) {
-    throw new BuildError(`--staging ${dir}: cannot read ${recordFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `pass the folder given to \`junction stage fetch --out\`; it holds ${RECORD}`);
+    throw new BuildError(`${wording.name} ${dir}: cannot read ${recordFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `pass the folder given to \`junction stage fetch --out\`; it holds ${RECORD}`);
   }
   let raw: unknown;
   try {
@@ -65,7 +72,7 @@ export async function readStagingDir(dir: string): Promise<StagedInput> {
   if (problems.length) {
     const shown = problems.slice(0, 5).map((p) => `  ${p.path}: ${p.message}`);
     throw new BuildError(
-      `--staging ${dir} does not match ${RECORD} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${shown.join('\n')}${problems.length > 5 ? `\n  … and ${problems.length - 5} more` : ''}`,
+      `${wording.name} ${dir} does not match ${RECORD} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${shown.join('\n')}${problems.length > 5 ? `\n  … and ${problems.length - 5} more` : ''}`,
       fix,
     );
   }
@@ -81,11 +88,11 @@ export async function readStagingDir(dir: string): Promise<StagedInput> {
 }
 
 /** Adds the staged tree and, for each CycleCloud server of the workspace, a step that runs stage-cyclecloud.sh. */
-export function addStaging(input: BundleInput, ws: Workspace, staged: StagedInput): BundleInput {
+export function addStaging(input: BundleInput, ws: Workspace, staged: StagedInput, wording: StagingWording = CLI_STAGING): BundleInput {
   if (!staged.artifacts.some((a) => a.path === STAGE_SCRIPT))
     throw new BuildError(`the staging record lists no ${STAGE_SCRIPT}`, 'run `junction stage fetch` again; it writes the far-side script');
   const servers = [...new Set(ws.cycleCloud.map((c) => c.server))];
-  if (servers.length === 0) throw new BuildError('--staging was given, but the workspace has no cycleCloud[] entry to stage for', 'add the CycleCloud server to the workspace or drop --staging');
+  if (servers.length === 0) throw new BuildError(`${wording.name} was given, but the workspace has no cycleCloud[] entry to stage for`, `add the CycleCloud server to the workspace or ${wording.drop}`);
   const hosts = input.hosts.map((h) => ({ ...h, steps: [...h.steps] }));
   const projects = staged.record.projects.map((p) => `${p.name} ${p.version}`).join(', ') || 'the staged artifacts';
   const others = staged.artifacts.filter((a) => a.path !== STAGE_SCRIPT).map((a) => a.path);

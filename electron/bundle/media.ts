@@ -52,6 +52,8 @@ export async function targetInfo(dir: string): Promise<TargetInfo> {
 
 export interface WriteOptions {
   mediaLimit?: number;
+  /** The fix for a file too large for the target, in the words of the front door that asked (default: the CLI's). */
+  tooLargeFix?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Test hook: cap the copy rate (bytes/second) so an interruption can be staged. */
@@ -94,7 +96,7 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
   if (tooBig)
     throw new MediaError(
       `${tooBig.path} is ${tooBig.size} bytes; the target (${info.fsName}) allows at most ${limit} bytes per file`,
-      `rebuild with --media-limit ${info.maxFile === FAT32_MAX_FILE ? '4GiB' : limit} so large files are split into parts`,
+      opts.tooLargeFix ?? `rebuild with --media-limit ${info.maxFile === FAT32_MAX_FILE ? '4GiB' : limit} so large files are split into parts`,
     );
 
   const final = join(targetDir, basename(source));

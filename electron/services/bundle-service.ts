@@ -126,7 +126,10 @@ export async function build(
   return jobs.run(req.jobId, async (signal, onProgress) => {
     let input = bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) });
     // The same extras, in the same order, as `junction bundle build --staging --azure-export`.
-    if (req.staging !== undefined) input = addStaging(input, ws, await readStagingDir(resolve(req.staging)));
+    if (req.staging !== undefined) {
+      const wording = { name: 'Staged CycleCloud projects', drop: 'clear the "Staged CycleCloud projects" field' };
+      input = addStaging(input, ws, await readStagingDir(resolve(req.staging), wording), wording);
+    }
     if (req.azureExport !== undefined) input = addAzureExport(input, ws, req.azureExport, req.subscription);
     input = addHealthScripts(input, ws);
     const signer =
@@ -237,7 +240,11 @@ export async function drives(): Promise<DriveList> {
 
 export async function write(jobs: Jobs, req: ApiRequest<'bundle.write'>): Promise<BundleWriteResult> {
   return jobs.run(req.jobId, async (signal, onProgress) => {
-    const r = await writeBundleToMedia(resolve(req.source), resolve(req.target), { signal, onProgress });
+    const r = await writeBundleToMedia(resolve(req.source), resolve(req.target), {
+      signal,
+      onProgress,
+      tooLargeFix: 'rebuild the bundle with "Split files over 4 GiB into parts (FAT32 media)" ticked under "Also in the bundle"',
+    });
     return {
       final: r.final,
       bundleId: r.bundleId,

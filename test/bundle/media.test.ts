@@ -51,6 +51,10 @@ describe('bundle write', () => {
     expect(err).toBeInstanceOf(MediaError);
     expect((err as MediaError).message).toMatch(/payload\.bin is 10000 bytes/);
     expect((err as MediaError).fix).toMatch(/--media-limit/);
+    // The console has no --media-limit: it names its own checkbox instead.
+    const fix = 'tick the split box';
+    const worded = await writeBundleToMedia(b, tempDir(), { mediaLimit: 8192, tooLargeFix: fix }).catch((e: unknown) => e);
+    expect((worded as MediaError).fix).toBe(fix);
     // Built for that limit, the same payload fits.
     const split = await bundleWith('bundle-split', 30_000, 8192);
     expect((await writeBundleToMedia(split, tempDir(), { mediaLimit: 8192 })).readBack.ok).toBe(true);

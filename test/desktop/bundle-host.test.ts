@@ -286,7 +286,20 @@ describe('generate and bundle channels', () => {
         password: PASSWORD,
         staging,
       }),
-    ).rejects.toThrow(/does not match staging\/staging\.json[\s\S]*junction stage fetch/);
+    ).rejects.toThrow(/^bundle\.build: Staged CycleCloud projects .* does not match staging\/staging\.json[\s\S]*junction stage fetch/);
+    // A folder that was never `stage fetch`'s output: named by the console's field, not the CLI's --staging.
+    const notStaged = mkdtempSync(join(tmpdir(), 'junction-not-staged-'));
+    const wrong = dispatch(api, 'bundle.build', {
+      fileName,
+      text,
+      format: 'dir',
+      out: join(dir, 'extras-none'),
+      signKey: pfx,
+      password: PASSWORD,
+      staging: notStaged,
+    });
+    await expect(wrong).rejects.toThrow(/^bundle\.build: Staged CycleCloud projects .*cannot read .*staging\.json \(ENOENT\)/);
+    await expect(wrong).rejects.not.toThrow(/--staging/);
     await expect(
       dispatch(api, 'bundle.build', {
         fileName,
