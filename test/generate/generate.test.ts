@@ -138,7 +138,7 @@ describe('generateAll on the example workspace', () => {
 
   it('checks state before each change (idempotence): the Get- counterpart precedes every create', () => {
     const pairs: [RegExp, RegExp][] = [
-      [/New-NetRoute -DestinationPrefix/, /Get-NetRoute -DestinationPrefix/],
+      [/New-NetRoute @key/, /Get-NetRoute @key/],
       [/Install-WindowsFeature -Name/, /Get-WindowsFeature -Name/],
       [/New-LocalUser -Name/, /Get-LocalUser -Name/],
       [/Add-VpnConnection @/, /Get-VpnConnection -Name/],

@@ -4,7 +4,7 @@ import type { Lookup } from '../../model/lookup';
 import type { Host, HostInterface } from '../../model/schema';
 import { contains } from '../../net/cidr';
 import { hostTarget } from '../common';
-import { pushChange, pushPrereq, psq, renderPs, say } from '../ps';
+import { psq, renderPs, say } from '../ps';
 import type { StepDraft } from '../types';
 
 interface RouteSpec {
@@ -46,64 +46,81 @@ function routesOf(l: Lookup, h: Host): RouteSpec[] {
 }
 
 /**
- * The body of set-routes-and-metrics.ps1, appended to one array: it is rendered once per host (~10,000 times at
- * scale), so it avoids flatMap/spread/indent copies and quotes each value once for all the lines that use it.
+ * The body of set-routes-and-metrics.ps1: the workspace's interfaces, metrics and routes as tables at the top, then
+ * one loop per table. An admin reads (and a reviewer diffs) what will be set in a few lines, and the script grows by
+ * one line per route instead of a block — at 10,000 hosts that was most of the generator's output and garbage.
  */
 function setRoutesBody(h: Host, metrics: readonly HostInterface[], routes: readonly RouteSpec[]): string[] {
-  const body: string[] = [];
-  for (const i of h.interfaces)
-    pushPrereq(
-      body,
-      `-not (Get-NetIPInterface -InterfaceAlias ${psq(i.name)} -AddressFamily IPv4 -ErrorAction SilentlyContinue)`,
-      `an interface named "${i.name}" (Rename-NetAdapter it first)`,
-    );
-  for (const i of metrics) {
-    const alias = psq(i.name);
-    const metric = i.interfaceMetric!;
-    body.push(
-      `$if = Get-NetIPInterface -InterfaceAlias ${alias} -AddressFamily IPv4`,
-      `if ($if.InterfaceMetric -eq ${metric} -and $if.AutomaticMetric -eq 'Disabled') {`,
-      `    ${say(`${i.name}: interface metric already ${metric}`)}`,
-      '} else {',
-    );
-    pushChange(
-      body,
-      i.name,
-      `Set-NetIPInterface -InterfaceMetric ${metric}`,
-      `Set-NetIPInterface -InterfaceAlias ${alias} -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric ${metric}`,
-      1,
-    );
-    body.push('}');
+  const body: string[] = [
+    '# What the workspace says. Persistent = $false: the route goes to the active store only and is gone after a restart.',
+    `$interfaces = @(${h.interfaces.map((i) => psq(i.name)).join(', ')})`,
+  ];
+  if (metrics.length) {
+    body.push('$metrics = @(');
+    for (const i of metrics) body.push(`    @{ Alias = ${psq(i.name)}; Metric = ${i.interfaceMetric!} }`);
+    body.push(')');
   }
-  for (const r of routes) {
-    const store = r.persistent ? '' : ' -PolicyStore ActiveStore';
-    const metric = r.metric ?? 256;
-    const label = `${r.prefix} via ${r.nextHop} on ${r.alias}`;
-    // The same route key in all three NetRoute commands.
-    const key = `-DestinationPrefix ${psq(r.prefix)} -InterfaceAlias ${psq(r.alias)} -NextHop ${psq(r.nextHop)}`;
-    body.push(
-      `$route = Get-NetRoute ${key} -ErrorAction SilentlyContinue | Select-Object -First 1`,
-      'if (-not $route) {',
-    );
-    pushChange(
-      body,
-      label,
-      `New-NetRoute -RouteMetric ${metric}`,
-      `$null = New-NetRoute ${key} -RouteMetric ${metric}${store}`,
-      1,
-    );
-    body.push(`} elseif ($route.RouteMetric -ne ${metric}) {`);
-    pushChange(
-      body,
-      label,
-      `Set-NetRoute -RouteMetric ${metric}`,
-      `Set-NetRoute ${key} -RouteMetric ${metric}`,
-      1,
-    );
-    body.push('} else {', `    ${say(`${label}: already metric ${metric}`)}`, '}');
+  if (routes.length) {
+    body.push('$routes = @(');
+    for (const r of routes)
+      body.push(
+        `    @{ Prefix = ${psq(r.prefix)}; Alias = ${psq(r.alias)}; NextHop = ${psq(r.nextHop)}; Metric = ${r.metric ?? 256}; Persistent = $${r.persistent} }`,
+      );
+    body.push(')');
   }
+  body.push(...INTERFACES_PRESENT);
+  if (metrics.length) body.push(...SET_METRICS);
+  if (routes.length) body.push(...SET_ROUTES);
   return body;
 }
+
+const INTERFACES_PRESENT = [
+  '',
+  'foreach ($alias in $interfaces) {',
+  '    if (-not (Get-NetIPInterface -InterfaceAlias $alias -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {',
+  '        $script:ExitCode = 2',
+  `        throw ('prerequisite missing: an interface named "' + $alias + '" (Rename-NetAdapter it first)')`,
+  '    }',
+  '}',
+];
+
+const SET_METRICS = [
+  '',
+  'foreach ($m in $metrics) {',
+  '    $if = Get-NetIPInterface -InterfaceAlias $m.Alias -AddressFamily IPv4',
+  "    if ($if.InterfaceMetric -eq $m.Metric -and $if.AutomaticMetric -eq 'Disabled') {",
+  "        Write-Host ($m.Alias + ': interface metric already ' + $m.Metric)",
+  '    } else {',
+  "        if ($PSCmdlet.ShouldProcess($m.Alias, 'Set-NetIPInterface -InterfaceMetric ' + $m.Metric)) {",
+  '            Set-NetIPInterface -InterfaceAlias $m.Alias -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric $m.Metric',
+  '        }',
+  '    }',
+  '}',
+];
+
+const SET_ROUTES = [
+  '',
+  'foreach ($r in $routes) {',
+  '    $key = @{ DestinationPrefix = $r.Prefix; InterfaceAlias = $r.Alias; NextHop = $r.NextHop }',
+  "    $label = $r.Prefix + ' via ' + $r.NextHop + ' on ' + $r.Alias",
+  '    $route = Get-NetRoute @key -ErrorAction SilentlyContinue | Select-Object -First 1',
+  '    if (-not $route) {',
+  "        if ($PSCmdlet.ShouldProcess($label, 'New-NetRoute -RouteMetric ' + $r.Metric)) {",
+  '            if ($r.Persistent) {',
+  '                $null = New-NetRoute @key -RouteMetric $r.Metric',
+  '            } else {',
+  '                $null = New-NetRoute @key -RouteMetric $r.Metric -PolicyStore ActiveStore',
+  '            }',
+  '        }',
+  '    } elseif ($route.RouteMetric -ne $r.Metric) {',
+  "        if ($PSCmdlet.ShouldProcess($label, 'Set-NetRoute -RouteMetric ' + $r.Metric)) {",
+  '            Set-NetRoute @key -RouteMetric $r.Metric',
+  '        }',
+  '    } else {',
+  "        Write-Host ($label + ': already metric ' + $r.Metric)",
+  '    }',
+  '}',
+];
 
 export function routeSteps(l: Lookup): StepDraft[] {
   return l.ws.hosts.flatMap((h) => {

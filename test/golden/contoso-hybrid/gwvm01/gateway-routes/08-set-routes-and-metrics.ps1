@@ -32,81 +32,56 @@ $script:ExitCode = 0
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $LogPath) -WhatIf:$false
 $null = Start-Transcript -Path $LogPath -Append -WhatIf:$false
 try {
-    if (-not (Get-NetIPInterface -InterfaceAlias 'FrontEnd' -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an interface named "FrontEnd" (Rename-NetAdapter it first)'
-    }
-    if (-not (Get-NetIPInterface -InterfaceAlias 'Management' -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an interface named "Management" (Rename-NetAdapter it first)'
-    }
-    if (-not (Get-NetIPInterface -InterfaceAlias 'BackEnd' -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an interface named "BackEnd" (Rename-NetAdapter it first)'
-    }
-    $if = Get-NetIPInterface -InterfaceAlias 'FrontEnd' -AddressFamily IPv4
-    if ($if.InterfaceMetric -eq 10 -and $if.AutomaticMetric -eq 'Disabled') {
-        Write-Host 'FrontEnd: interface metric already 10'
-    } else {
-        if ($PSCmdlet.ShouldProcess('FrontEnd', 'Set-NetIPInterface -InterfaceMetric 10')) {
-            Set-NetIPInterface -InterfaceAlias 'FrontEnd' -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric 10
+    # What the workspace says. Persistent = $false: the route goes to the active store only and is gone after a restart.
+    $interfaces = @('FrontEnd', 'Management', 'BackEnd')
+    $metrics = @(
+        @{ Alias = 'FrontEnd'; Metric = 10 }
+        @{ Alias = 'Management'; Metric = 10 }
+    )
+    $routes = @(
+        @{ Prefix = '0.0.0.0/0'; Alias = 'FrontEnd'; NextHop = '77.233.248.1'; Metric = 200; Persistent = $true }
+        @{ Prefix = '0.0.0.0/0'; Alias = 'Management'; NextHop = '10.0.0.1'; Metric = 300; Persistent = $true }
+        @{ Prefix = '10.10.0.0/16'; Alias = 'Management'; NextHop = '10.0.0.1'; Metric = 300; Persistent = $true }
+        @{ Prefix = '10.0.0.0/16'; Alias = 'Management'; NextHop = '10.0.0.1'; Metric = 300; Persistent = $true }
+    )
+
+    foreach ($alias in $interfaces) {
+        if (-not (Get-NetIPInterface -InterfaceAlias $alias -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+            $script:ExitCode = 2
+            throw ('prerequisite missing: an interface named "' + $alias + '" (Rename-NetAdapter it first)')
         }
     }
-    $if = Get-NetIPInterface -InterfaceAlias 'Management' -AddressFamily IPv4
-    if ($if.InterfaceMetric -eq 10 -and $if.AutomaticMetric -eq 'Disabled') {
-        Write-Host 'Management: interface metric already 10'
-    } else {
-        if ($PSCmdlet.ShouldProcess('Management', 'Set-NetIPInterface -InterfaceMetric 10')) {
-            Set-NetIPInterface -InterfaceAlias 'Management' -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric 10
+
+    foreach ($m in $metrics) {
+        $if = Get-NetIPInterface -InterfaceAlias $m.Alias -AddressFamily IPv4
+        if ($if.InterfaceMetric -eq $m.Metric -and $if.AutomaticMetric -eq 'Disabled') {
+            Write-Host ($m.Alias + ': interface metric already ' + $m.Metric)
+        } else {
+            if ($PSCmdlet.ShouldProcess($m.Alias, 'Set-NetIPInterface -InterfaceMetric ' + $m.Metric)) {
+                Set-NetIPInterface -InterfaceAlias $m.Alias -AddressFamily IPv4 -AutomaticMetric Disabled -InterfaceMetric $m.Metric
+            }
         }
     }
-    $route = Get-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'FrontEnd' -NextHop '77.233.248.1' -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $route) {
-        if ($PSCmdlet.ShouldProcess('0.0.0.0/0 via 77.233.248.1 on FrontEnd', 'New-NetRoute -RouteMetric 200')) {
-            $null = New-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'FrontEnd' -NextHop '77.233.248.1' -RouteMetric 200
+
+    foreach ($r in $routes) {
+        $key = @{ DestinationPrefix = $r.Prefix; InterfaceAlias = $r.Alias; NextHop = $r.NextHop }
+        $label = $r.Prefix + ' via ' + $r.NextHop + ' on ' + $r.Alias
+        $route = Get-NetRoute @key -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $route) {
+            if ($PSCmdlet.ShouldProcess($label, 'New-NetRoute -RouteMetric ' + $r.Metric)) {
+                if ($r.Persistent) {
+                    $null = New-NetRoute @key -RouteMetric $r.Metric
+                } else {
+                    $null = New-NetRoute @key -RouteMetric $r.Metric -PolicyStore ActiveStore
+                }
+            }
+        } elseif ($route.RouteMetric -ne $r.Metric) {
+            if ($PSCmdlet.ShouldProcess($label, 'Set-NetRoute -RouteMetric ' + $r.Metric)) {
+                Set-NetRoute @key -RouteMetric $r.Metric
+            }
+        } else {
+            Write-Host ($label + ': already metric ' + $r.Metric)
         }
-    } elseif ($route.RouteMetric -ne 200) {
-        if ($PSCmdlet.ShouldProcess('0.0.0.0/0 via 77.233.248.1 on FrontEnd', 'Set-NetRoute -RouteMetric 200')) {
-            Set-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'FrontEnd' -NextHop '77.233.248.1' -RouteMetric 200
-        }
-    } else {
-        Write-Host '0.0.0.0/0 via 77.233.248.1 on FrontEnd: already metric 200'
-    }
-    $route = Get-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $route) {
-        if ($PSCmdlet.ShouldProcess('0.0.0.0/0 via 10.0.0.1 on Management', 'New-NetRoute -RouteMetric 300')) {
-            $null = New-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } elseif ($route.RouteMetric -ne 300) {
-        if ($PSCmdlet.ShouldProcess('0.0.0.0/0 via 10.0.0.1 on Management', 'Set-NetRoute -RouteMetric 300')) {
-            Set-NetRoute -DestinationPrefix '0.0.0.0/0' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } else {
-        Write-Host '0.0.0.0/0 via 10.0.0.1 on Management: already metric 300'
-    }
-    $route = Get-NetRoute -DestinationPrefix '10.10.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $route) {
-        if ($PSCmdlet.ShouldProcess('10.10.0.0/16 via 10.0.0.1 on Management', 'New-NetRoute -RouteMetric 300')) {
-            $null = New-NetRoute -DestinationPrefix '10.10.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } elseif ($route.RouteMetric -ne 300) {
-        if ($PSCmdlet.ShouldProcess('10.10.0.0/16 via 10.0.0.1 on Management', 'Set-NetRoute -RouteMetric 300')) {
-            Set-NetRoute -DestinationPrefix '10.10.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } else {
-        Write-Host '10.10.0.0/16 via 10.0.0.1 on Management: already metric 300'
-    }
-    $route = Get-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $route) {
-        if ($PSCmdlet.ShouldProcess('10.0.0.0/16 via 10.0.0.1 on Management', 'New-NetRoute -RouteMetric 300')) {
-            $null = New-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } elseif ($route.RouteMetric -ne 300) {
-        if ($PSCmdlet.ShouldProcess('10.0.0.0/16 via 10.0.0.1 on Management', 'Set-NetRoute -RouteMetric 300')) {
-            Set-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 300
-        }
-    } else {
-        Write-Host '10.0.0.0/16 via 10.0.0.1 on Management: already metric 300'
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)

@@ -32,25 +32,38 @@ $script:ExitCode = 0
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $LogPath) -WhatIf:$false
 $null = Start-Transcript -Path $LogPath -Append -WhatIf:$false
 try {
-    if (-not (Get-NetIPInterface -InterfaceAlias 'FrontEnd' -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an interface named "FrontEnd" (Rename-NetAdapter it first)'
-    }
-    if (-not (Get-NetIPInterface -InterfaceAlias 'Management' -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an interface named "Management" (Rename-NetAdapter it first)'
-    }
-    $route = Get-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $route) {
-        if ($PSCmdlet.ShouldProcess('10.0.0.0/16 via 10.0.0.1 on Management', 'New-NetRoute -RouteMetric 256')) {
-            $null = New-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 256
+    # What the workspace says. Persistent = $false: the route goes to the active store only and is gone after a restart.
+    $interfaces = @('FrontEnd', 'Management')
+    $routes = @(
+        @{ Prefix = '10.0.0.0/16'; Alias = 'Management'; NextHop = '10.0.0.1'; Metric = 256; Persistent = $true }
+    )
+
+    foreach ($alias in $interfaces) {
+        if (-not (Get-NetIPInterface -InterfaceAlias $alias -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+            $script:ExitCode = 2
+            throw ('prerequisite missing: an interface named "' + $alias + '" (Rename-NetAdapter it first)')
         }
-    } elseif ($route.RouteMetric -ne 256) {
-        if ($PSCmdlet.ShouldProcess('10.0.0.0/16 via 10.0.0.1 on Management', 'Set-NetRoute -RouteMetric 256')) {
-            Set-NetRoute -DestinationPrefix '10.0.0.0/16' -InterfaceAlias 'Management' -NextHop '10.0.0.1' -RouteMetric 256
+    }
+
+    foreach ($r in $routes) {
+        $key = @{ DestinationPrefix = $r.Prefix; InterfaceAlias = $r.Alias; NextHop = $r.NextHop }
+        $label = $r.Prefix + ' via ' + $r.NextHop + ' on ' + $r.Alias
+        $route = Get-NetRoute @key -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $route) {
+            if ($PSCmdlet.ShouldProcess($label, 'New-NetRoute -RouteMetric ' + $r.Metric)) {
+                if ($r.Persistent) {
+                    $null = New-NetRoute @key -RouteMetric $r.Metric
+                } else {
+                    $null = New-NetRoute @key -RouteMetric $r.Metric -PolicyStore ActiveStore
+                }
+            }
+        } elseif ($route.RouteMetric -ne $r.Metric) {
+            if ($PSCmdlet.ShouldProcess($label, 'Set-NetRoute -RouteMetric ' + $r.Metric)) {
+                Set-NetRoute @key -RouteMetric $r.Metric
+            }
+        } else {
+            Write-Host ($label + ': already metric ' + $r.Metric)
         }
-    } else {
-        Write-Host '10.0.0.0/16 via 10.0.0.1 on Management: already metric 256'
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)
