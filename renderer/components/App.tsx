@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MenuCommand } from '../../shared/api/contract';
 import { isDirty } from '../stores/workspace';
+import { prefetchLayout } from '../topology/layout-client';
 import type { Screen } from '../stores/ui';
 import { useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
@@ -42,6 +43,15 @@ export function App() {
   const schemaProblems = useWs((s) => s.loadProblems.length);
   const ready = useWs((s) => s.status === 'ready');
   const [prompt, setPrompt] = useState<null | 'open' | 'save'>(null);
+  const workspace = useWs((s) => s.workspace);
+
+  // Lay the topology out in the worker while the admin is elsewhere, once edits pause, so Topology opens on
+  // positions that are ready rather than waiting for a layout of thousands of nodes.
+  useEffect(() => {
+    if (!workspace) return;
+    const t = setTimeout(() => prefetchLayout(workspace), 300);
+    return () => clearTimeout(t);
+  }, [workspace]);
 
   useEffect(() => {
     const effective = theme === 'system' ? (prefersDark() ? 'dark' : 'light') : theme;

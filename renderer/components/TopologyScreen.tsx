@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import cytoscape, { type Core } from 'cytoscape';
 import { parseTree, findNodeAtLocation } from 'jsonc-parser';
 import type { LocatedFinding } from '../../shared/api/contract';
-import { buildTopology, nodeForPath, searchNodes, type Topology } from '../topology/graph';
-import { layeredLayout, NODE_H, NODE_W, type LayoutInput, type LayoutResult } from '../topology/layout';
+import { buildTopology, nodeForPath, searchNodes } from '../topology/graph';
+import { NODE_H, NODE_W, type LayoutResult } from '../topology/layout';
+import { layoutInputOf, layoutKeyOf, requestLayout } from '../topology/layout-client';
+import { elementsOf, updateInPlace } from '../topology/elements';
 import { KIND_LABEL, KIND_VAR, topologyStyle } from '../topology/style';
 import { HEALTH_LEVELS, LEVEL_VAR, healthStyle, paintHealth } from '../topology/health';
 import type { HealthLevel, HealthSource } from '../../shared/api/health-api';
@@ -29,98 +31,13 @@ const REACH_KINDS = new Set(['host', 'subnet', 'azure-subnet', 'cyclecloud']);
 /** The theme's styles plus the health overlay, whose selectors come last so they win over kind and lint. */
 const fullStyle = () => [...topologyStyle(cssVar), ...healthStyle(cssVar)];
 
+/** Kind colours travel as data: one mapper instead of a selector per kind keeps style matching cheap at scale. */
+function kindColors(): Record<string, string> {
+  return Object.fromEntries(Object.entries(KIND_VAR).map(([k, v]) => [k, cssVar(v)]));
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-}
-
-function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
-function elementsOf(t: Topology, layout: LayoutResult): ElementDefinition[] {
-  const els: ElementDefinition[] = [];
-  // Kind colours travel as data: one mapper instead of a selector per kind keeps style matching cheap at scale.
-  const colors = Object.fromEntries(Object.entries(KIND_VAR).map(([k, v]) => [k, cssVar(v)]));
-  for (const n of t.nodes) {
-    if (n.kind === 'site') {
-      const b = layout.bands[n.key];
-      if (b)
-        els.push({
-          group: 'nodes',
-          data: { id: n.key, objId: n.id, kind: 'site', display: `${n.label} — ${n.sub}`, w: b.w, h: b.h },
-          position: { x: b.x, y: b.y },
-        });
-      continue;
-    }
-    const badge = n.problems
-      ? `${n.severity === 'error' ? '✖' : n.severity === 'warning' ? '▲' : 'ℹ'} ${n.problems}  `
-      : '';
-    const display = `${badge}${clip(n.label, 26)}\n${clip(n.sub, 30)}`;
-    const data: Record<string, unknown> = {
-      id: n.key,
-      objId: n.id,
-      kind: n.kind,
-      display,
-      color: colors[n.kind],
-    };
-    if (n.severity) data.severity = n.severity;
-    const position = layout.positions[n.key];
-    els.push(position ? { group: 'nodes', data, position } : { group: 'nodes', data });
-  }
-  for (const e of t.edges)
-    els.push({
-      group: 'edges',
-      data: { id: e.key, source: e.source, target: e.target, kind: e.kind, label: e.label ?? '' },
-    });
-  return els;
-}
-
-/** Layout in a worker; falls back to the same function inline where workers are unavailable or fail. */
-function useLayoutWorker() {
-  const worker = useRef<Worker | null>(null);
-  const pending = useRef(new Map<number, { input: LayoutInput; resolve: (r: LayoutResult) => void }>());
-  const seq = useRef(0);
-  useEffect(() => {
-    const waiting = pending.current;
-    let w: Worker;
-    try {
-      w = new Worker(new URL('../topology/layout.worker.ts', import.meta.url), { type: 'module' });
-    } catch {
-      return;
-    }
-    w.addEventListener('message', (e: MessageEvent<{ id: number; result: LayoutResult }>) => {
-      const p = waiting.get(e.data.id);
-      if (!p) return;
-      waiting.delete(e.data.id);
-      p.resolve(e.data.result);
-    });
-    // A worker whose script fails to load (or throws) reports only an error event, possibly before any layout was
-    // asked for; the listener must exist from the start or the first paint waits forever. From then on, and for
-    // whatever was waiting, lay out inline.
-    w.addEventListener('error', (e) => {
-      e.preventDefault();
-      w.terminate();
-      if (worker.current === w) worker.current = null;
-      for (const [id, p] of waiting) {
-        waiting.delete(id);
-        p.resolve(layeredLayout(p.input));
-      }
-    });
-    worker.current = w;
-    return () => {
-      w.terminate();
-      if (worker.current === w) worker.current = null;
-    };
-  }, []);
-  return (input: LayoutInput): Promise<LayoutResult> => {
-    const w = worker.current;
-    if (!w) return Promise.resolve(layeredLayout(input));
-    const id = ++seq.current;
-    return new Promise((resolve) => {
-      pending.current.set(id, { input, resolve });
-      w.postMessage({ id, input });
-    });
-  };
 }
 
 export function TopologyScreen() {
@@ -133,12 +50,19 @@ export function TopologyScreen() {
   const selected = useUi((s) => s.selected);
   const search = useUi((s) => s.search);
   const container = useRef<HTMLDivElement>(null);
+  /**
+   * Where tests and the benchmark read the canvas's state (data-painted, data-health-*): the element around the
+   * container, because cytoscape treats any attribute change on its container as a resize and redraws everything.
+   */
+  const status = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const cyRef = useRef<Core | null>(null);
+  const settled = useRef<Promise<void>>(Promise.resolve());
+  /** The layout input of the elements on the canvas, to tell a new layout from new labels and badges. */
+  const shownKey = useRef<string | null>(null);
   const [laying, setLaying] = useState(false);
-  const [layoutMs, setLayoutMs] = useState<number | null>(null);
+  const [layout, setLayout] = useState<{ ms: number; where: string } | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
-  const layout = useLayoutWorker();
   const [painted, setPainted] = useState(false);
   // Health is asked for once the graph is on the canvas, so its host requests never compete with first paint.
   useHealthSync(painted);
@@ -166,6 +90,17 @@ export function TopologyScreen() {
       motionBlur: false,
       pixelRatio: 'auto',
     });
+    // Cytoscape's ResizeObserver reports the new container once, ~100 ms after the first frame, and each report
+    // redraws every element: elements go in after that first report (or 250 ms without one), when it costs nothing.
+    settled.current = new Promise((resolve) => {
+      const t = setTimeout(resolve, 250);
+      cy.one('resize', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    // Marked for the tests: a redraw of every element that nothing on screen asked for.
+    cy.on('resize', () => performance.mark('junction:topology-resize'));
     cy.on('tap', 'node', (e) => {
       if (e.target.data('kind') !== 'site') ui.getState().select(e.target.id());
     });
@@ -202,18 +137,23 @@ export function TopologyScreen() {
     if (!cy || !topo) return;
     let cancelled = false;
     const firstTime = cy.elements().length === 0;
+    const input = layoutInputOf(topo);
+    const key = layoutKeyOf(input);
+    if (!firstTime && key === shownKey.current) {
+      updateInPlace(cy, topo, kindColors());
+      return;
+    }
     const t0 = performance.now();
     setLaying(true);
-    const input: LayoutInput = {
-      nodes: topo.nodes.map((n) => ({ key: n.key, kind: n.kind, ...(n.site ? { site: n.site } : {}) })),
-      edges: topo.edges.map((e) => ({ source: e.source, target: e.target, kind: e.kind })),
-    };
-    void layout(input).then((result) => {
+    // Usually already computed: the layout was asked for when the workspace loaded (App's prefetch).
+    void Promise.all([requestLayout(input, key), settled.current]).then(([{ result, ms, where }]) => {
       if (cancelled) return;
-      // Measures the benchmark reads: worker layout, then putting the elements on the canvas.
-      performance.measure('junction:layout', { start: t0 });
+      shownKey.current = key;
+      // Measures the benchmark reads: waiting (for the layout, usually ready, and cytoscape's first resize report),
+      // then putting the elements on the canvas; 'render' follows.
+      performance.measure('junction:wait', { start: t0 });
       const tAdd = performance.now();
-      const els = elementsOf(topo, result);
+      const els = elementsOf(topo, result, kindColors());
       cy.batch(() => {
         cy.elements().remove();
         cy.add(els);
@@ -223,13 +163,13 @@ export function TopologyScreen() {
         topo.nodes.length > 1000;
       if (firstTime) fitToLayout(cy, result);
       performance.measure('junction:add', { start: tAdd });
-      setLayoutMs(Math.round(performance.now() - t0));
+      setLayout({ ms: Math.round(ms), where });
       setLaying(false);
       const tRender = performance.now();
       cy.one('render', () => {
         performance.measure('junction:render', { start: tRender });
         performance.mark('junction:topology-painted');
-        if (container.current) container.current.dataset.painted = String(cy.nodes().length);
+        if (status.current) status.current.dataset.painted = String(cy.nodes().length);
         setPainted(true);
       });
     });
@@ -260,9 +200,9 @@ export function TopologyScreen() {
     const cy = cyRef.current;
     if (!cy || !topo || laying) return;
     const painted = paintHealth(cy, topo.byId, healthSummary, showHealth);
-    if (container.current) {
-      container.current.dataset.healthNodes = String(painted.nodes);
-      container.current.dataset.healthEdges = String(painted.edges);
+    if (status.current) {
+      status.current.dataset.healthNodes = String(painted.nodes);
+      status.current.dataset.healthEdges = String(painted.edges);
     }
   }, [topo, laying, healthSummary, showHealth]);
 
@@ -367,7 +307,7 @@ export function TopologyScreen() {
         <span className="spacer" />
         <span className="muted small" data-testid="topology-stats">
           {topo ? `${topo.nodes.length} nodes · ${topo.edges.length} links` : ''}
-          {layoutMs !== null && ` · layout ${layoutMs} ms (worker)`}
+          {layout && ` · layout ${layout.ms} ms (${layout.where})`}
         </span>
         <button
           className="icon-btn"
@@ -380,11 +320,10 @@ export function TopologyScreen() {
       </div>
       <div className="topology-body">
         <div className="canvas-col">
-          <div className="canvas-wrap">
+          <div className="canvas-wrap" ref={status} data-testid="topology-canvas">
             <div
               ref={container}
               className="cy"
-              data-testid="topology-canvas"
               tabIndex={0}
               aria-label="Topology graph: + and - zoom, 0 fits, / searches"
             />

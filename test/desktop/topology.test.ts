@@ -7,6 +7,9 @@ import { formatPath, toJsonPointer } from '../../shared/model/path';
 import { exampleWorkspacePath } from '../../electron/services/paths';
 import { buildTopology, objectIdForPath, searchNodes } from '../../renderer/topology/graph';
 import { layeredLayout, NODE_H, NODE_W } from '../../renderer/topology/layout';
+import { layoutInputOf, layoutKeyOf } from '../../renderer/topology/layout-client';
+import { elementsOf, updateInPlace } from '../../renderer/topology/elements';
+import cytoscape from 'cytoscape';
 import { syntheticWorkspace } from './synthetic-workspace';
 import type { Workspace } from '../../shared/model/schema';
 import type { LocatedFinding } from '../../shared/api/contract';
@@ -102,5 +105,49 @@ describe('layeredLayout', () => {
     const w = Math.max(...xs) - Math.min(...xs);
     expect(w / h).toBeGreaterThan(0.5);
     expect(w / h).toBeLessThan(8);
+  });
+});
+
+describe('elements on the canvas (headless cytoscape)', () => {
+  const ws = load(exampleText);
+  const clean = buildTopology(ws);
+  // Findings of a planted duplicate id, shown on the unchanged example: the same objects, now with badges.
+  const findings = located(load(exampleText.replace('"id": "hpcadmin01"', '"id": "hn01"')));
+  const flagged = buildTopology(ws, findings);
+  const colors = { host: '#123456' };
+
+  it('lays out the same whatever the lint findings, and differently when an object is added', () => {
+    const key = layoutKeyOf(layoutInputOf(clean));
+    expect(layoutKeyOf(layoutInputOf(flagged))).toBe(key);
+    const more = load(
+      exampleText.replace('"hosts": [', '"hosts": [{ "id": "extra01", "name": "EXTRA01", "site": "contoso-dc", "roles": ["head-node"] },'),
+    );
+    expect(layoutKeyOf(layoutInputOf(buildTopology(more)))).not.toBe(key);
+  });
+
+  it('updates badges and severity in place, touching only the nodes whose lint changed', () => {
+    const cy = cytoscape({ headless: true, styleEnabled: false });
+    cy.add(elementsOf(clean, layeredLayout(layoutInputOf(clean)), colors));
+    const before = cy.elements().map((e) => e.id());
+    const positions = cy.nodes().map((n) => ({ ...n.position() }));
+    const badged = flagged.nodes.filter((n) => n.problems > 0);
+    expect(badged.length).toBeGreaterThan(0);
+
+    expect(updateInPlace(cy, flagged, colors)).toBe(badged.length);
+    for (const n of badged) {
+      expect(cy.getElementById(n.key).data('severity')).toBe(n.severity);
+      expect(cy.getElementById(n.key).data('display')).toMatch(new RegExp(`^(✖|▲|ℹ) ${n.problems} `));
+    }
+    // Nothing was re-added or moved.
+    expect(cy.elements().map((e) => e.id())).toEqual(before);
+    expect(cy.nodes().map((n) => ({ ...n.position() }))).toEqual(positions);
+    // Unchanged again: no work; back to clean: the badges and severities go.
+    expect(updateInPlace(cy, flagged, colors)).toBe(0);
+    expect(updateInPlace(cy, clean, colors)).toBe(badged.length);
+    for (const n of badged) {
+      expect(cy.getElementById(n.key).data('severity')).toBeUndefined();
+      expect(cy.getElementById(n.key).data('display')).not.toMatch(/^(✖|▲|ℹ)/);
+    }
+    cy.destroy();
   });
 });

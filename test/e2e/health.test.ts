@@ -174,6 +174,14 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
     // lic01, cc01, cc-main; the license link's two edges and CycleCloud's two.
     await expect.poll(() => canvas.getAttribute('data-health-nodes')).toBe('3');
     expect(Number(await canvas.getAttribute('data-health-edges'))).toBeGreaterThanOrEqual(4);
+    // Colouring is a class change on the elements, never a resize (which would redraw all of them).
+    await page.waitForTimeout(300);
+    expect(
+      await page.evaluate(() => {
+        const painted = performance.getEntriesByName('junction:topology-painted').at(-1)?.startTime ?? Infinity;
+        return performance.getEntriesByName('junction:topology-resize').filter((e) => e.startTime > painted).length;
+      }),
+    ).toBe(0);
     const legend = page.getByTestId('health-legend');
     expect(await legend.textContent()).toContain('Degraded');
     expect(await page.getByTestId('health-as-of').textContent()).toMatch(
