@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CertAudit, CertCheck, CertPurposeId } from '../../shared/api/contract';
+import type { Workspace } from '../../shared/model/schema';
 import { Field, Outcome, PasswordInput, PathInput } from './ops';
 import { useCerts, useGen, useStores, useWs } from './context';
 import { keyStoreUsable } from '../stores/generate';
@@ -262,10 +263,15 @@ function CreatePanel() {
   );
 }
 
+// A selector must return the same value for the same state: a fresh [] each call (no workspace yet) made React
+// re-render without end ("getSnapshot should be cached") when the screen opened before the workspace had loaded.
+const NO_CERTIFICATES: Workspace['certificates'] = [];
+const NO_HOSTS: Workspace['hosts'] = [];
+
 function WorkspaceCerts() {
   const { certs } = useStores();
-  const list = useWs((s) => s.workspace?.certificates ?? []);
-  const hosts = useWs((s) => s.workspace?.hosts ?? []);
+  const list = useWs((s) => s.workspace?.certificates ?? NO_CERTIFICATES);
+  const hosts = useWs((s) => s.workspace?.hosts ?? NO_HOSTS);
   const outDefault = useCerts((s) => s.form.outDir);
   const [open, setOpen] = useState<string | null>(null);
   const [outDir, setOutDir] = useState('');

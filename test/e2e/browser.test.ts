@@ -405,6 +405,30 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     }
   });
 
+  it('opens every screen before the workspace has loaded without a render loop or page error', async () => {
+    const other = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors: string[] = [];
+    other.on('pageerror', (e) => errors.push(e.message));
+    other.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      // Hold the workspace back so each screen first renders with none (a selector returning a fresh [] then
+      // sent the Certificates screen into an endless re-render).
+      await other.route(/\/api\/workspace\./, async (route) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        return route.continue();
+      });
+      await other.goto(host.url);
+      for (const screen of ['certificates', 'generate', 'apply', 'health', 'problems', 'topology', 'workspace'])
+        await other.click(`nav [data-screen="${screen}"]`);
+      expect(await other.locator('.doc-name').textContent()).toBe('No workspace open');
+      await other.click('nav [data-screen="certificates"]');
+      await expect.poll(() => other.locator('.doc-name').textContent(), { timeout: 15_000 }).not.toBe('No workspace open');
+      expect(errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('ran without CSP violations or page errors', () => {
     expect(consoleErrors).toEqual([]);
   });
