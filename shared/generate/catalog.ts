@@ -9,7 +9,15 @@ export interface CatalogEntry {
   params: readonly string[];
   /** Leading words an external command may start with (netsh contexts); absent: any arguments. */
   usages?: readonly string[];
+  /**
+   * Parameter sets a call must choose one of (every parameter of the chosen set present, splatted or named), as
+   * Microsoft's syntax lists them: the parser test catches a call that PowerShell would stop to prompt for.
+   */
+  required?: readonly (readonly string[])[];
+  /** Where the page is. */
   source: string;
+  /** Also checked against the project's reference facts. */
+  checked?: string;
 }
 
 const REF = 'reference: windows-azure-facts.md';
@@ -18,11 +26,14 @@ const learn = (module: string, name: string) =>
 const vmm = (name: string) => learn('virtualmachinemanager', name);
 const COMMON = ['-ErrorAction', '-WarningAction', '-Verbose', '-WhatIf', '-Confirm'];
 
-const c = (module: string, params: string[], source?: string): CatalogEntry => ({
+const c = (module: string, params: string[], source?: string, required?: string[][]): CatalogEntry => ({
   kind: 'cmdlet',
   module,
   params: [...params, ...COMMON],
-  source: source ?? '',
+  // A cmdlet checked against the reference still gets its Learn page (filled in below).
+  source: source === REF ? '' : (source ?? ''),
+  ...(source === REF ? { checked: REF } : {}),
+  ...(required ? { required } : {}),
 });
 
 const ENTRIES: Record<string, CatalogEntry> = {
@@ -222,19 +233,31 @@ const ENTRIES: Record<string, CatalogEntry> = {
     REF,
   ),
   'Get-SCNetworkGateway': c('virtualmachinemanager', ['-Name', '-VMMServer'], vmm('Get-SCNetworkGateway')),
-  'Get-SCVMNetworkGateway': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCVMNetworkGateway')),
+  'Get-SCVMNetworkGateway': c('virtualmachinemanager', ['-VMNetwork', '-VMMServer'], vmm('Get-SCVMNetworkGateway'), [
+    ['-VMNetwork'],
+    ['-ID'],
+  ]),
   'Add-SCVMNetworkGateway': c(
     'virtualmachinemanager',
     ['-Name', '-VMNetwork', '-NetworkGateway', '-EnableBGP', '-AutonomousSystemNumber', '-VMMServer'],
     REF,
   ),
-  'Get-SCNATConnection': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCNATConnection')),
+  'Get-SCNATConnection': c(
+    'virtualmachinemanager',
+    ['-VMNetworkGateway', '-VMNetwork', '-VMMServer'],
+    vmm('Get-SCNATConnection'),
+    [['-VMNetworkGateway'], ['-VMNetwork'], ['-ID']],
+  ),
   'Add-SCNATConnection': c(
     'virtualmachinemanager',
-    ['-Name', '-VMNetworkGateway', '-ExternalIPAddress', '-VMMServer'],
+    ['-Name', '-VMNetworkGateway', '-ExternalIPAddress', '-ExternalIPPool', '-VMMServer'],
     REF,
+    [['-VMNetworkGateway']],
   ),
-  'Get-SCVPNConnection': c('virtualmachinemanager', ['-VMMServer'], vmm('Get-SCVPNConnection')),
+  'Get-SCVPNConnection': c('virtualmachinemanager', ['-VMNetworkGateway', '-VMMServer'], vmm('Get-SCVPNConnection'), [
+    ['-VMNetworkGateway'],
+    ['-ID'],
+  ]),
   'Add-SCVPNConnection': c(
     'virtualmachinemanager',
     [
@@ -247,6 +270,7 @@ const ENTRIES: Record<string, CatalogEntry> = {
       '-VMMServer',
     ],
     REF,
+    [['-VMNetworkGateway']],
   ),
   'Get-SCNetworkRoute': c(
     'virtualmachinemanager',
@@ -265,8 +289,20 @@ const ENTRIES: Record<string, CatalogEntry> = {
     usages: ['ras ipv6 show config', 'ras ipv6 set prefix', 'ras show user', 'ras set user'],
     source: 'https://learn.microsoft.com/windows-server/administration/windows-commands/netsh-ras',
   },
-  rasdial: { kind: 'external', params: [], source: REF },
-  hpcpack: { kind: 'external', params: [], usages: ['create', 'upload'], source: REF },
+  rasdial: {
+    kind: 'external',
+    params: [],
+    source: 'https://learn.microsoft.com/windows-server/administration/windows-commands/rasdial',
+    checked: REF,
+  },
+  hpcpack: {
+    kind: 'external',
+    params: [],
+    usages: ['create', 'upload'],
+    source:
+      'https://learn.microsoft.com/previous-versions/windows/it-pro/hpc-server-2012-r2-and-2012/gg481764(v=ws.11)',
+    checked: REF,
+  },
   // Azure CLI (bash scripts)
   'az account show': {
     kind: 'az',
@@ -358,4 +394,32 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = Object.fromEntrie
 export function catalogEntry(name: string): CatalogEntry | undefined {
   const key = Object.keys(CATALOG).find((k) => k.toLowerCase() === name.toLowerCase());
   return key ? CATALOG[key] : undefined;
+}
+
+const COMMON_SET = new Set(COMMON);
+
+/** docs/cmdlet-catalog.md, from the catalog itself (test/generate holds the file to it). */
+export function catalogMarkdown(): string {
+  const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(' ');
+  const rows = Object.entries(CATALOG).map(([name, e]) => {
+    const own = e.params.filter((p) => !COMMON_SET.has(p));
+    const params = own.length ? code(own) : '—';
+    const usages = e.usages ? ` (${e.usages.join('; ')})` : '';
+    const required = e.required ? e.required.map((set) => code(set)).join(' or ') : '';
+    const source = e.checked ? `${e.source} (also ${e.checked})` : e.source;
+    return `| \`${name}\` | ${e.kind} | ${params}${usages} | ${required} | ${source} |`;
+  });
+  return [
+    '# Command catalog',
+    '',
+    'Generated from `shared/generate/catalog.ts`: every command the generators emit, with its allowed parameters',
+    `(cmdlets also accept ${COMMON.join(', ')}), the parameter sets a call must choose one of, and its`,
+    "Microsoft Learn page. `test/generate` parses every generated script and fails on a command, parameter or missing",
+    'required set that this table does not allow.',
+    '',
+    '| Command | Kind | Parameters | Required | Source |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }

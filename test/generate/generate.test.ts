@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generateAll, SCENARIOS, type GenerateResult } from '../../shared/generate';
-import { CATALOG } from '../../shared/generate/catalog';
+import { CATALOG, catalogMarkdown } from '../../shared/generate/catalog';
 import { NETWORK_API_VERSION } from '../../shared/generate/scenarios/cyclecloud';
 import { FIXED_NOW, load, rawExample } from '../helpers/example';
 import { lintWorkspace } from '../../shared/lint/engine';
@@ -88,6 +88,24 @@ describe('generateAll on the example workspace', () => {
       'Add-VpnConnection: splatted parameter -Nope not in catalog',
     );
     expect(bad.errors.length).toBeGreaterThan(0);
+    // A call without any of a cmdlet's mandatory parameter sets would stop at a prompt on the far side.
+    const unbound = await parsePs(
+      "Get-SCVPNConnection -VMMServer $vmm\n$g = @{ VMNetworkGateway = $gw }\nGet-SCVPNConnection @g -VMMServer $vmm",
+    );
+    expect(catalogProblems(unbound.commands, '$g = @{ VMNetworkGateway = $gw }')).toEqual([
+      'Get-SCVPNConnection: needs -VMNetworkGateway or -ID (PowerShell would stop to prompt)',
+    ]);
+  });
+
+  it('keeps docs/cmdlet-catalog.md in step with the catalog (UPDATE_DOCS=1 rewrites it)', () => {
+    const file = fileURLToPath(new URL('../../docs/cmdlet-catalog.md', import.meta.url));
+    if (process.env.UPDATE_DOCS === '1') writeFileSync(file, catalogMarkdown());
+    expect(readFileSync(file, 'utf8')).toBe(catalogMarkdown());
+  });
+
+  it('names a Microsoft Learn page for every catalogued command', () => {
+    for (const [name, e] of Object.entries(CATALOG))
+      expect(e.source, name).toMatch(/^https:\/\/learn\.microsoft\.com\//);
   });
 
   it('never uses the pitfalls of the reference facts', () => {

@@ -69,12 +69,17 @@ export function catalogProblems(commands: PsCommand[], source = ''): string[] {
       continue;
     }
     for (const p of c.params) if (!e.params.some((q) => q.toLowerCase() === p.toLowerCase())) out.push(`${c.name}: parameter ${p} not in catalog`);
+    const given = new Set(c.params.map((p) => p.toLowerCase()));
     for (const m of c.node.text.matchAll(/\s@([A-Za-z]\w*)/g)) {
       const decl = new RegExp(`\\$${m[1]} = @\\{([^}]*)\\}`).exec(source);
       if (!decl) out.push(`${c.name}: splatted @${m[1]} has no hashtable in the script`);
-      for (const k of decl?.[1]!.matchAll(/([A-Za-z0-9]+)\s*=/g) ?? [])
+      for (const k of decl?.[1]!.matchAll(/([A-Za-z0-9]+)\s*=/g) ?? []) {
+        given.add(`-${k[1]!.toLowerCase()}`);
         if (!e.params.some((q) => q.toLowerCase() === `-${k[1]!.toLowerCase()}`)) out.push(`${c.name}: splatted parameter -${k[1]} not in catalog`);
+      }
     }
+    if (e.required && !e.required.some((set) => set.every((p) => given.has(p.toLowerCase()))))
+      out.push(`${c.name}: needs ${e.required.map((set) => set.join(' ')).join(' or ')} (PowerShell would stop to prompt)`);
     if (e.usages && !e.usages.some((u) => c.words.join(' ').toLowerCase().startsWith(u.toLowerCase())))
       out.push(`${c.name}: usage "${c.words.join(' ')}" not in catalog (${e.usages.join(' | ')})`);
   }

@@ -269,7 +269,7 @@ export function hnvSteps(l: Lookup): StepDraft[] {
     connBody.push(
       `$vmn = Get-SCVMNetwork -Name ${psq(vmn.name)} -VMMServer $vmm`,
       ...prereq('-not $vmn', `VM network ${vmn.name}`),
-      `${v} = Get-SCVMNetworkGateway -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(gwName)} }`,
+      `${v} = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(gwName)} }`,
       `if (-not ${v}) {`,
       ...indent([
         `$device = Get-SCNetworkGateway -Name ${psq(gw.name)} -VMMServer $vmm`,
@@ -282,9 +282,12 @@ export function hnvSteps(l: Lookup): StepDraft[] {
     );
     for (const nat of hnv.natConnections.filter((c) => c.vmNetwork === vmnId && c.gateway === gwId)) {
       connBody.push(
-        `if (Get-SCNATConnection -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(nat.name)} }) {`,
+        // Under -WhatIf the gateway above is not created, so there is nothing to look in yet.
+        `if (-not ${v}) {`,
+        `    ${say(`NAT connection ${nat.name}: waits for the gateway ${gwName}`)}`,
+        `} elseif (Get-SCNATConnection -VMNetworkGateway ${v} -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(nat.name)} }) {`,
         `    ${say(`NAT connection ${nat.name} exists`)}`,
-        `} elseif (${v}) {`,
+        '} else {',
         ...indent(
           change(nat.name, `Add-SCNATConnection${nat.externalIp ? ` ${nat.externalIp}` : ''}`, [
             `$null = Add-SCNATConnection -Name ${psq(nat.name)} -VMNetworkGateway ${v}${nat.externalIp ? ` -ExternalIPAddress ${psq(nat.externalIp)}` : ''} -VMMServer $vmm`,
@@ -311,7 +314,7 @@ export function hnvSteps(l: Lookup): StepDraft[] {
           ),
         ),
         '}',
-        `$vpn = Get-SCVPNConnection -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(c.name)} }`,
+        `$vpn = if (${v}) { Get-SCVPNConnection -VMNetworkGateway ${v} -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(c.name)} } }`,
         `if (-not $vpn -and ${v} -and $pskAccount) {`,
         ...indent(
           change(c.name, `Add-SCVPNConnection IKEv2 PSK to ${c.targetAddress}`, [

@@ -42,7 +42,7 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: VM network Fabrikam'
     }
-    $gw_Fabrikam = Get-SCVMNetworkGateway -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam_Gateway' }
+    $gw_Fabrikam = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam_Gateway' }
     if (-not $gw_Fabrikam) {
         $device = Get-SCNetworkGateway -Name 'Contoso HNV Gateway' -VMMServer $vmm
         if (-not $device) {
@@ -53,9 +53,11 @@ try {
             $gw_Fabrikam = Add-SCVMNetworkGateway -Name 'Fabrikam_Gateway' -VMNetwork $vmn -NetworkGateway $device -EnableBGP $false -VMMServer $vmm
         }
     }
-    if (Get-SCNATConnection -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam NAT' }) {
+    if (-not $gw_Fabrikam) {
+        Write-Host 'NAT connection Fabrikam NAT: waits for the gateway Fabrikam_Gateway'
+    } elseif (Get-SCNATConnection -VMNetworkGateway $gw_Fabrikam -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam NAT' }) {
         Write-Host 'NAT connection Fabrikam NAT exists'
-    } elseif ($gw_Fabrikam) {
+    } else {
         if ($PSCmdlet.ShouldProcess('Fabrikam NAT', 'Add-SCNATConnection 77.233.248.101')) {
             $null = Add-SCNATConnection -Name 'Fabrikam NAT' -VMNetworkGateway $gw_Fabrikam -ExternalIPAddress '77.233.248.101' -VMMServer $vmm
         }
@@ -67,7 +69,7 @@ try {
             $pskAccount = New-SCRunAsAccount -Name 'Fabrikam HQ PSK' -Credential $Psks2sfabrikam -VMMServer $vmm
         }
     }
-    $vpn = Get-SCVPNConnection -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam HQ' }
+    $vpn = if ($gw_Fabrikam) { Get-SCVPNConnection -VMNetworkGateway $gw_Fabrikam -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam HQ' } }
     if (-not $vpn -and $gw_Fabrikam -and $pskAccount) {
         if ($PSCmdlet.ShouldProcess('Fabrikam HQ', 'Add-SCVPNConnection IKEv2 PSK to 203.0.113.10')) {
             $targetSplat = @{ TargetIPv4VPNAddress = '203.0.113.10' }
@@ -86,7 +88,7 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: VM network Adatum'
     }
-    $gw_Adatum = Get-SCVMNetworkGateway -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum_Gateway' }
+    $gw_Adatum = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum_Gateway' }
     if (-not $gw_Adatum) {
         $device = Get-SCNetworkGateway -Name 'Contoso HNV Gateway' -VMMServer $vmm
         if (-not $device) {
@@ -97,9 +99,11 @@ try {
             $gw_Adatum = Add-SCVMNetworkGateway -Name 'Adatum_Gateway' -VMNetwork $vmn -NetworkGateway $device -EnableBGP $false -VMMServer $vmm
         }
     }
-    if (Get-SCNATConnection -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum NAT' }) {
+    if (-not $gw_Adatum) {
+        Write-Host 'NAT connection Adatum NAT: waits for the gateway Adatum_Gateway'
+    } elseif (Get-SCNATConnection -VMNetworkGateway $gw_Adatum -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum NAT' }) {
         Write-Host 'NAT connection Adatum NAT exists'
-    } elseif ($gw_Adatum) {
+    } else {
         if ($PSCmdlet.ShouldProcess('Adatum NAT', 'Add-SCNATConnection 77.233.248.102')) {
             $null = Add-SCNATConnection -Name 'Adatum NAT' -VMNetworkGateway $gw_Adatum -ExternalIPAddress '77.233.248.102' -VMMServer $vmm
         }
