@@ -125,13 +125,13 @@ async function journalFiles(dir: string, workspace: string): Promise<string[]> {
     .map((n) => join(jdir, n));
 }
 
-/** The newest journal of this workspace that did not complete. */
+/**
+ * The workspace's newest journal, if it did not complete. An older unfinished one is history, never resumable: a
+ * later apply has since brought Azure to a newer plan, and replaying the old one would roll that back.
+ */
 export async function latestUnfinished(dir: string, workspace: string): Promise<JournalState | undefined> {
-  for (const f of await journalFiles(dir, workspace)) {
-    const st = await readJournal(f);
-    if (st.ended !== 'completed') return st;
-  }
-  return undefined;
+  const st = await latestJournal(dir, workspace);
+  return st && st.ended !== 'completed' ? st : undefined;
 }
 
 /** The newest journal of this workspace, finished or not. */

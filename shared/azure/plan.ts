@@ -106,6 +106,10 @@ export function computePlan(desired: readonly DesiredResource[], live: readonly 
       continue;
     }
     const changes = diffCanonical(canonical(d.kind, l.body), canonical(d.kind, d.body));
+    // A resource whose last PUT failed holds the right properties but is not in service: Azure's remedy is the same
+    // PUT again, so it is a Modify, never a NoChange that would leave it Failed.
+    const state = (l.body['properties'] as Record<string, unknown> | undefined)?.['provisioningState'];
+    if (state === 'Failed') changes.push({ path: 'properties.provisioningState', before: 'Failed', after: 'Succeeded' });
     const owned = isOwned(l.body, opts.owner);
     const etag = l.etag !== undefined ? { etag: l.etag } : {};
     if (changes.length === 0) steps.push({ ...base, ...etag, action: 'NoChange', changes });

@@ -73,7 +73,7 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     expect(emu.tokenGrants).toContain('client_credentials');
 
     const dry = await cli(['azure', 'apply', w.ws], env);
-    expect(dry.out).toMatch(/rerun with --yes/);
+    expect(dry.out).toMatch(/rerun with --plan [0-9a-f]{16} to apply exactly it \(or --yes\)/);
     expect(emu.appliedPuts).toHaveLength(0);
 
     const a = await cli(['azure', 'apply', w.ws, '--yes'], env);
@@ -207,6 +207,55 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     const puts = emu.appliedPuts;
     expect(puts.filter((p) => p.includes('virtualnetworks'))).toHaveLength(2); // the failed one, then the retry
     expect(puts.filter((p) => !p.includes('virtualnetworks'))).toHaveLength(new Set(puts.filter((p) => !p.includes('virtualnetworks'))).size);
+  });
+
+  it('apply --plan HASH writes nothing when Azure changed after that plan was shown, then applies the plan re-reviewed', async () => {
+    const w = workdir();
+    ws = loadWs(w.ws);
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(w.ws, readFileSync(w.ws, 'utf8').replace('"disableBgpRoutePropagation": false', '"disableBgpRoutePropagation": true'));
+    ws = loadWs(w.ws);
+    const shown = await cli(['azure', 'plan', w.ws], env);
+    const hash = /--plan ([0-9a-f]{16})/.exec(shown.out)?.[1];
+    expect(hash, shown.out).toBeDefined();
+    expect(JSON.parse((await cli(['azure', 'plan', w.ws, '--json'], env)).out).planHash.startsWith(hash)).toBe(true);
+    // The admin reviews; meanwhile someone adds a route to the same table in the portal.
+    const rt = desiredResources(ws).resources.find((d) => d.kind === 'routeTable')!;
+    expect(await portalPut(`${new URL(rt.armId, 'https://x').pathname}/routes/portal-added`, { properties: { addressPrefix: '10.9.0.0/16', nextHopType: 'None' } })).toBe(201);
+    const puts = emu.appliedPuts.length;
+    const stale = await cli(['azure', 'apply', w.ws, '--plan', hash!], env);
+    expect(stale.code).toBe(1);
+    expect(stale.err).toMatch(new RegExp(`no longer the one with hash ${hash}: Azure or the workspace changed .*Nothing was changed`));
+    expect(emu.appliedPuts).toHaveLength(puts);
+    const routes = () => ((emu.get(rt.armId)!['properties'] as Record<string, unknown>)['routes'] as { name: string }[]).map((x) => x.name);
+    expect(routes()).toContain('portal-added');
+    // The new plan names the portal's route; applying exactly that plan is the admin's informed choice.
+    const now = /rerun with --plan ([0-9a-f]{16})/.exec(stale.err)![1]!;
+    expect(stale.out).toMatch(/portal-added/);
+    const ok = await cli(['azure', 'apply', w.ws, '--plan', now], env);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(emu.appliedPuts).toHaveLength(puts + 1);
+    expect((await cli(['azure', 'apply', w.ws, '--plan', 'zz'], env)).err).toMatch(/not a plan hash/);
+  });
+
+  it('--resume never replays an unfinished apply that a later, completed apply superseded', async () => {
+    const w = workdir();
+    ws = loadWs(w.ws);
+    const env = armEnv(emu, pki, w.state);
+    emu.faults = [{ kind: 'lro-failed', match: /virtualNetworks/i, times: 1 }];
+    const first = await cli(['azure', 'apply', w.ws, '--yes'], env);
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(/Apply stopped at Create vnet/);
+    const second = await cli(['azure', 'apply', w.ws, '--yes'], env);
+    expect(second.code, second.out).toBe(0);
+    expectLiveEqualsDesired();
+    const puts = emu.appliedPuts.length;
+    const r = await cli(['azure', 'apply', w.ws, '--resume'], env);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no unfinished apply/);
+    expect(emu.appliedPuts).toHaveLength(puts);
   });
 
   it('queues an apply requested while offline and only offers it once ARM answers', async () => {

@@ -16,6 +16,7 @@ import {
   armError,
   desiredOf,
   exportFiles,
+  planHash,
   planWorkspace,
   probe,
   queueEntries,
@@ -57,10 +58,13 @@ const USAGE = `junction azure <plan|apply|status|export|login|queue> ...
       Reads the live resources, diffs them against the workspace and prints Create/Modify/Delete/NoChange per
       resource with the properties that differ. Offline (or with --offline) it plans against the last snapshot
       and says how old it is.
-  junction azure apply <workspace> [--yes] [--resume] [--allow-unowned NAME]...
-      Plans, then (with --yes) applies in dependency order with If-Match on the plan-time etags. Every step is
-      journaled; --resume continues an interrupted apply and never repeats a completed PUT. Offline, the apply is
-      queued instead (see \`junction azure queue\`).
+  junction azure apply <workspace> [--plan HASH | --yes] [--resume] [--allow-unowned NAME]...
+      Reads live state and plans again, then applies in dependency order, each PUT and DELETE with If-Match on
+      the etag that plan read (a change in the portal meanwhile stops that step). --plan HASH applies only if the
+      plan is still the one \`junction azure plan\` showed with that hash (its first 12 or more hex digits): a
+      change in Azure or in the workspace since then stops the apply before anything is written. --yes applies
+      whatever the plan is now. Every step is journaled; --resume continues the newest apply if it did not
+      finish and never repeats a completed PUT. Offline, the apply is queued instead (see \`junction azure queue\`).
   junction azure status <workspace> [--json] [--history FILE|none]
       Reads each modelled VPN connection's live status (Unknown/Connecting/Connected/NotConnected, ingress/egress
       bytes, per-tunnel health) and, where BGP is on, the gateway's BGP peers; compares them with the model and
@@ -151,6 +155,7 @@ const planJson = (plan: Plan, extra: Record<string, unknown>) =>
   JSON.stringify(
     {
       ...extra,
+      planHash: planHash(plan),
       counts: plan.counts,
       warnings: plan.warnings,
       steps: plan.steps.map((st) => ({
@@ -230,12 +235,18 @@ async function plan(args: string[], io: CliIo): Promise<number> {
       io.out(planJson(r.plan, { workspace: ws.name, offline: true, snapshot: { savedAt, age } }));
     else
       io.out(
-        `Offline plan (${reason}) against the snapshot of ${savedAt} (${age}); live state may have changed since.\n${formatPlan(r.plan)}`,
+        `Offline plan (${reason}) against the snapshot of ${savedAt} (${age}); live state may have changed since.\n${formatPlan(r.plan)}${applyHint(r.plan, file)}`,
       );
     return 0;
   }
-  io.out(values.json ? planJson(r.plan, { workspace: ws.name, offline: false }) : formatPlan(r.plan));
+  io.out(values.json ? planJson(r.plan, { workspace: ws.name, offline: false }) : formatPlan(r.plan) + applyHint(r.plan, file));
   return 0;
+}
+
+/** How to apply exactly the plan just shown: its hash covers the actions, ids, etags read and property changes. */
+function applyHint(plan: Plan, file: string): string {
+  if (plan.counts.Create + plan.counts.Modify + plan.counts.Delete === 0) return '';
+  return `\nTo apply exactly this plan: junction azure apply ${file} --plan ${planHash(plan).slice(0, 16)}\n`;
 }
 
 async function apply(args: string[], io: CliIo): Promise<number> {
@@ -245,6 +256,7 @@ async function apply(args: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_OPTIONS,
       yes: { type: 'boolean' },
+      plan: { type: 'string' },
       resume: { type: 'boolean' },
       'allow-unowned': { type: 'string', multiple: true },
     },
@@ -252,8 +264,16 @@ async function apply(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new CliError(
       'apply takes exactly one workspace file',
-      'junction azure apply <workspace> [--yes] [--resume]',
+      'junction azure apply <workspace> [--plan HASH | --yes] [--resume]',
     );
+  const pinned = values.plan?.trim().toLowerCase();
+  if (pinned !== undefined && !/^[0-9a-f]{12,64}$/.test(pinned))
+    throw new CliError(
+      `--plan ${values.plan}: not a plan hash`,
+      'pass the hash `junction azure plan` printed (at least its first 12 hex digits)',
+    );
+  if (pinned !== undefined && values.yes)
+    throw new CliError('--plan and --yes both given', 'use --plan HASH to apply a reviewed plan, or --yes to apply whatever the plan is now');
   const file = resolve(io.cwd, positionals[0]!);
   const ws = await loadWs(file, io);
   const desired = desiredOrFail(ws, values, file);
@@ -309,7 +329,7 @@ async function apply(args: string[], io: CliIo): Promise<number> {
       clients: clientsFor(io),
       secretFix,
       context,
-      confirmed: () => values.yes === true,
+      confirmed: (p) => (pinned !== undefined ? planHash(p).startsWith(pinned) : values.yes === true),
       onPlan: (p) => io.out(formatPlan(p.plan)),
     }),
   );
@@ -319,8 +339,15 @@ async function apply(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (r.kind === 'unconfirmed') {
-    io.out('Nothing was changed. Review the plan, then rerun with --yes to apply it.\n');
-    return 0;
+    const now = planHash(r.planned.plan).slice(0, 16);
+    if (pinned === undefined) {
+      io.out(`Nothing was changed. Review the plan, then rerun with --plan ${now} to apply exactly it (or --yes).\n`);
+      return 0;
+    }
+    io.err(
+      `The plan is no longer the one with hash ${pinned}: Azure or the workspace changed since it was shown (now ${now}). Nothing was changed.\nReview the plan above, then rerun with --plan ${now}.\n`,
+    );
+    return 1;
   }
   return report(r.result, io);
 }
