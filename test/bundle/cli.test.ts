@@ -59,6 +59,15 @@ describe('junction bundle (CLI)', () => {
     expect(JSON.parse(byCert.out)).toMatchObject({ ok: true, pinned: true, signer: { fingerprint } });
   });
 
+  it('refuses to unpack into an --extract folder that already exists, with the fix, not a crash', async () => {
+    const existing = tempDir();
+    const r = await cli(['bundle', 'verify', join(work, 'any.tar'), '--extract', existing, '--trust', fingerprint]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--extract .*already exists/);
+    expect(r.err).toMatch(/name a folder that does not exist yet/);
+    expect(r.err).not.toMatch(/internal error|EEXIST/);
+  });
+
   it('inspects and diffs bundles', async () => {
     const ins = await cli(['bundle', 'inspect', bundle]);
     expect(ins.code).toBe(0);

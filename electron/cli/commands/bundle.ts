@@ -1,6 +1,7 @@
 // `junction bundle ...`: build, verify, inspect, diff, write and list drives. File work lives in electron/bundle.
 import { parseArgs } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { CliIo, Command } from '../io';
@@ -182,6 +183,12 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   }
   if (values['trust-file'] !== undefined) explicit.push(...(await fingerprintsFromFile(resolve(io.cwd, values['trust-file']))));
   const trusted = new Set([...store.signers.map((s) => s.fingerprint), ...explicit]);
+  const extractTo = values.extract !== undefined ? resolve(io.cwd, values.extract) : undefined;
+  if (extractTo !== undefined && existsSync(extractTo))
+    throw new CliError(
+      `--extract ${values.extract}: ${extractTo} already exists`,
+      'name a folder that does not exist yet: an archive is never unpacked over existing files (links planted there could redirect its writes)',
+    );
   const cancel = cancelOnSigint();
   let r;
   try {
@@ -189,7 +196,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
       trusted,
       signal: cancel.signal,
       onProgress: values.json ? undefined : progressPrinter(io),
-      ...(values.extract !== undefined ? { extractTo: resolve(io.cwd, values.extract) } : {}),
+      ...(extractTo !== undefined ? { extractTo } : {}),
     });
   } catch (e) {
     rethrow(e);
