@@ -390,7 +390,8 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
               ),
               '}',
               "$stage = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-package'",
-              "$zip = Join-Path -Path $PSScriptRoot -ChildPath 'startup.zip'",
+              // The package carries the secrets: it is made in %TEMP% and deleted once uploaded, never left beside the script.
+              "$zip = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-startup.zip'",
               ...change('startup.zip', 'hpcpack create and upload to node template ' + template, [
                 '$null = New-Item -ItemType Directory -Force -Path $stage',
                 "Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-node.ps1') -Destination $stage -Force",
@@ -408,6 +409,7 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
                 "    if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }",
                 '} finally {',
                 '    Remove-Item -LiteralPath $stage -Recurse -Force',
+                '    if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }',
                 '}',
                 `Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")`,
               ]),

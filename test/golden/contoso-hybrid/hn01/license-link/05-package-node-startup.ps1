@@ -45,7 +45,7 @@ try {
         }
     }
     $stage = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-package'
-    $zip = Join-Path -Path $PSScriptRoot -ChildPath 'startup.zip'
+    $zip = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-startup.zip'
     if ($PSCmdlet.ShouldProcess('startup.zip', 'hpcpack create and upload to node template Azure Burst Nodes')) {
         $null = New-Item -ItemType Directory -Force -Path $stage
         Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-node.ps1') -Destination $stage -Force
@@ -63,6 +63,7 @@ try {
             if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }
         } finally {
             Remove-Item -LiteralPath $stage -Recurse -Force
+            if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }
         }
         Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")
     }
