@@ -181,6 +181,17 @@ describe('packaging (electron-builder.yml)', () => {
     );
   });
 
+  it('npm run dist names a missing Electron and how to provide it offline, before building anything', () => {
+    const r = spawnSync(process.execPath, [`${root}scripts/dist.mjs`, '-c.electronDist=/nonexistent/electron-zips'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no Electron at /nonexistent/electron-zips');
+    expect(r.stderr).toMatch(/approve its install script .* or unpack electron-v\d+\.\d+\.\d+-/s);
+    expect(r.stderr).toContain('ELECTRON_BUILDER_CACHE');
+    expect(r.stdout).toBe(''); // nothing was built
+  });
+
   it('ships real icons: a 512 px PNG for Linux and an ICO with a 256 px entry for Windows', () => {
     const png = readFileSync(`${root}${cfg.linux.icon}`);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
