@@ -4,7 +4,7 @@ import type { SourceMap } from '../../shared/model/load';
 import { formatPath } from '../../shared/model/path';
 import type { Workspace } from '../../shared/model/schema';
 import { addressOf } from '../../shared/net/cidr';
-import { DESTINATION_TAGS, formatReach, normaliseProtocol, reach, ReachInputError, type Endpoint, type ReachResult } from '../../shared/reach';
+import { DESTINATION_TAGS, formatReach, normaliseProtocol, reach, ReachInputError, type Endpoint, type ReachOptions, type ReachResult } from '../../shared/reach';
 import type { ReachAnswer, ReachEndpoints, ReachEndpointView } from '../../shared/api/health-api';
 
 function endpointView(e: Endpoint): ReachEndpointView {
@@ -52,9 +52,14 @@ export function answerOf(r: ReachResult, source: SourceMap): Extract<ReachAnswer
   };
 }
 
-export function reachAnswer(ws: Workspace, source: SourceMap, q: { from: string; to: string; port: number; proto?: string }): ReachAnswer {
+export function reachAnswer(
+  ws: Workspace,
+  source: SourceMap,
+  q: { from: string; to: string; port: number; proto?: string },
+  opts: ReachOptions = {},
+): ReachAnswer {
   try {
-    return answerOf(reach(ws, { from: q.from, to: q.to, port: q.port, protocol: normaliseProtocol(q.proto ?? 'tcp') }), source);
+    return answerOf(reach(ws, { from: q.from, to: q.to, port: q.port, protocol: normaliseProtocol(q.proto ?? 'tcp') }, opts), source);
   } catch (e) {
     if (e instanceof ReachInputError) return { ok: false, error: e.message, ...(e.fix ? { fix: e.fix } : {}), suggestions: [...e.suggestions] };
     throw e;

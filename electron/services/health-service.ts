@@ -17,6 +17,8 @@ import { ProbeSelectionError, readCaFile, selectProbes } from '../health/select'
 import { linkIdOf } from '../health/links';
 import { summarise, type HistoryRecord } from '../health/summary';
 import { reachAnswer, reachEndpoints } from '../health/reach-view';
+import { serviceTags, ServiceTagsError } from '../health/service-tags';
+import { resolveStateDir } from '../bundle/trust';
 import { targetOf, type ProbeResult } from '../health/types';
 import { importReceipt } from '../bundle/receipt-import';
 import { Cancelled } from '../bundle/progress';
@@ -69,7 +71,15 @@ export function healthHandlers(ctx: HostContext): ChannelHandlers<keyof typeof H
   return {
     'reach.query': async (req) => {
       const { ws, source } = loaded('reach.query', req.fileName, req.text);
-      return reachAnswer(ws, source, req);
+      // The same cached service-tag list as `junction reach` (given once with --service-tags).
+      let tags;
+      try {
+        tags = await serviceTags(undefined, resolveStateDir(undefined, process.env), process.cwd());
+      } catch (e) {
+        if (e instanceof ServiceTagsError) return { ok: false, error: e.message, fix: e.fix, suggestions: [] };
+        throw e;
+      }
+      return reachAnswer(ws, source, req, tags ? { serviceTagPrefixes: tags.tags.prefixes } : {});
     },
     'reach.endpoints': async (req) => reachEndpoints(loaded('reach.endpoints', req.fileName, req.text).ws),
     'health.probeSet': async (req) => {

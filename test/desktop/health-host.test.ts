@@ -65,6 +65,32 @@ const example = { fileName: 'contoso-hybrid.junction.json', text: EXAMPLE_TEXT }
 const CLUSTER_AND_LICENSE = ['cyclecloud-cluster', 'license-link'];
 
 describe('reach.query on the example workspace', () => {
+  it('uses the service-tag list cached by `junction reach --service-tags`, so a Storage address matches the tag', async () => {
+    const before = process.env.JUNCTION_STATE_DIR;
+    const state = mkdtempSync(join(tmpdir(), 'junction-host-tags-'));
+    process.env.JUNCTION_STATE_DIR = state;
+    try {
+      const q = { ...example, from: 'cc01', to: '20.60.40.4', port: 443 };
+      const none = await call<ReachAnswer>('reach.query', q);
+      if (!none.ok) throw new Error(none.error);
+      expect(none.verdict).toBe('blocked');
+      writeFileSync(
+        join(state, 'service-tags.json'),
+        JSON.stringify({ savedAt: '2026-12-01T00:00:00Z', changeNumber: 7, cloud: 'Public', prefixes: { Storage: ['20.60.0.0/16'] } }),
+      );
+      const tagged = await call<ReachAnswer>('reach.query', q);
+      if (!tagged.ok) throw new Error(tagged.error);
+      expect(tagged.verdict).toBe('reachable');
+      expect(tagged.text).toMatch(/AllowAzureStorage/);
+      writeFileSync(join(state, 'service-tags.json'), '{ not json');
+      const damaged = await call<ReachAnswer>('reach.query', q);
+      expect(damaged).toMatchObject({ ok: false, fix: expect.stringMatching(/delete .*service-tags\.json/) });
+    } finally {
+      if (before === undefined) delete process.env.JUNCTION_STATE_DIR;
+      else process.env.JUNCTION_STATE_DIR = before;
+    }
+  });
+
   it('compute nodes reach the license server through the junction box, each hop placed in the document', async () => {
     const a = await call<ReachAnswer>('reach.query', {
       ...example,

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../electron/cli/main';
 import type { CliIo } from '../../electron/cli/io';
 import { EXAMPLE_PATH } from '../helpers/example';
 
-async function cli(args: string[]) {
+// Each call gets its own state folder unless given one: a cached service-tag list must never leak between tests.
+async function cli(args: string[], stateDir = mkdtempSync(join(tmpdir(), 'junction-reach-state-'))) {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd(), env: {}, isTTY: false };
+  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd(), env: { JUNCTION_STATE_DIR: stateDir }, isTTY: false };
   const code = await runCli(args, io);
   return { code, out, err };
 }
@@ -48,5 +52,40 @@ describe('junction reach', () => {
     const r = await cli(['reach', EXAMPLE_PATH, '--from', 'cc01', '--to', 'Storage', '--port', '443', '--proto', 'udp']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/UDP 443: BLOCKED/);
+  });
+
+  it('matches an address against a service tag from the ServiceTags file, then from the cached copy', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'junction-reach-tags-'));
+    const q = ['reach', EXAMPLE_PATH, '--from', 'cc01', '--to', '20.60.40.4', '--port', '443'];
+    // Without a list the address is just Internet to the NSG: CycleCloud's outbound deny decides.
+    const none = await cli(q, state);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no service-tag list/);
+    const file = join(state, 'ServiceTags_Public_20261130.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        changeNumber: 412,
+        cloud: 'Public',
+        values: [
+          { name: 'Storage', id: 'Storage', properties: { addressPrefixes: ['20.60.0.0/16', '2603:1000::/40'] } },
+          { name: 'Storage.WestEurope', id: 'Storage.WestEurope', properties: { addressPrefixes: ['20.60.40.0/24'] } },
+        ],
+      }),
+    );
+    const given = await cli([...q, '--service-tags', file], state);
+    expect(given.code, given.out + given.err).toBe(0);
+    expect(given.out).toMatch(/Service tags: change 412 \(Public\)/);
+    expect(given.out).toMatch(/AllowAzureStorage/);
+    const cached = await cli(q, state);
+    expect(cached.code).toBe(0);
+    expect(cached.out).toMatch(/from the cached list/);
+    expect(JSON.parse(readFileSync(join(state, 'service-tags.json'), 'utf8'))).toMatchObject({ changeNumber: 412 });
+    // A file that is not Microsoft's: the file, the path in it, and the fix.
+    writeFileSync(file, JSON.stringify({ changeNumber: 1, cloud: 'Public', values: [{ name: 'Storage', properties: { addressPrefixes: ['20.60.0.0/33'] } }] }));
+    const bad = await cli([...q, '--service-tags', file], state);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`${file}: $.values[0].properties.addressPrefixes[0]: "20.60.0.0/33" is not an address prefix`);
+    expect(bad.err).not.toMatch(/at .*\.ts:\d+/);
   });
 });

@@ -4,6 +4,8 @@ import { CliError } from '../io';
 import { loadOrExplain } from '../load';
 import { formatReach, normaliseProtocol, reach, ReachInputError } from '../../../shared/reach';
 import { formatPath } from '../../../shared/model/path';
+import { resolveStateDir } from '../../bundle/trust';
+import { serviceTags, ServiceTagsError } from '../../health/service-tags';
 
 export const reachCommand: Command = {
   name: 'reach',
@@ -20,6 +22,11 @@ export const reachCommand: Command = {
   --port P    destination port (1–65535)
   --proto     tcp (default) or udp
   --json      the full result (verdict, hops, the workspace path of each deciding rule) as JSON
+  --service-tags FILE
+              Azure's service tags (ServiceTags_Public_<date>.json from Microsoft's download page), so an address
+              can match a rule on a tag such as Storage. Kept as the cached list in the state folder and used by
+              later queries until another file is given.
+  --state-dir DIR   where the cached list lives (JUNCTION_STATE_DIR; default the per-user config folder)
 
   Exit code: 0 reachable, 1 blocked or no route, 2 bad input (unknown host, bad port, unreadable workspace).
 
@@ -37,6 +44,8 @@ export const reachCommand: Command = {
         port: { type: 'string' },
         proto: { type: 'string' },
         json: { type: 'boolean' },
+        'service-tags': { type: 'string' },
+        'state-dir': { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new CliError('reach takes exactly one workspace file', 'junction reach <workspace> --from X --to Y --port P');
@@ -46,9 +55,17 @@ export const reachCommand: Command = {
       throw new CliError(`--port "${values.port}" is not a port`, 'give a number from 1 to 65535');
     const loaded = await loadOrExplain(positionals[0]!, io, values.json === true);
     if (!loaded) return 2;
+    const tags = await serviceTags(values['service-tags'], resolveStateDir(values['state-dir'], io.env), io.cwd).catch((e: unknown) => {
+      if (e instanceof ServiceTagsError) throw new CliError(e.message, e.fix);
+      throw e;
+    });
     let result;
     try {
-      result = reach(loaded.workspace, { from: values.from, to: values.to, port: Number(values.port), protocol: normaliseProtocol(values.proto) });
+      result = reach(
+        loaded.workspace,
+        { from: values.from, to: values.to, port: Number(values.port), protocol: normaliseProtocol(values.proto) },
+        tags ? { serviceTagPrefixes: tags.tags.prefixes } : {},
+      );
     } catch (e) {
       if (e instanceof ReachInputError) {
         const hint = e.suggestions.length ? `did you mean ${e.suggestions.map((s) => `"${s}"`).join(', ')}?` : e.fix;
@@ -63,7 +80,15 @@ export const reachCommand: Command = {
       }));
       const ep = (e: typeof result.source) => ({ label: e.label, host: e.host?.id, address: e.address, tag: e.tag, subnet: e.subnet?.id, zone: e.zone });
       io.out(JSON.stringify({ query: result.query, verdict: result.verdict, source: ep(result.source), destination: ep(result.destination), hops }, null, 2) + '\n');
-    } else io.out(formatReach(result));
+    } else {
+      const external = !result.destination.host && !result.destination.subnet && !result.destination.tag;
+      if (tags) io.out(`Service tags: change ${tags.tags.changeNumber} (${tags.tags.cloud}) from ${tags.from}\n`);
+      else if (external)
+        io.err(
+          'note: no service-tag list, so this address matches no tag such as Storage; pass --service-tags ServiceTags_Public_<date>.json once\n',
+        );
+      io.out(formatReach(result));
+    }
     return result.verdict === 'reachable' ? 0 : 1;
   },
 };
