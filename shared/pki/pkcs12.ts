@@ -22,7 +22,7 @@ export const PFX_PROFILES: Record<PfxProfile, { summary: string; keyCipher: stri
     keyCipher: '3DES',
     certCipher: '3DES',
     mac: 'sha1',
-    windows: 'Every Windows release, including Windows Server 2008 R2 / 2012 / 2012 R2 / 2016 (HPC Pack 2012, VMM 2012 R2). OpenSSL 3 reads it only with -legacy.',
+    windows: 'Every Windows release, including Windows Server 2008 R2 / 2012 / 2012 R2 / 2016 (HPC Pack 2012, VMM 2012 R2). 3DES, not RC2, so OpenSSL 3 opens it without -legacy.',
   },
 };
 
