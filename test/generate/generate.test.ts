@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { generateAll, SCENARIOS, type GenerateResult } from '../../shared/generate';
 import { CATALOG, catalogMarkdown } from '../../shared/generate/catalog';
 import { NETWORK_API_VERSION } from '../../shared/generate/scenarios/cyclecloud';
-import { FIXED_NOW, load, rawExample } from '../helpers/example';
+import { EXAMPLE_PATH, FIXED_NOW, load, rawExample } from '../helpers/example';
 import { lintWorkspace } from '../../shared/lint/engine';
 import { cli } from '../helpers/cli';
 import { catalogProblems, parsePs } from './ps-parse';
@@ -95,6 +95,28 @@ describe('generateAll on the example workspace', () => {
     expect(catalogProblems(unbound.commands, '$g = @{ VMNetworkGateway = $gw }')).toEqual([
       'Get-SCVPNConnection: needs -VMNetworkGateway or -ID (PowerShell would stop to prompt)',
     ]);
+  });
+
+  it("the runbook's certificate commands run as printed and make the files the import scripts expect", async () => {
+    const section = result.runbook.split('## Certificates to make before the certificate steps')[1]!.split('\n## ')[0]!;
+    const commands = section.split('\n').filter((l) => l.startsWith('junction cert new '));
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    const dir = mkdtempSync(join(tmpdir(), 'junction-runbook-certs-'));
+    writeFileSync(join(dir, 'pw'), 'correct horse battery\n');
+    for (const line of commands) {
+      const args = line
+        .replaceAll('<workspace file>', EXAMPLE_PATH)
+        .replaceAll('<password file>', join(dir, 'pw'))
+        .replaceAll('<folder>', dir)
+        .split(' ')
+        .slice(1);
+      const r = await cli(args);
+      expect(r.code, `${line}\n${r.err}`).toBe(0);
+    }
+    // Every .pfx/.cer an import script names, except those the CA issues, is now there.
+    const wanted = result.steps.flatMap((s) => s.prerequisites).join(' ').match(/cert-[a-z0-9-]+\.(pfx|cer)/g) ?? [];
+    const fromCa = section.match(/`(cert-[a-z0-9-]+)`: request/g)?.map((m) => m.slice(1, m.indexOf('`', 1))) ?? [];
+    for (const f of new Set(wanted)) if (!fromCa.some((id) => f.startsWith(`${id}.`))) expect(existsSync(join(dir, f)), f).toBe(true);
   });
 
   it('keeps docs/cmdlet-catalog.md in step with the catalog (UPDATE_DOCS=1 rewrites it)', () => {
