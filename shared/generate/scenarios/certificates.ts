@@ -388,14 +388,26 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
               '    $script:ExitCode = 3',
               `    throw ${psq(`VMM has not pushed ${c.subject} to Cert:\\LocalMachine\\My yet; run the VMM step (Read-SCVMHost) first`)}`,
               '}',
-              "$running = @(Get-VM | Where-Object { $_.State -eq 'Running' })",
-              ...prereq(
-                '$running.Count -gt 0 -and -not $Force',
-                'an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)',
-              ),
-              ...change('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)', [
-                'Restart-Service -Name vmms',
+              // Hyper-V reads trusted issuers when vmms starts. A marker per thumbprint, written after the restart,
+              // makes a second run a no-op instead of a second restart of a host that may be back in service.
+              "$marker = Join-Path -Path $env:ProgramData -ChildPath ('Junction\\state\\vmms-trusts-' + $pushed[0].Thumbprint)",
+              'if (Test-Path -LiteralPath $marker) {',
+              `    ${say('vmms already restarted since this certificate arrived; nothing to do')}`,
+              '} else {',
+              ...indent([
+                "$running = @(Get-VM | Where-Object { $_.State -eq 'Running' })",
+                ...prereq(
+                  '$running.Count -gt 0 -and -not $Force',
+                  'an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)',
+                ),
               ]),
+              ...indent(
+                change('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)', [
+                  'Restart-Service -Name vmms',
+                  '$null = New-Item -ItemType File -Force -Path $marker',
+                ]),
+              ),
+              '}',
               say('Certificate in Cert:\\LocalMachine\\My:'),
               `$pushed | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
               "Get-CimInstance -Namespace 'root\\virtualization\\v2' -ClassName Msvm_TerminalServiceSettingData | Format-List | Out-String | Write-Host",

@@ -181,7 +181,7 @@ function cliScript(l: Lookup, cc: CycleCloud, reference: string): string {
     synopsis: `Applies the NSG rules and Storage service endpoints of ${cc.name} with the Azure CLI.`,
     description: [
       'Seed 002: allow Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager (100-103) above a deny to Internet (4000).',
-      'Every rule and subnet is read first; only differences are written.',
+      'Every NSG, rule and subnet is read first: missing ones are created, a subnet is updated only when it differs, and an existing rule is set to the workspace values (az network nsg rule update; the same values change nothing).',
     ],
     runsOn: 'an admin workstation with Azure CLI 2.x signed in (az login)',
     runAs: 'an account with Network Contributor on the resource group',
@@ -240,7 +240,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
         runAs: 'an account with Network Contributor on the resource group',
         prerequisites: ['Azure CLI signed in, or the portal/az deployment for the ARM template'],
         notes: [
-          'Two equivalent ways: the Azure CLI script (reads first, changes only differences) or the ARM template (az deployment group create --resource-group <rg> --template-file <file>).',
+          'Two equivalent ways: the Azure CLI script (reads first; creates what is missing, sets existing rules to the workspace values) or the ARM template (az deployment group create --resource-group <rg> --template-file <file>).',
           `The template uses api-version ${NETWORK_API_VERSION}, the one @azure/arm-network 36 uses.`,
         ],
         files: [

@@ -2,7 +2,7 @@
 # Applies the NSG rules and Storage service endpoints of CycleCloud (locked down) with the Azure CLI.
 #
 # Seed 002: allow Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager (100-103) above a deny to Internet (4000).
-# Every rule and subnet is read first; only differences are written.
+# Every NSG, rule and subnet is read first: missing ones are created, a subnet is updated only when it differs, and an existing rule is set to the workspace values (az network nsg rule update; the same values change nothing).
 #
 # Runs on:       an admin workstation with Azure CLI 2.x signed in (az login)
 # Run as:        an account with Network Contributor on the resource group

@@ -37,13 +37,19 @@ try {
         $script:ExitCode = 3
         throw 'VMM has not pushed CN=Remote Console Connect to Cert:\LocalMachine\My yet; run the VMM step (Read-SCVMHost) first'
     }
-    $running = @(Get-VM | Where-Object { $_.State -eq 'Running' })
-    if ($running.Count -gt 0 -and -not $Force) {
-        $script:ExitCode = 2
-        throw 'prerequisite missing: an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)'
-    }
-    if ($PSCmdlet.ShouldProcess('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)')) {
-        Restart-Service -Name vmms
+    $marker = Join-Path -Path $env:ProgramData -ChildPath ('Junction\state\vmms-trusts-' + $pushed[0].Thumbprint)
+    if (Test-Path -LiteralPath $marker) {
+        Write-Host 'vmms already restarted since this certificate arrived; nothing to do'
+    } else {
+        $running = @(Get-VM | Where-Object { $_.State -eq 'Running' })
+        if ($running.Count -gt 0 -and -not $Force) {
+            $script:ExitCode = 2
+            throw 'prerequisite missing: an empty host: VMs are running; put the host in maintenance mode in VMM (or pass -Force)'
+        }
+        if ($PSCmdlet.ShouldProcess('vmms', 'Restart-Service (Hyper-V Virtual Machine Management)')) {
+            Restart-Service -Name vmms
+            $null = New-Item -ItemType File -Force -Path $marker
+        }
     }
     Write-Host 'Certificate in Cert:\LocalMachine\My:'
     $pushed | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host
