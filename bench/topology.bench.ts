@@ -63,7 +63,8 @@ try {
     })`);
   const idleFps = await countFrames(1500);
 
-  // First paint: from the click on Topology to the first canvas render with all nodes placed.
+  // First paint: from the click on Topology to the first canvas render with all nodes placed, the way an admin
+  // gets there (the workspace open for a moment, so its layout was computed ahead in the worker).
   const t0 = Date.now();
   await page.click('nav [data-screen="topology"]');
   await page.waitForFunction(
@@ -101,10 +102,36 @@ try {
     .screenshot({ path: join(root, 'test-results', 'screenshots', 'bench-topology-2000.png') })
     .catch(() => undefined);
 
+  // Cold: a fresh page, Topology clicked the moment the workspace shows, before the app's layout prefetch (300 ms
+  // after load) has run, so the layout is computed after the click and counts in the first paint.
+  const cold = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await cold.goto(host.url);
+  await cold.waitForFunction(() => document.querySelector('.doc-name')?.textContent?.startsWith('Synthetic'), null, {
+    timeout: 60_000,
+  });
+  const c0 = Date.now();
+  await cold.click('nav [data-screen="topology"]');
+  await cold.waitForFunction(
+    () => document.querySelector('[data-testid="topology-canvas"]')?.getAttribute('data-painted'),
+    null,
+    { timeout: 60_000 },
+  );
+  const coldPaint = Date.now() - c0;
+  const coldPhases = await cold.evaluate(() =>
+    performance
+      .getEntriesByType('measure')
+      .filter((m) => m.name.startsWith('junction:'))
+      .map((m) => `${m.name.slice(9)} ${Math.round(m.duration)} ms`),
+  );
+  await cold.close();
+
   const ok = (b: boolean) => (b ? 'PASS' : 'MISS');
   console.log(`topology: ${painted} nodes on the canvas (${stats?.trim()})`);
   console.log(
     `  first paint        ${firstPaint} ms   target < 1500 ms   ${ok(firstPaint < 1500)}   (${phases.join(', ')})`,
+  );
+  console.log(
+    `  first paint, cold  ${coldPaint} ms   target < 1500 ms   ${ok(coldPaint < 1500)}   (clicked as the workspace appeared; ${coldPhases.join(', ')})`,
   );
   console.log(`  pan/zoom           ${fps.toFixed(1)} fps   target >= 30 fps   ${ok(fps >= 30)}`);
   console.log(
