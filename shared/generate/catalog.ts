@@ -51,6 +51,7 @@ const ENTRIES: Record<string, CatalogEntry> = {
   'Get-Content': c('Microsoft.PowerShell.Management', ['-LiteralPath', '-Raw']),
   'Set-Content': c('Microsoft.PowerShell.Management', ['-LiteralPath', '-Encoding']),
   'Get-Service': c('Microsoft.PowerShell.Management', ['-Name']),
+  'Get-ItemProperty': c('Microsoft.PowerShell.Management', ['-Path', '-Name']),
   'Restart-Service': c('Microsoft.PowerShell.Management', ['-Name']),
   'Write-Host': c('Microsoft.PowerShell.Utility', []),
   'Write-Warning': c('Microsoft.PowerShell.Utility', ['-Message']),
@@ -286,7 +287,7 @@ const ENTRIES: Record<string, CatalogEntry> = {
   netsh: {
     kind: 'external',
     params: [],
-    usages: ['ras ipv6 show config', 'ras ipv6 set prefix', 'ras show user', 'ras set user'],
+    usages: ['ras ipv6 show config', 'ras ipv6 set prefix', 'ras show user', 'ras set user', 'ras set type'],
     source: 'https://learn.microsoft.com/windows-server/administration/windows-commands/netsh-ras',
   },
   rasdial: {

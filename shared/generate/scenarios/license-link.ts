@@ -104,7 +104,8 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
     ],
     notes: [
       'The tunnel stays inside the encrypted Azure Connect IPv6 tunnel; seed 000 disables encryption of the inner IPv4 tunnel in the NPS network policy (Settings > Encryption > No encryption); do that in the NPS console if you follow the seed.',
-      'The IPv6 router check box stays clear: only "IPv6 Remote access server" is enabled.',
+      'The script enables "IPv6 Remote access server" and keeps the IPv6 router off (netsh ras set type ... ipv6rtrtype=none rastype=BOTH); the IPv4 routing setting is left as it was.',
+      'Still in the RRAS console (no scriptable equivalent Junction has verified): seed 000 adds the DHCPv6 Relay Agent on the Azure Connect interface and clears "Enable IPv6/IPv4 router manager" in each interface\'s properties.',
     ],
     files: [
       {
@@ -179,6 +180,23 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
                   '$restart = $true',
                 ]),
               ),
+              '}',
+              // RouterType flags (MS-RRASM 2.2.3.4.1): 0x1 IPv4 RAS, 0x2/0x4 IPv4 LAN/WAN routing, 0x8 IPv6 RAS,
+              // 0x10/0x20 IPv6 LAN/WAN routing. Seed 000 wants IPv6 RAS on and the IPv6 router off.
+              // Absent until RRAS is configured (e.g. under -WhatIf on a fresh box): then 0, and the change is shown.
+              "$params = Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters' -Name RouterType -ErrorAction SilentlyContinue",
+              "$type = if ($params -and $params.PSObject.Properties['RouterType']) { [int]$params.RouterType } else { 0 }",
+              'if (($type -band 0x9) -eq 0x9 -and ($type -band 0x30) -eq 0) {',
+              `    ${say('IPv4 and IPv6 remote access server enabled, IPv6 router off')}`,
+              '} else {',
+              ...indent([
+                "$v4 = if (($type -band 0x4) -ne 0) { 'lananddd' } elseif (($type -band 0x2) -ne 0) { 'lanonly' } else { 'none' }",
+                ...change(jb.name, 'netsh ras set type (IPv6 remote access server on, IPv6 router off)', [
+                  'netsh ras set type ipv4rtrtype=$v4 ipv6rtrtype=none rastype=BOTH',
+                  "if ($LASTEXITCODE -ne 0) { throw 'netsh ras set type failed' }",
+                  '$restart = $true',
+                ]),
+              ]),
               '}',
               'if ($restart) {',
               ...indent(

@@ -71,6 +71,18 @@ try {
             $restart = $true
         }
     }
+    $params = Get-ItemProperty -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters' -Name RouterType -ErrorAction SilentlyContinue
+    $type = if ($params -and $params.PSObject.Properties['RouterType']) { [int]$params.RouterType } else { 0 }
+    if (($type -band 0x9) -eq 0x9 -and ($type -band 0x30) -eq 0) {
+        Write-Host 'IPv4 and IPv6 remote access server enabled, IPv6 router off'
+    } else {
+        $v4 = if (($type -band 0x4) -ne 0) { 'lananddd' } elseif (($type -band 0x2) -ne 0) { 'lanonly' } else { 'none' }
+        if ($PSCmdlet.ShouldProcess('JB01', 'netsh ras set type (IPv6 remote access server on, IPv6 router off)')) {
+            netsh ras set type ipv4rtrtype=$v4 ipv6rtrtype=none rastype=BOTH
+            if ($LASTEXITCODE -ne 0) { throw 'netsh ras set type failed' }
+            $restart = $true
+        }
+    }
     if ($restart) {
         if ($PSCmdlet.ShouldProcess('RemoteAccess service', 'Restart-Service')) {
             Restart-Service -Name RemoteAccess
