@@ -76,6 +76,10 @@ function openSettings(): SettingsBackend {
     migrations: SETTINGS_MIGRATIONS as never,
     ...({ projectVersion: SETTINGS_PROJECT_VERSION } as object),
   });
+  // electron-store registers an ipcMain listener for renderer-side stores, answering any frame with the settings
+  // folder and app version. The renderer reaches settings only through the contract, so no listener stays that
+  // does not check its sender.
+  ipcMain.removeAllListeners('electron-store-get-data');
   return { get: (k) => store.get(k), set: (k, v) => store.set(k, v) };
 }
 

@@ -105,6 +105,12 @@ describe('Electron security checklist', () => {
       /ipcMain\.handle\(channelName, async \(event, payload\) => \{\s*if \(!isTrustedSenderUrl\(event\.senderFrame\?\.url\)\) throw[\s\S]{0,120}return dispatch\(api, channelName, payload\)/,
     );
     expect(mainSource).not.toMatch(/ipcMain\.on\(/);
+    // Dependencies' listeners count too: electron-store's answers any sender, so main removes it right after the
+    // store is made (the library's source still registers exactly that channel).
+    const storeLib = readFileSync(`${root}node_modules/electron-store/index.js`, 'utf8');
+    const libChannels = [...storeLib.matchAll(/ipcMain\.(?:on|handle)\('([^']+)'/g)].map((m) => m[1]);
+    expect(libChannels).toEqual(['electron-store-get-data']);
+    expect(mainSource).toMatch(/new Store<SettingsData>\([\s\S]*?\}\);[\s\S]{0,400}ipcMain\.removeAllListeners\('electron-store-get-data'\)/);
     expect(isTrustedSenderUrl(`${APP_ORIGIN}/index.html`)).toBe(true);
     for (const url of [
       undefined,
