@@ -11,7 +11,11 @@ import type {
   AzureSecretsView,
   AzureSettingsView,
   AzureSignInState,
+  AzureStatusView,
 } from '../../shared/api/azure-api';
+import { countVerdicts, expectedConnections } from '../../shared/azure/status';
+import { appendStatusHistory, historyRecords, liveStatus, unreachable } from '../azure/status';
+import { historyFileFor } from '../health/files';
 import type { Workspace } from '../../shared/model/schema';
 import type { DesiredResource } from '../../shared/azure/desired';
 import { actionable } from '../../shared/azure/plan';
@@ -26,6 +30,7 @@ import {
   exportFiles,
   planHash,
   planWorkspace,
+  probe,
   queueEntries,
   resolveConnection,
   resumeWorkspace,
@@ -328,6 +333,50 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
           return planView(ws, out, req.allowUnowned ?? [], secretNeeds(ws, toApply(out, desired), inVault));
         } catch (e) {
           apiError('azure.plan', e);
+        } finally {
+          promptSink = undefined;
+        }
+      });
+    },
+
+    'azure.status': async (req) => {
+      const ws = workspaceOrThrow('azure.status', req.fileName, req.text);
+      const p = prefs();
+      const { expected, problems } = expectedConnections(ws, p.subscriptionId ? { subscriptionId: p.subscriptionId } : {});
+      if (problems.length) {
+        const first = problems[0]!;
+        throw new ApiError('bad-request', `azure.status: ${first.source}: ${first.message} — ${first.fix}`);
+      }
+      if (!expected.length)
+        throw new ApiError(
+          'bad-request',
+          'azure.status: $.azure.connections is empty — model the site-to-site connection under azure.connections',
+        );
+      return jobs.run(req.jobId, async (_signal, onProgress): Promise<AzureStatusView> => {
+        const phase = (text: string) =>
+          onProgress({ phase: text, bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 });
+        promptSink = phase;
+        try {
+          phase('Checking ARM');
+          const s = await resolveConnection(inputOf(p, req.certificatePassword), ws, { offlineOk: true });
+          const reach = await probe(s);
+          phase(reach.online ? 'Reading VPN connections and BGP peers' : 'Offline');
+          const live = reach.online
+            ? await liveStatus(await clientsFor(s), expected, { pollMs: s.pollIntervalMs })
+            : unreachable(expected, reach.detail);
+          // The same history the Health screen and the topology read, as `junction azure status` writes it.
+          const history = req.workspace ? historyFileFor(resolve(req.workspace)) : undefined;
+          if (history) await appendStatusHistory(history, historyRecords(live, expected));
+          return {
+            at: live.at,
+            online: reach.online,
+            ...(reach.online ? {} : { detail: reach.detail }),
+            counts: countVerdicts(live.reports),
+            connections: live.reports,
+            ...(history ? { history } : {}),
+          };
+        } catch (e) {
+          apiError('azure.status', e);
         } finally {
           promptSink = undefined;
         }

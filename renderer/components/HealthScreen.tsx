@@ -181,6 +181,7 @@ export function HealthScreen() {
         <aside className="health-side" aria-label="Probe sets, links and far-side reports">
           <SetsPanel />
           <LinksPanel />
+          <AzureStatusPanel />
           <ImportPanel />
         </aside>
       </div>
@@ -503,6 +504,53 @@ function LinksPanel() {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+const VERDICT_CLASS: Record<string, string> = {
+  ok: 'ok',
+  degraded: 'warn',
+  down: 'fail',
+  unknown: 'muted',
+  missing: 'fail',
+};
+
+function AzureStatusPanel() {
+  const { health } = useStores();
+  const op = useHealth((s) => s.azureOp);
+  const saved = useHealth((s) => s.workspace !== null);
+  const r = op.status === 'done' ? op.result : undefined;
+  return (
+    <div className="panel health-azure" aria-label="Azure VPN status" data-testid="azure-status">
+      <h2>Azure VPN status</h2>
+      <p className="muted small">
+        Reads each modelled VPN connection and its BGP peers from Azure with the Apply screen&apos;s connection and
+        sign-in, and says whether it matches the model.
+        {saved ? ' The result joins the history and colours the topology.' : ' Save the workspace to keep it in the history.'}
+      </p>
+      <div className="ops-actions">
+        <button type="button" disabled={op.status === 'running'} onClick={() => void health.getState().checkAzure()}>
+          {op.status === 'running' ? 'Checking…' : 'Check Azure VPN status'}
+        </button>
+      </div>
+      {op.status === 'failed' && <p className="error small">{op.error}</p>}
+      {r && (
+        <>
+          <p className="small">
+            {r.online ? `Read at ${r.at}` : `Offline (${r.detail ?? 'ARM unreachable'}): nothing could be read`}
+          </p>
+          <ul className="azure-connections">
+            {r.connections.map((c) => (
+              <li key={c.armId}>
+                <span className={`badge ${VERDICT_CLASS[c.verdict] ?? 'muted'}`}>{c.verdict}</span>{' '}
+                <strong>{c.name}</strong>
+                <div className="muted small">{c.reason}</div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import type {
   TargetRow,
 } from '../../shared/api/health-api';
 import type { Doc, Op } from './generate';
+import type { AzureStatusView } from '../../shared/api/azure-api';
 
 export type { Op };
 
@@ -57,6 +58,8 @@ export interface HealthState {
   runOp: Op<HealthRunResult>;
   importPath: string;
   importOp: Op<HealthImportResult>;
+  /** Live VPN status read from Azure (the Apply screen's connection and sign-in). */
+  azureOp: Op<AzureStatusView>;
   filters: HealthFilters;
   selectedLink: string | null;
   endpoints: ReachEndpoints | null;
@@ -86,6 +89,8 @@ export interface HealthActions {
   cancel(): Promise<void>;
   setImportPath(path: string): void;
   importReport(path?: string): Promise<HealthImportResult | undefined>;
+  /** Reads the VPN connections' live status; with a saved workspace it joins the history (and the topology). */
+  checkAzure(): Promise<AzureStatusView | undefined>;
   setFilters(patch: Partial<HealthFilters>): void;
   resetFilters(): void;
   selectLink(id: string | null): void;
@@ -176,7 +181,7 @@ export function createHealthStore(api: JunctionApi, doc: () => HealthDoc, opts: 
       return w ? { workspace: w } : {};
     };
 
-    type OpKey = 'historyOp' | 'runOp' | 'importOp' | 'reachOp';
+    type OpKey = 'historyOp' | 'runOp' | 'importOp' | 'reachOp' | 'azureOp';
     const start = <T>(key: OpKey, extra: Partial<Op<T>> = {}) =>
       set({ [key]: { status: 'running', startedAt: Date.now(), ...extra } } as Partial<HealthState>);
     const finish = <T>(key: OpKey, patch: Partial<Op<T>>) => {
@@ -195,6 +200,7 @@ export function createHealthStore(api: JunctionApi, doc: () => HealthDoc, opts: 
       runOp: idle(),
       importPath: '',
       importOp: idle(),
+      azureOp: idle(),
       filters: { ...DEFAULT_FILTERS },
       selectedLink: null,
       endpoints: null,
@@ -353,6 +359,20 @@ export function createHealthStore(api: JunctionApi, doc: () => HealthDoc, opts: 
           return result;
         } catch (e) {
           finish('importOp', { status: 'failed', error: messageOf(e) });
+          return undefined;
+        }
+      },
+
+      async checkAzure() {
+        start('azureOp');
+        try {
+          const result = await api['azure.status']({ ...docReq(), ...withWorkspace() });
+          finish('azureOp', { status: 'done', result });
+          // Appended to the history: show it with the rest (the topology follows the summary).
+          if (result.history) await get().loadHistory();
+          return result;
+        } catch (e) {
+          finish('azureOp', { status: 'failed', error: messageOf(e) });
           return undefined;
         }
       },

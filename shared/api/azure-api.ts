@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ChangeType } from '../azure/plan';
 import type { ResourceKind } from '../azure/desired';
 import type { SecretStoreStatus } from './contract';
+import type { ConnectionStatusReport, Verdict } from '../azure/status';
 import { channel, docText, filePath, jobId, password } from './channel';
 
 export const SIGN_IN_METHODS = ['device-code', 'certificate', 'cli', 'browser'] as const;
@@ -263,6 +264,18 @@ const requestSecrets = z.record(secretName, secretValue).optional();
 const allowUnowned = z.array(z.string().min(1).max(1024)).max(1000).default([]);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'the planHash of the plan you reviewed (64 hex digits)');
 
+/** Live VPN status of the workspace's connections, compared with the model (what `junction azure status` prints). */
+export interface AzureStatusView {
+  at: string;
+  online: boolean;
+  /** Why ARM could not be reached, when offline. */
+  detail?: string;
+  counts: Record<Verdict, number>;
+  connections: ConnectionStatusReport[];
+  /** The health history the verdicts were appended to (the saved workspace's), so the topology and Health show them. */
+  history?: string;
+}
+
 export const AZURE_API = {
   'azure.settings': channel<AzureSettingsView>()(z.strictObject({})),
   'azure.settings.update': channel<AzureSettingsView>()(azurePrefsPatch),
@@ -300,6 +313,13 @@ export const AZURE_API = {
         message: 'confirm either the plan you reviewed (planHash) or the apply to resume (resume), not both',
         path: ['planHash'],
       }),
+  ),
+  /**
+   * VPN connection status and BGP peers read live (same sign-in as plan and apply), each with a verdict against the
+   * model; appended to the saved workspace's health history when `workspace` is given.
+   */
+  'azure.status': channel<AzureStatusView>()(
+    docText.extend({ workspace: filePath.optional(), certificatePassword: password.optional(), jobId: jobId.optional() }),
   ),
   /** The newest apply of the workspace: per-step state, the log, and whether it can be resumed. */
   'azure.journal': channel<AzureJournalView | null>()(docText),

@@ -30,7 +30,9 @@ import type {
   AzurePlanView,
   AzureSecretsView,
   AzureSettingsView,
+  AzureStatusView,
 } from '../../shared/api/azure-api';
+import { readHistory } from '../../electron/health/history';
 
 process.env.JUNCTION_AZURE_POLL_MS = '10';
 process.env.JUNCTION_AZURE_RETRY_MS = '50';
@@ -363,6 +365,37 @@ describe('azure channels against the HTTPS ARM emulator', () => {
       workspace: reachable.items[0]!.workspace,
     });
     expect(after.items).toHaveLength(0);
+  });
+
+  it('reads live VPN status with the same sign-in, judges it against the model and appends it to the health history', async () => {
+    const h = await host();
+    const p = await h.call<AzurePlanView>('azure.plan', doc);
+    await h.call<AzureApplyResult>('azure.apply', { ...doc, planHash: p.planHash, secrets: { [SECRET]: PSK } });
+    const conn = desired.find((d) => d.kind === 'connection')!;
+    emu.setConnectionStatus(conn.armId, {
+      connectionStatus: 'NotConnected',
+      ingressBytesTransferred: 0,
+      egressBytesTransferred: 0,
+      tunnelConnectionStatus: [],
+    });
+    const saved = join(mkdtempSync(join(tmpdir(), 'junction-status-')), 'estate.junction.json');
+    const st = await h.call<AzureStatusView>('azure.status', { ...doc, workspace: saved, jobId: 'status-1-aaaa' });
+    expect(st.online).toBe(true);
+    expect(st.counts).toMatchObject({ ok: 0, down: 1 });
+    expect(st.connections[0]).toMatchObject({ name: 'cn-hpc-to-contoso', verdict: 'down', armId: conn.armId });
+    expect(st.connections[0]!.reason).toMatch(/^NotConnected: check the shared key/);
+    // The verdict lands where the Health screen and the topology read it.
+    expect(st.history).toBe(join(saved, '..', 'estate.health.jsonl'));
+    const { results } = await readHistory(st.history!);
+    expect(results.map((r) => [r.kind, r.status])).toEqual([['azure-vpn', 'fail']]);
+    const summary = await h.call<{ latest: Record<string, unknown> }>('health.history', { ...doc, workspace: saved });
+    expect(summary.latest['azure']).toBeDefined();
+    // Offline: every connection unknown, nothing invented, and the history says so too.
+    await h.call('azure.settings.update', { armEndpoint: 'https://127.0.0.1:1' });
+    const off = await h.call<AzureStatusView>('azure.status', { ...doc });
+    expect(off.online).toBe(false);
+    expect(off.counts.unknown).toBe(1);
+    expect(off.history).toBeUndefined();
   });
 
   it('exports the ARM template and the az script, optionally written to a path', async () => {

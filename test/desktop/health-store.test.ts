@@ -221,6 +221,25 @@ describe('health store', () => {
     expect(store.getState().importOp.error).toMatch(/does not exist/);
   });
 
+  it("checks Azure VPN status through the Apply screen's connection: offline, every connection unknown, in the history", async () => {
+    const api = dispatchingApi();
+    // A closed loopback port as the ARM endpoint: offline, and no traffic leaves this machine.
+    await api['azure.settings.update']({ armEndpoint: 'https://127.0.0.1:1' });
+    const path = join(dir, 'azure.junction.json');
+    writeFileSync(path, EXAMPLE_TEXT);
+    const d: HealthDoc = { fileName: 'azure.junction.json', text: EXAMPLE_TEXT };
+    const store = createHealthStore(api, () => d, { pollMs: 5 });
+    store.getState().setWorkspace(path);
+    const r = await store.getState().checkAzure();
+    expect(store.getState().azureOp.status).toBe('done');
+    expect(r?.online).toBe(false);
+    expect(r?.counts.unknown).toBe(r?.connections.length);
+    expect(r?.connections.length).toBeGreaterThan(0);
+    expect(r?.history).toBe(join(dir, 'azure.health.jsonl'));
+    // The history was reloaded: the Azure source now has a latest time.
+    expect(store.getState().summary?.latest.azure).toBeDefined();
+  });
+
   it('a document without a file: results for this session only, and no far-side import until it is saved', async () => {
     const text = loopWorkspace(CC);
     const store = createHealthStore(dispatchingApi(), () => ({ fileName: 'new.junction.json', text }), {
