@@ -6,6 +6,7 @@ import { buildTopology, nodeForPath, searchNodes } from '../topology/graph';
 import { NODE_H, NODE_W, type LayoutResult } from '../topology/layout';
 import { layoutInputOf, layoutKeyOf, requestLayout } from '../topology/layout-client';
 import { elementsOf, updateInPlace } from '../topology/elements';
+import { ARROW_DIRECTION, nearestInDirection, nearestTo } from '../topology/keyboard';
 import { KIND_LABEL, KIND_VAR, topologyStyle } from '../topology/style';
 import { HEALTH_LEVELS, LEVEL_VAR, healthStyle, paintHealth } from '../topology/health';
 import type { HealthLevel, HealthSource } from '../../shared/api/health-api';
@@ -232,6 +233,28 @@ export function TopologyScreen() {
       else if (!typing && cy && e.key === '-')
         cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       else if (!typing && cy && e.key === '0') cy.fit(undefined, 30);
+      else if (
+        cy &&
+        ARROW_DIRECTION[e.key] &&
+        !e.altKey &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        // Only from the canvas (or nothing focused): elsewhere arrows keep scrolling lists and panels.
+        (document.activeElement === document.body || !!container.current?.contains(document.activeElement))
+      ) {
+        // Arrow keys walk the graph: to the nearest node that way from the selection (site bands are not stops).
+        e.preventDefault();
+        const placed = cy
+          .nodes('[kind != "site"]')
+          .map((n) => ({ key: n.id(), x: n.position('x'), y: n.position('y') }));
+        const current = ui.getState().selected;
+        const from = current ? placed.find((p) => p.key === current) : undefined;
+        const ext = cy.extent();
+        const next = from
+          ? nearestInDirection(placed, from, ARROW_DIRECTION[e.key]!)
+          : nearestTo(placed, (ext.x1 + ext.x2) / 2, (ext.y1 + ext.y2) / 2);
+        if (next) ui.getState().select(next);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -325,7 +348,7 @@ export function TopologyScreen() {
               ref={container}
               className="cy"
               tabIndex={0}
-              aria-label="Topology graph: + and - zoom, 0 fits, / searches"
+              aria-label="Topology graph: arrow keys move between objects, + and - zoom, 0 fits, / searches"
             />
             {laying && <div className="canvas-busy">Laying out…</div>}
             {!workspace && <div className="canvas-empty">Open a workspace to see its topology.</div>}

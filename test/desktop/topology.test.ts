@@ -9,6 +9,7 @@ import { buildTopology, objectIdForPath, searchNodes } from '../../renderer/topo
 import { layeredLayout, NODE_H, NODE_W } from '../../renderer/topology/layout';
 import { layoutInputOf, layoutKeyOf } from '../../renderer/topology/layout-client';
 import { elementsOf, updateInPlace } from '../../renderer/topology/elements';
+import { nearestInDirection, nearestTo } from '../../renderer/topology/keyboard';
 import cytoscape from 'cytoscape';
 import { syntheticWorkspace } from './synthetic-workspace';
 import type { Workspace } from '../../shared/model/schema';
@@ -149,5 +150,43 @@ describe('elements on the canvas (headless cytoscape)', () => {
       expect(cy.getElementById(n.key).data('display')).not.toMatch(/^(✖|▲|ℹ)/);
     }
     cy.destroy();
+  });
+});
+
+describe('arrow keys on the topology', () => {
+  // A 3 × 3 grid 100 apart, plus one far off to the right and low.
+  const grid = [0, 1, 2].flatMap((r) => [0, 1, 2].map((c) => ({ key: `n${r}${c}`, x: c * 100, y: r * 100 })));
+  const nodes = [...grid, { key: 'far', x: 130, y: 290 }];
+  const at = (key: string) => nodes.find((n) => n.key === key)!;
+
+  it('moves to the nearest node in line, each way, and nowhere past the edge', () => {
+    expect(nearestInDirection(nodes, at('n11'), 'right')).toBe('n12');
+    expect(nearestInDirection(nodes, at('n11'), 'left')).toBe('n10');
+    expect(nearestInDirection(nodes, at('n11'), 'up')).toBe('n01');
+    expect(nearestInDirection(nodes, at('n11'), 'down')).toBe('n21');
+    expect(nearestInDirection(nodes, at('n02'), 'right')).toBeUndefined();
+    expect(nearestInDirection(nodes, at('n00'), 'up')).toBeUndefined();
+  });
+
+  it('prefers a node in line over a closer one far to the side, and ignores nodes behind', () => {
+    // From n20 going right: n21 (100 along, in line) beats "far" (130 along, 10 off).
+    expect(nearestInDirection(nodes, at('n20'), 'right')).toBe('n21');
+    // From the last row going down, only "far" is below (90 down, 30 aside); from n20 it is too far aside (130).
+    expect(nearestInDirection(nodes, at('n21'), 'down')).toBe('far');
+    expect(nearestInDirection(nodes, at('n20'), 'down')).toBeUndefined();
+    // Every move lands on a node that is strictly ahead.
+    for (const from of nodes)
+      for (const dir of ['left', 'right', 'up', 'down'] as const) {
+        const to = nearestInDirection(nodes, from, dir);
+        if (!to) continue;
+        const t = at(to);
+        const ahead = { right: t.x > from.x, left: t.x < from.x, down: t.y > from.y, up: t.y < from.y }[dir];
+        expect(ahead, `${from.key} ${dir} → ${to}`).toBe(true);
+      }
+  });
+
+  it('starts from the node nearest the middle of the view when nothing is selected', () => {
+    expect(nearestTo(nodes, 95, 105)).toBe('n11');
+    expect(nearestTo([], 0, 0)).toBeUndefined();
   });
 });

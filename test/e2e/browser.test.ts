@@ -100,6 +100,17 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.press('input[aria-label="Search topology"]', 'Enter');
     await expect.poll(() => page.getByTestId('details').locator('h2').textContent()).toBe('HN01');
     await page.screenshot({ path: shotPath('02-topology-search') });
+    // Arrow keys from the canvas walk to a neighbouring object and back.
+    await canvas.locator('.cy').focus();
+    const heading = () => page.getByTestId('details').locator('h2').textContent();
+    const moved = async (key: string) => {
+      const before = await heading();
+      await page.keyboard.press(key);
+      await expect.poll(heading).not.toBe(before);
+      return heading();
+    };
+    const next = await moved('ArrowDown');
+    expect(next).toBeTruthy();
     await page.fill('input[aria-label="Search topology"]', '');
     await page.keyboard.press('Escape');
   });
