@@ -15,6 +15,7 @@ import { CHUNK, hashFile } from './hash';
 import { progressTracker, throwIfAborted, FAT32_MAX_FILE, type ProgressListener } from './progress';
 import { publicKeyFingerprint } from './signing';
 import { verifyBundleDir, type VerifyResult } from './verify';
+import { listRemovableDrives, type Drive } from './drives';
 
 export class MediaError extends Error {
   constructor(
@@ -44,16 +45,49 @@ export interface TargetInfo {
   maxFile?: number;
 }
 
-export async function targetInfo(dir: string): Promise<TargetInfo> {
+/** Largest file per file-system name, as drive listings report them (lsblk, Get-Volume): FAT's limits. */
+const NAME_LIMITS: Record<string, number> = {
+  vfat: FAT32_MAX_FILE,
+  fat32: FAT32_MAX_FILE,
+  fat: FAT32_MAX_FILE,
+  msdos: FAT32_MAX_FILE,
+  fat16: 2 * 1024 ** 3 - 1,
+};
+
+/** The listed drive holding `dir`: the longest mount point that is a prefix of it (case-blind for drive letters). */
+export function driveFor(dir: string, drives: readonly Drive[]): Drive | undefined {
+  const norm = (p: string) => (/^[A-Za-z]:/.test(p) ? p.replace(/\//g, '\\').toLowerCase() : p);
+  const d = norm(dir);
+  const sep = /^[a-z]:/.test(d) ? '\\' : '/';
+  let best: Drive | undefined;
+  for (const drive of drives) {
+    const m = norm(drive.mountpoint).replace(/[\\/]+$/, '');
+    if ((d === m || d.startsWith(m + sep)) && (!best || m.length > norm(best.mountpoint).length)) best = drive;
+  }
+  return best;
+}
+
+/**
+ * Free space from statfs; the file system from statfs's type on Linux, else (Windows and macOS report no Linux
+ * magic, FUSE mounts an unknown one) from the removable-drive listing, so FAT32's 4 GiB limit is known everywhere.
+ */
+export async function targetInfo(dir: string, drives: () => Promise<Drive[]> = listRemovableDrives): Promise<TargetInfo> {
   const s = await statfs(dir);
-  const fs = FS_TYPES[Number(s.type)] ?? { name: `0x${Number(s.type).toString(16)}` };
-  return { fsName: fs.name, freeBytes: Number(s.bavail) * Number(s.bsize), ...(fs.maxFile !== undefined ? { maxFile: fs.maxFile } : {}) };
+  const freeBytes = Number(s.bavail) * Number(s.bsize);
+  const fs = FS_TYPES[Number(s.type)];
+  if (fs?.maxFile !== undefined) return { fsName: fs.name, freeBytes, maxFile: fs.maxFile };
+  const listed = driveFor(dir, await drives().catch(() => []));
+  const limit = listed?.fstype ? NAME_LIMITS[listed.fstype.toLowerCase()] : undefined;
+  if (limit !== undefined) return { fsName: listed!.fstype!.toLowerCase(), freeBytes, maxFile: limit };
+  return { fsName: fs?.name ?? listed?.fstype?.toLowerCase() ?? `0x${Number(s.type).toString(16)}`, freeBytes };
 }
 
 export interface WriteOptions {
   mediaLimit?: number;
   /** The fix for a file too large for the target, in the words of the front door that asked (default: the CLI's). */
   tooLargeFix?: string;
+  /** Where the target's file system is looked up when statfs cannot tell (tests pass a fixed list). */
+  drives?: () => Promise<Drive[]>;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Test hook: cap the copy rate (bytes/second) so an interruption can be staged. */
@@ -90,7 +124,7 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
   await access(targetDir).catch(() => {
     throw new MediaError(`${targetDir} does not exist`, 'mount the drive or create the folder first');
   });
-  const info = await targetInfo(targetDir);
+  const info = await targetInfo(targetDir, opts.drives);
   const limit = Math.min(opts.mediaLimit ?? Infinity, info.maxFile ?? Infinity);
   const tooBig = files.find((f) => f.size > limit);
   if (tooBig)

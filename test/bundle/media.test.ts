@@ -2,12 +2,12 @@
 // that leaves nothing verifiable and the previous bundle intact, and the drive listing parsers.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildBundle } from '../../electron/bundle/build';
 import { verifyBundle } from '../../electron/bundle/verify';
-import { writeBundleToMedia, MediaError, targetInfo } from '../../electron/bundle/media';
+import { writeBundleToMedia, MediaError, targetInfo, driveFor } from '../../electron/bundle/media';
 import { parseLsblk, parseWindowsVolumes, listRemovableDrives } from '../../electron/bundle/drives';
 import { Cancelled, parseSize } from '../../electron/bundle/progress';
 import type { Signer } from '../../electron/bundle/signing';
@@ -58,6 +58,39 @@ describe('bundle write', () => {
     // Built for that limit, the same payload fits.
     const split = await bundleWith('bundle-split', 30_000, 8192);
     expect((await writeBundleToMedia(split, tempDir(), { mediaLimit: 8192 })).readBack.ok).toBe(true);
+  });
+
+  it('knows FAT32 from the drive listing when statfs cannot tell (Windows, macOS, FUSE): a 4 GiB file is refused', async () => {
+    const b = await bundleWith('bundle-fat', 1000);
+    // A sparse file just over FAT32's limit: the size check runs before anything is read or copied.
+    const big = join(b, 'files', 'big.vhd');
+    writeFileSync(big, '');
+    truncateSync(big, 4 * 1024 ** 3);
+    const target = tempDir();
+    const drives = async () => [{ device: '/dev/sdz1', mountpoint: target, fstype: 'vfat', label: 'TRANSFER' }];
+    const err = await writeBundleToMedia(b, join(target), { drives }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MediaError);
+    expect((err as MediaError).message).toMatch(/big\.vhd is 4294967296 bytes; the target \(vfat\) allows at most 4294967295 bytes per file/);
+    expect((err as MediaError).fix).toMatch(/--media-limit 4GiB/);
+    expect(readdirSync(target)).toEqual([]); // nothing was written
+    // Listed as NTFS, or not listed, the same folder has no per-file limit.
+    expect((await targetInfo(target, async () => [{ device: '/dev/sdz1', mountpoint: target, fstype: 'ntfs' }])).maxFile).toBeUndefined();
+    expect((await targetInfo(target, async () => [])).maxFile).toBeUndefined();
+    expect((await targetInfo(target, drives)).maxFile).toBe(4 * 1024 ** 3 - 1);
+  });
+
+  it('finds the listed drive holding a folder: longest mount point, drive letters case-blind', () => {
+    const drives = [
+      { device: '/dev/sdb1', mountpoint: '/media/admin/USB' },
+      { device: '/dev/sdc1', mountpoint: '/media/admin/USB/inner' },
+      { device: 'E:', mountpoint: 'E:\\' },
+    ];
+    expect(driveFor('/media/admin/USB/bundles', drives)?.device).toBe('/dev/sdb1');
+    expect(driveFor('/media/admin/USB/inner/x', drives)?.device).toBe('/dev/sdc1');
+    expect(driveFor('/media/admin/USB2/x', drives)).toBeUndefined();
+    expect(driveFor('e:\\Bundles\\contoso', drives)?.device).toBe('E:');
+    expect(driveFor('E:/Bundles', drives)?.device).toBe('E:');
+    expect(driveFor('F:\\', drives)).toBeUndefined();
   });
 
   it('cancels via AbortSignal and resumes from the partial copy', async () => {
