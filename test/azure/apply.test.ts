@@ -1,7 +1,7 @@
 // Plan/apply/resume against a real local HTTPS ARM emulator, through the real SDK and a real certificate sign-in.
 import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ArmEmulator } from './emulator/server';
@@ -33,6 +33,22 @@ function portalPut(path: string, body: unknown): Promise<number> {
     req.end(JSON.stringify(body));
   });
 }
+
+/** Edits the workspace file as the admin would and reloads it. */
+function editWorkspace(file: string, edit: (doc: { azure: Record<string, { id: string; subnets?: { id: string; routeTable?: string }[] }[]> }) => void): void {
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  edit(doc);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+  ws = loadWs(file);
+}
+
+/** Drops the route table rt-cluster and the subnet's reference to it. */
+const dropRouteTable = (doc: Parameters<Parameters<typeof editWorkspace>[1]>[0]) => {
+  doc.azure['routeTables'] = [];
+  for (const v of doc.azure['vnets']!) for (const sn of v.subnets ?? []) delete sn.routeTable;
+};
+
+const idOf = (kind: string, name: string) => `/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-hpc-burst/providers/Microsoft.Network/${kind}/${name}`;
 
 function expectLiveEqualsDesired() {
   const { resources } = desiredResources(ws);
@@ -180,7 +196,7 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     expect((await cli(['azure', 'apply', w.ws, '--resume'], env)).code).toBe(2); // nothing left to resume
   }, 60_000);
 
-  it('survives 429 (Retry-After), 500 and a connection reset; an LRO ending Failed stops with a clear state and resumes', async () => {
+  it('survives 429 (waiting out its Retry-After), 500 and a connection reset; an LRO ending Failed stops with a clear state and resumes', async () => {
     const w = workdir();
     ws = loadWs(w.ws);
     const env = armEnv(emu, pki, w.state);
@@ -194,7 +210,15 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     expect(a.code).toBe(1);
     expect(a.out).toMatch(/Apply stopped at Create vnet vnet-hpc-westeurope/);
     expect(a.out).toMatch(/apply <workspace> --resume/);
-    expect(emu.requests.some((q) => q.status === 429)).toBe(true);
+    // The 429 said Retry-After: 2 (seconds); the same request came again only after that wait, not after the
+    // 50 ms back-off configured for other retries.
+    const throttled = emu.requests.findIndex((q) => q.status === 429);
+    expect(throttled).toBeGreaterThanOrEqual(0);
+    expect(emu.requests[throttled]!.headers['retry-after']).toBe('2');
+    const again = emu.requests.slice(throttled + 1).find((q) => q.method === 'GET' && q.path === emu.requests[throttled]!.path);
+    expect(again, 'the throttled LIST was retried').toBeDefined();
+    expect(again!.status).toBe(200);
+    expect(again!.at - emu.requests[throttled]!.at).toBeGreaterThanOrEqual(1990);
     expect(emu.requests.some((q) => q.status === 500)).toBe(true);
     const journal = readFileSync(/Journal: (\S+)/.exec(a.out)![1]!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal.filter((x) => x.t === 'done')).toHaveLength(4);
@@ -272,5 +296,114 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     expect(q.out).toContain('ARM is reachable');
     expect(q.out).toContain(`junction azure apply ${w.ws} --yes`);
     expect(emu.appliedPuts).toHaveLength(0); // offered, never run silently
+  });
+  it('deletes owned resources gone from the workspace: after the modify, in reverse dependency order, each DELETE 202 + Location polled until done', async () => {
+    const w = workdir();
+    ws = loadWs(w.ws);
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    // The admin removes the VPN connection, the local network gateway it used and the route table (and the
+    // subnet's reference to it): three deletes and one modify of the VNet.
+    editWorkspace(w.ws, (doc) => {
+      doc.azure['connections'] = [];
+      doc.azure['localNetworkGateways'] = [];
+      dropRouteTable(doc);
+    });
+    const gone = [idOf('connections', 'cn-hpc-to-contoso'), idOf('localNetworkGateways', 'lng-contoso-oslo'), idOf('routeTables', 'rt-cluster')];
+    const vnet = idOf('virtualNetworks', 'vnet-hpc-westeurope');
+    const shown = await cli(['azure', 'plan', w.ws], env);
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(/- Delete\s+connection\s+cn-hpc-to-contoso/);
+    expect(shown.out).toMatch(/- Delete\s+localNetworkGateway\s+lng-contoso-oslo/);
+    expect(shown.out).toMatch(/- Delete\s+routeTable\s+rt-cluster/);
+    expect(shown.out).toMatch(/~ Modify\s+vnet\s+vnet-hpc-westeurope/);
+    expect(shown.out).toMatch(/Plan: 0 to create, 1 to modify, 3 to delete, 2 unchanged/);
+    const planned = JSON.parse((await cli(['azure', 'plan', w.ws, '--json'], env)).out) as { steps: { action: string; id: string }[] };
+    expect(planned.steps.filter((x) => x.action !== 'NoChange').map((x) => [x.action, x.id])).toEqual([['Modify', vnet], ...gone.map((id) => ['Delete', id])]);
+    const etags = gone.map((id) => emu.get(id)!['etag']);
+    const hash = /--plan ([0-9a-f]{16})/.exec(shown.out)![1]!;
+
+    const from = emu.requests.length;
+    const a = await cli(['azure', 'apply', w.ws, '--plan', hash], env);
+    expect(a.code, a.out + a.err).toBe(0);
+    expect(a.out).toMatch(/Apply complete: 4 step\(s\) applied/);
+    const log = emu.requests.slice(from);
+    const at = (method: string, id: string) => log.findIndex((q) => q.method === method && q.path.toLowerCase() === id.toLowerCase());
+    const deletes = log.filter((q) => q.method === 'DELETE');
+    // One DELETE per resource, in reverse dependency order (connection, then the gateway it used, then the table),
+    // each conditional on the etag the plan read, answered 202 with a Location to poll.
+    expect(deletes.map((q) => q.path.toLowerCase())).toEqual(gone.map((id) => id.toLowerCase()));
+    expect(deletes.map((q) => q.ifMatch)).toEqual(etags);
+    for (const q of deletes) {
+      expect(q.status).toBe(202);
+      expect(q.headers['location']).toMatch(/\/operationResults\/[0-9a-f-]+\?api-version=2025-05-01$/);
+    }
+    // The VNet no longer refers to the table before the table goes (ARM refuses to delete a table in use).
+    expect(at('PUT', vnet)).toBeGreaterThanOrEqual(0);
+    expect(at('PUT', vnet)).toBeLessThan(at('DELETE', gone[0]!));
+    // Each delete was polled at its Location until ARM said done (202 ... then 204), before the next step began.
+    deletes.forEach((q, i) => {
+      const start = log.indexOf(q);
+      const end = i + 1 < deletes.length ? log.indexOf(deletes[i + 1]!) : log.length;
+      const pollPath = new URL(q.headers['location']!).pathname;
+      const polls = log.slice(start + 1, end).filter((p) => p.method === 'GET' && p.path === pollPath);
+      expect(polls.map((p) => p.status), q.path).toEqual([202, 204]);
+      expect(polls.every((p) => p.ifMatch === undefined)).toBe(true);
+    });
+    expect(log.filter((q) => q.status >= 400)).toEqual([]);
+    for (const id of gone) expect(emu.get(id), id).toBeUndefined();
+    const rt = ((emu.get(vnet)!['properties'] as Record<string, unknown>)['subnets'] as { name: string; properties: Record<string, unknown> }[]).find((x) => x.name === 'snet-cluster')!;
+    expect(rt.properties['routeTable']).toBeUndefined();
+    expectLiveEqualsDesired();
+    const journal = readFileSync(/Journal: (\S+)/.exec(a.out)![1]!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal.filter((x) => x.t === 'done')).toHaveLength(4);
+    const after = JSON.parse((await cli(['azure', 'plan', w.ws, '--json'], env)).out);
+    expect(after.counts).toEqual({ Create: 0, Modify: 0, Delete: 0, NoChange: 3, Ignore: 0 });
+  });
+
+  it('never deletes a resource without its ownership tag unless --allow-unowned names it (and the plan hash covers that)', async () => {
+    const w = workdir();
+    ws = loadWs(w.ws);
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    // Made in the portal in the same resource group: one without tags, one owned by another Junction workspace.
+    const portalRt = idOf('routeTables', 'rt-portal');
+    const otherRt = idOf('routeTables', 'rt-other-workspace');
+    const rtBody = { location: 'westeurope', properties: { routes: [{ name: 'r', properties: { addressPrefix: '10.9.0.0/16', nextHopType: 'None' } }] } };
+    expect(await portalPut(new URL(portalRt, 'https://x').pathname, rtBody)).toBe(201);
+    expect(await portalPut(new URL(otherRt, 'https://x').pathname, { ...rtBody, tags: { 'junction-owned': 'Another workspace' } })).toBe(201);
+    // Neither is in the workspace; the owned rt-cluster leaves it.
+    editWorkspace(w.ws, dropRouteTable);
+    const p = JSON.parse((await cli(['azure', 'plan', w.ws, '--json'], env)).out) as { counts: Record<string, number>; steps: { action: string; name: string }[] };
+    expect(p.steps.filter((x) => x.action === 'Delete').map((x) => x.name)).toEqual(['rt-cluster']);
+    expect(p.steps.map((x) => x.name)).not.toContain('rt-portal');
+    expect(p.steps.map((x) => x.name)).not.toContain('rt-other-workspace');
+    const from = emu.requests.length;
+    const a = await cli(['azure', 'apply', w.ws, '--yes'], env);
+    expect(a.code, a.out + a.err).toBe(0);
+    expect(emu.requests.slice(from).filter((q) => q.method === 'DELETE').map((q) => q.path.toLowerCase())).toEqual([idOf('routeTables', 'rt-cluster').toLowerCase()]);
+    expect(emu.get(idOf('routeTables', 'rt-cluster'))).toBeUndefined();
+    expect(emu.get(portalRt)).toBeDefined();
+    expect(emu.get(otherRt)).toBeDefined();
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).out).toContain('Nothing to apply.');
+
+    // Named with --allow-unowned, the untagged one is planned as a Delete; the other workspace's table still is not.
+    const shown = await cli(['azure', 'plan', w.ws, '--allow-unowned', 'rt-portal'], env);
+    expect(shown.out).toMatch(/- Delete\s+routeTable\s+rt-portal/);
+    expect(shown.out).not.toContain('rt-other-workspace');
+    expect(shown.out).toMatch(/Plan: 0 to create, 0 to modify, 1 to delete/);
+    const hash = /--plan ([0-9a-f]{16})/.exec(shown.out)![1]!;
+    // That hash is the plan with the allowance: without --allow-unowned the plan differs and nothing is deleted.
+    const before = emu.requests.length;
+    const without = await cli(['azure', 'apply', w.ws, '--plan', hash], env);
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/no longer the one with hash .*nothing to apply now\. Nothing was changed/);
+    expect(emu.requests.slice(before).filter((q) => q.method === 'PUT' || q.method === 'DELETE')).toEqual([]);
+    expect(emu.get(portalRt)).toBeDefined();
+    const ok = await cli(['azure', 'apply', w.ws, '--plan', hash, '--allow-unowned', 'rt-portal'], env);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(emu.requests.slice(before).filter((q) => q.method === 'DELETE').map((q) => [q.path.toLowerCase(), q.status])).toEqual([[portalRt.toLowerCase(), 202]]);
+    expect(emu.get(portalRt)).toBeUndefined();
+    expect(emu.get(otherRt)).toBeDefined();
   });
 });

@@ -169,7 +169,7 @@ describe('junction azure status against the HTTPS ARM emulator', () => {
     // One POST per gateway, answered 202, then polled through the Location until 200.
     const gwPath = new URL(w.conn.gateway.armId, 'https://x').pathname;
     const during = emu.requests.slice(before);
-    const posts = during.filter((q) => q.method === 'POST' && q.path.startsWith('/subscriptions/'));
+    const posts = during.filter((q) => q.method === 'POST' && q.path.startsWith('/subscriptions/')).map(({ method, path, status }) => ({ method, path, status }));
     expect(posts).toEqual([{ method: 'POST', path: `${gwPath}/getBgpPeerStatus`, status: 202 }]);
     const polls = during.filter((q) => q.method === 'GET' && /\/operationResults\//.test(q.path)).map((q) => q.status);
     expect(polls).toEqual([202, 200]);

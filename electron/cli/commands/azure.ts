@@ -335,6 +335,11 @@ async function apply(args: string[], io: CliIo): Promise<number> {
   );
   if (r.kind === 'queued') return queued(r.file, r.reason, io);
   if (r.kind === 'nothing') {
+    // A pinned plan with changes that now has none (applied meanwhile, or reviewed with other flags) was not applied.
+    if (pinned !== undefined && !planHash(r.planned.plan).startsWith(pinned)) {
+      io.err(`The plan is no longer the one with hash ${pinned}: there is nothing to apply now. Nothing was changed.\n`);
+      return 1;
+    }
     io.out('Nothing to apply.\n');
     return 0;
   }

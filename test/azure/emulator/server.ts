@@ -1,6 +1,7 @@
 // A local HTTPS ARM emulator for Microsoft.Network 2025-05-01: PUT/GET/DELETE/LIST with response shapes from the
 // swagger examples (NetworkSecurityGroupCreateWithRule.json & co.), 201/200 + Azure-AsyncOperation polling,
-// 202 + Location for delete, etags with 412 on If-Match mismatch, fault injection, and an Entra-like token endpoint
+// 202 + Location for delete (400 InUse... while another resource refers to it), etags with 412 on If-Match mismatch,
+// fault injection (429 + Retry-After: 2), and an Entra-like token endpoint
 // (OIDC discovery, device code, client credentials) so credentials run their real flows against it.
 // Live VPN status: connections carry connectionStatus, byte counters and tunnelConnectionStatus (set by tests with
 // setConnectionStatus), and POST virtualNetworkGateways/{name}/getBgpPeerStatus answers 202 + Location, then the
@@ -76,7 +77,8 @@ export class ArmEmulator {
   readonly ops = new Map<string, Op>();
   /** Lower-cased ids of PUTs that were applied, in order (the duplicate-PUT counter). */
   readonly appliedPuts: string[] = [];
-  readonly requests: { method: string; path: string; status: number; ifMatch?: string }[] = [];
+  /** Every answered request: `at` is when it arrived (ms since epoch), `headers` the extra response headers sent. */
+  readonly requests: { method: string; path: string; status: number; at: number; ifMatch?: string; headers: Record<string, string> }[] = [];
   readonly tokenGrants: string[] = [];
   faults: Fault[] = [];
   /** Apply the Nth PUT but never answer it (so a test can kill the client mid-step). */
@@ -88,6 +90,7 @@ export class ArmEmulator {
   private server?: Server;
   base = '';
   private readonly hung: ServerResponse[] = [];
+  private readonly arrivedAt = new WeakMap<IncomingMessage, number>();
   /** Lower-cased gateway id → its BGP peers as getBgpPeerStatus reports them. */
   private readonly bgpPeers = new Map<string, BgpPeer[]>();
 
@@ -95,6 +98,7 @@ export class ArmEmulator {
 
   async start(): Promise<string> {
     this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
+      this.arrivedAt.set(req, Date.now());
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -138,7 +142,7 @@ export class ArmEmulator {
 
   private send(res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) {
     const path = (req.url ?? '').split('?')[0]!;
-    this.requests.push({ method: req.method ?? '', path, status, ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}) });
+    this.requests.push({ method: req.method ?? '', path, status, at: this.arrivedAt.get(req) ?? Date.now(), ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}), headers: { ...headers } });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
@@ -159,7 +163,7 @@ export class ArmEmulator {
     if (url.searchParams.get('api-version') !== API) return this.send(res, req, 400, { error: { code: 'InvalidApiVersionParameter', message: `api-version must be ${API}` } });
     const f = this.fault(method, path);
     if (f?.kind === 'reset') return void req.socket.destroy();
-    if (f?.kind === '429') return this.send(res, req, 429, { error: { code: 'TooManyRequests', message: 'throttled' } }, { 'retry-after': '1' });
+    if (f?.kind === '429') return this.send(res, req, 429, { error: { code: 'TooManyRequests', message: 'throttled' } }, { 'retry-after': '2' });
     if (f?.kind === '500') return this.send(res, req, 500, { error: { code: 'InternalServerError', message: 'transient' } });
 
     const op = /\/providers\/Microsoft\.Network\/locations\/[^/]+\/(operations|operationResults)\/([^/]+)$/i.exec(path);
@@ -326,10 +330,29 @@ export class ArmEmulator {
     const current = this.resources.get(id.toLowerCase());
     if (!current) return this.send(res, req, 204);
     if (!this.precondition(req, res, current)) return;
+    // As ARM: a resource another one refers to (a subnet's route table, a connection's local gateway) is not deleted.
+    const user = this.referrerOf(id);
+    if (user) {
+      const type = String(current.body['type']).replace(/^Microsoft\.Network\//, '');
+      const code = `InUse${type[0]!.toUpperCase()}${type.slice(1).replace(/s$/, '')}CannotBeDeleted`;
+      return this.send(res, req, 400, { error: { code, message: `${id} is in use by ${user} and cannot be deleted.` } });
+    }
     (current.body['properties'] as Obj)['provisioningState'] = 'Deleting';
     const opId = randomUUID();
     this.ops.set(opId, { kind: 'delete', id: id.toLowerCase(), polls: 0 });
     this.send(res, req, 202, undefined, { location: this.opUrl('operationResults', String(current.body['location']), opId, id), 'retry-after': '0' });
+  }
+
+  /** The id of another resource whose body refers to `id` (or to one of its children), if any. */
+  private referrerOf(id: string): string | undefined {
+    const target = id.toLowerCase();
+    const refers = (v: unknown): boolean => {
+      if (Array.isArray(v)) return v.some(refers);
+      if (!v || typeof v !== 'object') return false;
+      return Object.entries(v as Obj).some(([k, x]) => (k === 'id' && typeof x === 'string' ? x.toLowerCase() === target || x.toLowerCase().startsWith(`${target}/`) : refers(x)));
+    };
+    for (const [key, s] of this.resources) if (key !== target && refers(s.body['properties'])) return String(s.body['id']);
+    return undefined;
   }
 
   /** Server-side work finishes whether or not the client polls (it may have died): a later GET sees the result. */
