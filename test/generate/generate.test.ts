@@ -437,6 +437,13 @@ describe('junction generate', () => {
     expect(bad.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
     const host = await cli(['generate', ex, '--out', join(dir, 'h'), '--host', 'nohost']);
     expect(host.code).toBe(2);
-    expect(host.err).toMatch(/no host "nohost"/);
+    expect(host.err).toMatch(/no host or target "nohost"[\s\S]*fix: .*cc-main-snet-cluster/);
+    // Any output folder's name selects its steps, whatever the case: a site or a cluster subnet as well as a host.
+    for (const target of ['cc-main-snet-cluster', 'AZURE-HPC', 'hn01', 'HN01']) {
+      const one = await cli(['generate', ex, '--out', join(dir, `t-${target}`), '--host', target]);
+      expect(one.code, `${target}: ${one.err}`).toBe(0);
+      const folders = readdirSync(join(dir, `t-${target}`)).filter((n) => n !== 'RUNBOOK.md');
+      expect(folders.map((f) => f.toLowerCase()), target).toEqual([target.toLowerCase()]);
+    }
   });
 });

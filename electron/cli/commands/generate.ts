@@ -5,7 +5,7 @@ import type { Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
 import { writeFileAtomic } from '../../services/atomic-write';
-import { generateAll, SCENARIOS, type Scenario } from '../../../shared/generate';
+import { draftSteps, generateAll, SCENARIOS, type Scenario } from '../../../shared/generate';
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {
   try {
@@ -42,8 +42,14 @@ export const generateCommand: Command = {
     const loaded = await loadOrExplain(resolve(io.cwd, positionals[0]!), io);
     if (!loaded) return 2;
     const ws = loaded.workspace;
-    if (values.host !== undefined && !ws.hosts.some((h) => h.id.toLowerCase() === values.host!.toLowerCase() || h.name.toLowerCase() === values.host!.toLowerCase()) && !ws.sites.some((s) => s.id === values.host))
-      throw new CliError(`no host "${values.host}" in the workspace`, `use a host id or name: ${ws.hosts.map((h) => h.id).join(', ')}`);
+    if (values.host !== undefined) {
+      // Anything a step runs on: a host (id or name), or a target such as a site or a CycleCloud cluster subnet,
+      // exactly the names of the output folders; case-blind like Windows host names.
+      const want = values.host.toLowerCase();
+      const targets = [...new Set(draftSteps(ws).map((d) => d.target.id))];
+      const known = targets.some((t) => t.toLowerCase() === want) || ws.hosts.some((h) => h.id.toLowerCase() === want || h.name.toLowerCase() === want);
+      if (!known) throw new CliError(`no host or target "${values.host}" in the workspace`, `use a host name or one of the targets: ${targets.join(', ')}`);
+    }
     const out = resolve(io.cwd, values.out);
     if (!values.force && (await isNonEmptyDir(out))) throw new CliError(`${out} is not empty`, 'choose an empty directory or pass --force');
     const result = generateAll(ws, { host: values.host, scenario: scenario as Scenario | undefined });
