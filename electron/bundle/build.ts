@@ -19,7 +19,7 @@ import {
 import { checkBundlePath, findDuplicates } from '../../shared/bundle/paths';
 import { formatSha256Sums } from '../../shared/bundle/sums';
 import { renderRunbookHtml, renderRunbookMarkdown, type RunbookSection } from '../../shared/bundle/runbook';
-import { APPLY_PS1, VERIFY_PS1, VERIFY_SH } from '../../shared/bundle/scripts';
+import { APPLY_PS1, APPLY_SH, VERIFY_PS1, VERIFY_SH } from '../../shared/bundle/scripts';
 import { signDetached, type Signer } from './signing';
 import { CHUNK, sha256 } from './hash';
 import { progressTracker, throwIfAborted, type ProgressListener } from './progress';
@@ -337,6 +337,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
       { path: 'verify.sh', role: 'verifier', text: VERIFY_SH, mode: 0o755 },
       { path: 'verify.ps1', role: 'verifier', text: VERIFY_PS1 },
       { path: 'apply.ps1', role: 'tool', text: APPLY_PS1 },
+      { path: 'apply.sh', role: 'tool', text: APPLY_SH, mode: 0o755 },
     ];
     for (const g of generated) {
       await writeWhole(join(staging, g.path), g.text, durable, g.mode);

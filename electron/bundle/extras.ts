@@ -8,7 +8,7 @@ import { RECORD, STAGE_SCRIPT, STAGING_ROOT, checkStagedTree, listStagedFiles, t
 import { desiredResources } from '../../shared/azure/desired';
 import { exportArmTemplates, exportCliScript, secretEnvVar, secretParameter } from '../../shared/azure/export';
 import { renderCollectHealthPs1, renderCollectHealthSh, ProbeInputError, type FarProbeGroup } from '../../shared/health/index';
-import type { RunbookSection } from '../../shared/bundle/runbook';
+import { applyShCommand, type RunbookSection } from '../../shared/bundle/runbook';
 import { probeSets } from '../health/sets';
 import { BuildError, bundlePathOf, type Artifact, type BundleInput } from './build';
 import { walk } from './fsutil';
@@ -108,7 +108,7 @@ export function addStaging(input: BundleInput, ws: Workspace, staged: StagedInpu
       title: `Stage CycleCloud projects (${projects}) into /opt/cycle_server/work/staging`,
       script: STAGE_SCRIPT,
       files: others,
-      needs: ['root on the CycleCloud server (sudo)', 'bash and sha256sum', `run from the bundle folder: sudo bash ${STAGE_SCRIPT} (try --dry-run first)`],
+      needs: ['root on the CycleCloud server (sudo)', 'bash and sha256sum', `run from the bundle folder: ${applyShCommand(server, step)} (try it first with -- --dry-run, which is not recorded)`],
       check: 'the script ends with "result: OK"; every project lists its files and N/N blobs, owned by cycle_server',
     });
   }

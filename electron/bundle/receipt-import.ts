@@ -98,7 +98,7 @@ export async function importReceipt(media: string, stateFile: string, now = new 
   if (applyText === undefined && healthText === undefined && reports.length === 0 && reportWarnings.length === 0)
     throw new ReceiptError(
       `${media}/${APPLY_LOG} does not exist and ${media}/${HEALTH_REPORT_DIR}/ holds no report: nothing has been recorded yet`,
-      'run apply.ps1 (it writes the log) or collect-health.sh/.ps1 (they write the reports) on the far side, then import again',
+      'run apply.ps1 or apply.sh (they write the log) or collect-health.sh/.ps1 (they write the reports) on the far side, then import again',
     );
   const apply = parseJsonLines(applyText ?? '', ApplyRecord);
   const health = parseJsonLines(healthText ?? '', HealthRecord);

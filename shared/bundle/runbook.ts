@@ -32,6 +32,15 @@ function sectionHtml(n: number, s: RunbookSection): string[] {
   return [`<h2>${n}. ${esc(s.title)}</h2>`, ...s.paragraphs.map((p) => `<p>${codeSpans(p)}</p>`), ...(s.commands ?? []).map((c) => `<pre>${esc(c.text)}</pre>`)];
 }
 
+const isBash = (script: string) => script.endsWith('.sh');
+const hasBashSteps = (m: Manifest) => m.hosts.some((h) => h.steps.some((s) => isBash(s.script)));
+
+/** The command that runs one bash step through apply.sh (which records it in the receipt), host name shell-quoted. */
+export function applyShCommand(host: string, step: number): string {
+  const q = /^[A-Za-z0-9._-]+$/.test(host) ? host : `'${host.replace(/'/g, `'\\''`)}'`;
+  return `sudo bash apply.sh --host ${q} --step ${step}`;
+}
+
 function verifySection(fp: string): string[] {
   return [
     '## 1. Verify the bundle before anything else',
@@ -48,7 +57,8 @@ function verifySection(fp: string): string[] {
     `powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${fp}`,
     '```',
     '',
-    'Both use only stock tools (sha256sum + openssl, or Get-FileHash + .NET). Do not continue if either reports FAILED.',
+    'Both use only stock tools (sha256sum + openssl, or Get-FileHash + .NET) and need the fingerprint you were given: without it they',
+    'verify nothing and report FAILED (exit code 2). Do not continue if either reports FAILED.',
     '',
   ];
 }
@@ -65,14 +75,24 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     '',
     'On each Windows host, `.\\apply.ps1 -HostName <host>` runs that host\'s steps in order, stops at the first failure and',
     'records every step in `receipt/apply-log.jsonl` on this media. Bring the media back and run `junction receipt import`.',
-    ...(m.hosts.some((h) => h.steps.some((s) => s.script.endsWith('.sh'))) ? ['A step whose script ends in `.sh` runs on Linux: from this folder, `sudo bash <script>`.'] : []),
+    ...(hasBashSteps(m)
+      ? [
+          'A step whose script ends in `.sh` runs on Linux, from this folder: `sudo bash apply.sh --host <host>` runs that host\'s',
+          'bash steps the same way and records them in the same log; `--step <n>` runs one. Arguments after `--` go to the step\'s',
+          'script (with `--step`); a run with `-- --dry-run` is shown but not recorded.',
+        ]
+      : []),
     '',
   ];
   for (const h of m.hosts) {
     out.push(`### ${h.host}`, '');
     if (h.steps.length === 0) out.push('No steps.', '');
     for (const s of h.steps) {
-      out.push(`${s.step}. **${s.title}** — run \`${s.script}\``);
+      out.push(
+        isBash(s.script)
+          ? `${s.step}. **${s.title}** — run \`${applyShCommand(h.host, s.step)}\` (script \`${s.script}\`)`
+          : `${s.step}. **${s.title}** — run \`${s.script}\``,
+      );
       if (s.needs.length) out.push(`   - needs: ${s.needs.join('; ')}`);
       if (s.files.length) out.push(`   - reads: ${s.files.map((f) => `\`${f}\``).join(', ')}`);
       if (s.check) out.push(`   - check afterwards: ${s.check}`);
@@ -82,7 +102,13 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
   (input.sections ?? []).forEach((s, i) => out.push(...sectionMarkdown(i + 3, s)));
   const split = m.files.filter((f) => f.parts);
   if (split.length) {
-    out.push('## Split files', '', 'These files were split for the media; `verify.sh <fingerprint> <folder>` or', '`verify.ps1 -ReassembleTo <folder>` rebuilds and checks them:', '');
+    out.push(
+      '## Split files',
+      '',
+      'These files were split for the media; `./verify.sh <fingerprint> <folder>` or',
+      '`verify.ps1 -ExpectedSigner <fingerprint> -ReassembleTo <folder>` rebuilds and checks them:',
+      '',
+    );
     for (const f of split) out.push(`- \`${f.path}\` (${f.size} bytes in ${f.parts!.length} parts)`);
     out.push('');
   }
@@ -107,9 +133,14 @@ export function renderRunbookHtml(input: RunbookInput): string {
     `<p>Signer fingerprint: <code>${esc(formatFingerprint(fp))}</code></p>`,
     `<pre>./verify.sh ${esc(fp)}</pre>`,
     `<pre>powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${esc(fp)}</pre>`,
+    '<p>Compare the fingerprint with the one you were given out of band first. Both scripts need it: without it they verify nothing and report FAILED.</p>',
     '<h2>2. Apply, host by host, in order</h2>',
     '<p>On each Windows host run <code>.\\apply.ps1 -HostName &lt;host&gt;</code>; it records each step in <code>receipt/apply-log.jsonl</code>.</p>',
-    ...(m.hosts.some((h) => h.steps.some((s) => s.script.endsWith('.sh'))) ? ['<p>A step whose script ends in <code>.sh</code> runs on Linux: from this folder, <code>sudo bash &lt;script&gt;</code>.</p>'] : []),
+    ...(hasBashSteps(m)
+      ? [
+          '<p>A step whose script ends in <code>.sh</code> runs on Linux, from this folder: <code>sudo bash apply.sh --host &lt;host&gt;</code> runs that host\'s bash steps the same way and records them in the same log; <code>--step &lt;n&gt;</code> runs one. Arguments after <code>--</code> go to the step\'s script (with <code>--step</code>); a run with <code>-- --dry-run</code> is shown but not recorded.</p>',
+        ]
+      : []),
   ];
   for (const h of m.hosts) {
     parts.push(`<h3>${esc(h.host)}</h3>`, '<ol>');
@@ -119,7 +150,8 @@ export function renderRunbookHtml(input: RunbookInput): string {
         s.files.length ? `<li>reads: ${s.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}</li>` : '',
         s.check ? `<li>check afterwards: ${esc(s.check)}</li>` : '',
       ].join('');
-      parts.push(`<li value="${s.step}"><strong>${esc(s.title)}</strong> — run <code>${esc(s.script)}</code>${extra ? `<ul>${extra}</ul>` : ''}</li>`);
+      const run = isBash(s.script) ? `<code>${esc(applyShCommand(h.host, s.step))}</code> (script <code>${esc(s.script)}</code>)` : `<code>${esc(s.script)}</code>`;
+      parts.push(`<li value="${s.step}"><strong>${esc(s.title)}</strong> — run ${run}${extra ? `<ul>${extra}</ul>` : ''}</li>`);
     }
     parts.push('</ol>');
   }

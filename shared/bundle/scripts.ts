@@ -1,11 +1,14 @@
-// verify.sh, verify.ps1 and apply.ps1: the far side's only tools. They must run on a locked-down host with nothing
-// installed, so verify.sh uses bash builtins + sha256sum + openssl (+ cat to rebuild split files) and the
-// PowerShell scripts use Get-FileHash and .NET classes present in Windows PowerShell 5.1 (.NET Framework 4.6+).
+// verify.sh, verify.ps1, apply.ps1 and apply.sh: the far side's only tools. They must run on a locked-down host with
+// nothing installed, so verify.sh uses bash builtins + sha256sum + openssl (+ cat to rebuild split files), apply.sh
+// bash builtins + coreutils (date, uname), and the PowerShell scripts use Get-FileHash and .NET classes present in
+// Windows PowerShell 5.1 (.NET Framework 4.6+).
 // The scripts are static text: bundle-specific data comes from the signed files next to them, never from templating.
 
 export const VERIFY_SH = String.raw`#!/usr/bin/env bash
-# Verifies this Junction bundle with stock tools only: sha256sum and openssl (cat rebuilds split files).
-# Usage: ./verify.sh [EXPECTED_SIGNER_FINGERPRINT] [FOLDER_TO_REBUILD_SPLIT_FILES_INTO]
+# Verifies this Junction bundle with stock tools only: sha256sum and openssl (cat rebuilds split files), in the
+# order docs/bundle-format.md gives for every verifier.
+# Usage: ./verify.sh EXPECTED_SIGNER_FINGERPRINT [FOLDER_TO_REBUILD_SPLIT_FILES_INTO]
+# Exit codes: 0 verified; 1 verification failed; 2 usage (no or no valid fingerprint given).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,40 +17,72 @@ fail() {
   exit 1
 }
 
+usage() {
+  printf 'verify.sh: FAILED: %s; nothing was verified.\n' "$1" >&2
+  printf 'Run ./verify.sh <FINGERPRINT> with the signer fingerprint you received out of band (from the sender, not from\n' >&2
+  printf 'this media): a forged bundle carries its own key, and its signature verifies under that key.\n' >&2
+  exit 2
+}
+
+# The trusted signer comes from outside the bundle, or there is nothing to trust: no fingerprint, no OK.
+expected=${"${"}1:-}
+[ -n "$expected" ] || usage 'no expected signer fingerprint given'
+expected=${"${"}expected//:/}
+expected=${"${"}expected,,}
+[[ $expected =~ ^[0-9a-f]{64}$ ]] || usage "\"$1\" is not a signer fingerprint (64 hex digits, colons allowed)"
+
+# 1. Regular files and folders only: no links, devices, FIFOs or sockets anywhere in the tree.
+shopt -s globstar dotglob nullglob
+for f in **; do
+  if [ -L "$f" ]; then fail "symlink in bundle: $f"; fi
+  if [ ! -f "$f" ] && [ ! -d "$f" ]; then fail "special file (device, FIFO or socket) in bundle: $f"; fi
+done
+
+# 2. The signed list, its signature and the signer's key.
 for f in SHA256SUMS SHA256SUMS.sig signer.pem; do
   [ -f "$f" ] || fail "$f is missing"
 done
 
-fp=$(openssl pkey -pubin -in signer.pem -outform DER | sha256sum)
-fp=${"${"}fp%% *}
-printf 'signer fingerprint (SHA-256 of the public key): %s\n' "$fp"
-expected=${"${"}1:-}
-if [ -n "$expected" ]; then
-  expected=${"${"}expected//:/}
-  expected=${"${"}expected,,}
-  [ "$expected" = "$fp" ] || fail "signer $fp is not the expected signer $expected"
-else
-  printf 'WARNING: no expected fingerprint given; compare the line above with the one you were given out of band.\n' >&2
-fi
-
-openssl dgst -sha256 -verify signer.pem -signature SHA256SUMS.sig SHA256SUMS >/dev/null ||
-  fail 'the signature over SHA256SUMS does not verify (swapped signature, or SHA256SUMS altered after signing)'
-
-# Every file must be listed: an extra file is as suspicious as a changed one. Bash builtins only.
-declare -A listed=()
+# 3. Every line well-formed, every path relative and inside the bundle, no path twice. Windows and FAT fold
+# case, so names that differ only by case are the same file there: compared lower-cased (in a UTF-8 locale
+# bash folds non-ASCII letters too). Bash builtins only.
+declare -A listed=() folded=()
 while IFS= read -r line; do
   [[ $line =~ ^[0-9a-f]{64}\ [\ *](.+)$ ]] || fail "malformed SHA256SUMS line: $line"
   path=${"${"}BASH_REMATCH[1]}
   case "/$path/" in
   *'/../'* | //*) fail "unsafe path in SHA256SUMS: $path" ;;
   esac
-  [ -z "${"${"}listed[$path]:-}" ] || fail "duplicate entry in SHA256SUMS: $path"
+  key=${"${"}path,,}
+  first=${"${"}folded[$key]:-}
+  if [ -n "$first" ]; then
+    [ "$first" = "$path" ] || fail "duplicate entry in SHA256SUMS: $path (the same file as $first where case is ignored)"
+    fail "duplicate entry in SHA256SUMS: $path"
+  fi
+  folded[$key]=$path
   listed[$path]=1
 done <SHA256SUMS
 
-shopt -s globstar dotglob nullglob
+# 4. The signer is the one you were given, and signer.crt holds the same public key as signer.pem.
+fp=$(openssl pkey -pubin -in signer.pem -outform DER | sha256sum) || fail 'signer.pem is not a public key'
+fp=${"${"}fp%% *}
+printf 'signer fingerprint (SHA-256 of the public key): %s\n' "$fp"
+[ "$expected" = "$fp" ] || fail "signer $fp is not the expected signer $expected"
+if [ -f signer.crt ]; then
+  crt=$(openssl x509 -in signer.crt -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum) ||
+    fail 'signer.crt is not a certificate'
+  crt=${"${"}crt%% *}
+  [ "$crt" = "$fp" ] || fail "signer.crt and signer.pem hold different keys (certificate key $crt)"
+fi
+
+# 5. The signature over the exact bytes of SHA256SUMS.
+openssl dgst -sha256 -verify signer.pem -signature SHA256SUMS.sig SHA256SUMS >/dev/null ||
+  fail 'the signature over SHA256SUMS does not verify (swapped signature, or SHA256SUMS altered after signing)'
+
+# 6. manifest.json is not parsed here (bash has no JSON parser); its hash is checked with every other file in 8.
+
+# 7. Every file must be listed: an extra file is as suspicious as a changed one.
 for f in **; do
-  [ -L "$f" ] && fail "symlink in bundle: $f"
   [ -d "$f" ] && continue
   case "$f" in
   SHA256SUMS | SHA256SUMS.sig | receipt/*) continue ;;
@@ -55,8 +90,10 @@ for f in **; do
   [ -n "${"${"}listed[$f]:-}" ] || fail "extra file not listed in SHA256SUMS: $f"
 done
 
+# 8. Every listed file present with its hash.
 sha256sum --quiet --strict -c SHA256SUMS || fail 'files above do not match SHA256SUMS (changed, truncated or missing)'
 
+# 9. Split files: the parts, joined in order, give the whole file.
 if [ -f SHA256SUMS.joined ]; then
   out=${"${"}2:-}
   if [ -z "$out" ]; then
@@ -84,7 +121,8 @@ export const VERIFY_PS1 = String.raw`<#
 .SYNOPSIS
 Verifies this Junction bundle with what Windows already has: Get-FileHash and .NET RSA.
 .PARAMETER ExpectedSigner
-SHA-256 fingerprint of the signer's public key, as you were given it out of band.
+Required: SHA-256 fingerprint of the signer's public key, as you were given it out of band (hex, colons allowed).
+Without it the script verifies nothing and exits with code 2.
 .PARAMETER ReassembleTo
 A folder to rebuild split files into; each rebuilt file is checked against SHA256SUMS.joined.
 #>
@@ -105,6 +143,18 @@ function Get-BundlePath([string]$relative) {
   return (Join-Path $root ($relative -replace '/', '\'))
 }
 
+# The trusted signer comes from outside the bundle, or there is nothing to trust: no fingerprint, no OK.
+if (-not $ExpectedSigner) {
+  Write-Host 'verify.ps1: FAILED: no -ExpectedSigner given; nothing was verified.' -ForegroundColor Red
+  Write-Host 'Run verify.ps1 -ExpectedSigner <FINGERPRINT> with the signer fingerprint you received out of band (from the sender, not from this media): a forged bundle carries its own key, and its signature verifies under that key.'
+  exit 2
+}
+$want = ($ExpectedSigner -replace '[:\s]', '').ToLowerInvariant()
+if ($want -notmatch '^[0-9a-f]{64}$') {
+  Write-Host "verify.ps1: FAILED: '$ExpectedSigner' is not a signer fingerprint (64 hex digits, colons allowed); pass the one you received out of band." -ForegroundColor Red
+  exit 2
+}
+
 foreach ($name in @('SHA256SUMS', 'SHA256SUMS.sig', 'signer.pem', 'signer.crt')) {
   if (-not (Test-Path -LiteralPath (Get-BundlePath $name) -PathType Leaf)) { Stop-Verification "$name is missing" }
 }
@@ -114,12 +164,7 @@ $spki = [Convert]::FromBase64String((($pem -replace '-----[A-Z ]+-----', '') -re
 $sha = [System.Security.Cryptography.SHA256]::Create()
 $fingerprint = ([BitConverter]::ToString($sha.ComputeHash($spki)) -replace '-', '').ToLowerInvariant()
 Write-Host "signer fingerprint (SHA-256 of the public key): $fingerprint"
-if ($ExpectedSigner) {
-  $want = ($ExpectedSigner -replace '[:\s]', '').ToLowerInvariant()
-  if ($want -ne $fingerprint) { Stop-Verification "signer $fingerprint is not the expected signer $want" }
-} else {
-  Write-Host 'WARNING: no -ExpectedSigner given; compare the line above with the fingerprint you were given out of band.' -ForegroundColor Yellow
-}
+if ($want -ne $fingerprint) { Stop-Verification "signer $fingerprint is not the expected signer $want" }
 
 # signer.pem is a SubjectPublicKeyInfo whose last bytes are the certificate's RSAPublicKey: the two must agree.
 $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList (Get-BundlePath 'signer.crt')
@@ -280,4 +325,183 @@ $check = [ordered]@{
 Add-Content -LiteralPath $health -Value ($check | ConvertTo-Json -Compress) -Encoding UTF8
 if ($failed -gt 0) { exit 1 }
 Write-Host "All steps for $HostName succeeded; bring this media back and run: junction receipt import" -ForegroundColor Green
+`;
+
+// The bash counterpart of apply.ps1 for steps whose script is a .sh (run as `sudo bash <script>` on Linux hosts such
+// as a CycleCloud server): same plan from manifest.json, same receipt lines, so `junction receipt import` records them.
+export const APPLY_SH = String.raw`#!/usr/bin/env bash
+# Runs this bundle's bash steps for one host, in order, and records each in receipt/apply-log.jsonl on the media:
+# the same JSON lines apply.ps1 writes, which junction receipt import reads. Bash and coreutils only.
+# Usage: sudo bash apply.sh --host HOST [--step N] [-- ARGS...]
+#   --host HOST  the host name as written in the runbook
+#   --step N     run only this step (default: every bash step of the host, stopping at the first failure)
+#   -- ARGS...   passed to the step's script (only with --step); a run with --dry-run is not recorded
+# Exit codes: 0 every step run succeeded; 1 a step failed; 2 usage, or no such host or step.
+set -euo pipefail
+root=$(cd "$(dirname "${"${"}BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+
+usage() {
+  printf 'apply.sh: %s\n' "$1" >&2
+  printf 'usage: sudo bash apply.sh --host HOST [--step N] [-- ARGS for the step script]\n' >&2
+  exit 2
+}
+
+host=
+only=0
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --host)
+    [ $# -ge 2 ] || usage '--host needs a host name'
+    host=$2
+    shift
+    ;;
+  --host=*) host=${"${"}1#--host=} ;;
+  --step)
+    [ $# -ge 2 ] || usage '--step needs a step number'
+    only=$2
+    shift
+    ;;
+  --step=*) only=${"${"}1#--step=} ;;
+  --)
+    shift
+    args=("$@")
+    break
+    ;;
+  -h | --help)
+    printf 'usage: sudo bash apply.sh --host HOST [--step N] [-- ARGS for the step script]\n'
+    exit 0
+    ;;
+  *) usage "unknown argument: $1" ;;
+  esac
+  shift
+done
+[ -n "$host" ] || usage 'give the host with --host (as written in the runbook)'
+[[ $only =~ ^[0-9]+$ ]] || usage "--step $only is not a step number"
+only=$((10#$only))
+[ ${"${"}#args[@]} -eq 0 ] || [ "$only" -gt 0 ] || usage 'arguments after -- go to one step script: give --step too'
+dry=0
+for a in ${"${"}args[@]+"${"${"}args[@]}"}; do
+  [ "$a" != --dry-run ] || dry=1
+done
+
+# JSON string body: backslash and double quote escaped (enough for host and computer names).
+json() {
+  local s=${"${"}1//\\/\\\\}
+  printf '%s' "${"${"}s//\"/\\\"}"
+}
+now() {
+  date -u +%Y-%m-%dT%H:%M:%S.%3NZ
+}
+
+# The plan, from manifest.json as Junction writes it (two-space indent, one key per line): the hosts come before
+# the files, each host's steps in order as step, title, script. String values are kept JSON-escaped.
+[ -f manifest.json ] || usage 'manifest.json is missing next to this script; run it from the bundle folder'
+re_id='^  "bundleId": "([0-9a-f]+)",?$'
+re_host='^      "host": "(.*)",?$'
+re_step='^          "step": ([0-9]+),?$'
+re_title='^          "title": "(.*)",?$'
+re_script='^          "script": "(.*)",?$'
+want=$(json "$host")
+bundle_id=
+planned=
+in_hosts=0
+saw_hosts=0
+current=
+n=0
+title=
+steps=()
+titles=()
+scripts=()
+while IFS= read -r line; do
+  line=${"${"}line%$'\r'}
+  if [ "$in_hosts" = 0 ]; then
+    if [[ $line =~ $re_id ]]; then bundle_id=${"${"}BASH_REMATCH[1]}; fi
+    if [ "$line" = '  "hosts": [' ]; then in_hosts=1; fi
+    if [ "$line" = '  "hosts": [' ] || [ "$line" = '  "hosts": [],' ]; then saw_hosts=1; fi
+    continue
+  fi
+  if [ "$line" = '  ],' ] || [ "$line" = '  ]' ]; then break; fi
+  if [[ $line =~ $re_host ]]; then
+    current=${"${"}BASH_REMATCH[1]}
+    # Matched ignoring case, like apply.ps1; recorded as the manifest spells it, as the import expects.
+    if [ "${"${"}current,,}" = "${"${"}want,,}" ]; then planned=$current; fi
+    continue
+  fi
+  [ "${"${"}current,,}" = "${"${"}want,,}" ] || continue
+  if [[ $line =~ $re_step ]]; then
+    n=${"${"}BASH_REMATCH[1]}
+  elif [[ $line =~ $re_title ]]; then
+    title=${"${"}BASH_REMATCH[1]}
+  elif [[ $line =~ $re_script ]]; then
+    steps+=("$n")
+    titles+=("$title")
+    scripts+=("${"${"}BASH_REMATCH[1]}")
+  fi
+done <manifest.json
+if [ -z "$bundle_id" ] || [ "$saw_hosts" = 0 ]; then
+  usage 'manifest.json is not laid out as Junction writes it (two-space indent, one key per line); copy the bundle again'
+fi
+if [ -z "$planned" ] || [ ${"${"}#steps[@]} -eq 0 ]; then
+  printf 'This bundle has no steps for host %s.\n' "$host" >&2
+  exit 2
+fi
+
+# The steps to run: bash ones only (apply.ps1 runs the others on Windows).
+run=()
+for i in "${"${"}!steps[@]}"; do
+  if [ "$only" -gt 0 ] && [ "${"${"}steps[$i]}" -ne "$only" ]; then continue; fi
+  if [[ ${"${"}scripts[$i]} != *.sh ]]; then
+    [ "$only" -eq 0 ] || usage "step $only of $planned runs ${"${"}scripts[$i]}: a PowerShell step, run it with apply.ps1 on Windows"
+    printf 'skipping step %s (%s): a PowerShell step, for apply.ps1 on Windows\n' "${"${"}steps[$i]}" "${"${"}scripts[$i]}"
+    continue
+  fi
+  run+=("$i")
+done
+if [ ${"${"}#run[@]} -eq 0 ]; then
+  if [ "$only" -gt 0 ]; then printf 'This bundle has no step %s for host %s.\n' "$only" "$planned" >&2; fi
+  if [ "$only" -eq 0 ]; then printf 'This bundle has no bash steps for host %s.\n' "$planned" >&2; fi
+  exit 2
+fi
+
+log=receipt/apply-log.jsonl
+health=receipt/health.jsonl
+if ! mkdir -p receipt || [ ! -w receipt ]; then
+  printf 'apply.sh: cannot write to %s/receipt; run from a writable copy of the bundle folder\n' "$root" >&2
+  exit 2
+fi
+computer=$(json "$(uname -n)")
+
+failed=0
+ran=0
+for i in "${"${"}run[@]}"; do
+  step=${"${"}steps[$i]}
+  script=${"${"}scripts[$i]}
+  printf '== %s step %s: %s\n' "$planned" "$step" "${"${"}titles[$i]}"
+  started=$(now)
+  if bash -- "$script" ${"${"}args[@]+"${"${"}args[@]}"}; then code=0; else code=$?; fi
+  finished=$(now)
+  if [ "$dry" = 1 ]; then
+    printf 'dry run (--dry-run, exit code %s): not recorded in %s\n' "$code" "$log"
+  else
+    printf '{"bundleId":"%s","host":"%s","computer":"%s","step":%s,"script":"%s","started":"%s","finished":"%s","exitCode":%s}\n' \
+      "$bundle_id" "$planned" "$computer" "$step" "$script" "$started" "$finished" "$code" >>"$log"
+    ran=$((ran + 1))
+  fi
+  if [ "$code" -ne 0 ]; then
+    printf 'step %s failed with exit code %s; stopping.\n' "$step" "$code" >&2
+    failed=1
+    break
+  fi
+done
+if [ "$dry" = 0 ]; then
+  ok=true
+  [ "$failed" = 0 ] || ok=false
+  printf '{"bundleId":"%s","host":"%s","computer":"%s","checked":"%s","check":"steps","ok":%s,"detail":"%s step(s) run, %s failed"}\n' \
+    "$bundle_id" "$planned" "$computer" "$(now)" "$ok" "$ran" "$failed" >>"$health"
+fi
+[ "$failed" = 0 ] || exit 1
+[ "$dry" = 0 ] || exit 0
+printf 'All steps run for %s succeeded; bring this media back and run: junction receipt import\n' "$planned"
 `;

@@ -104,9 +104,10 @@ describe('bundle build --staging', () => {
     expect(step).toBeDefined();
     expect(step!.files).toContain('staging/cyclecloud/slurm/blobs/slurm-pkgs.tar.gz');
     const runbook = readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8');
+    // Run through apply.sh, which records it in the receipt; the script itself is named too.
     expect(runbook).toMatch(
       new RegExp(
-        `### cc01[\\s\\S]*${step!.step}\\. \\*\\*Stage CycleCloud projects[^\\n]*— run \`${STAGE_SCRIPT}\``,
+        `### cc01[\\s\\S]*${step!.step}\\. \\*\\*Stage CycleCloud projects[^\\n]*— run \`sudo bash apply\\.sh --host cc01 --step ${step!.step}\` \\(script \`${STAGE_SCRIPT}\`\\)`,
       ),
     );
     expect(readFileSync(join(bundle, 'RUNBOOK.html'), 'utf8')).toContain(`<code>${STAGE_SCRIPT}</code>`);

@@ -2,7 +2,7 @@
 // Junction and (where the script can see it) by the stock-tools verify.sh; unpacking never writes outside the target.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync, createWriteStream } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -202,5 +202,86 @@ describe('hostile archives never write outside the target', () => {
     expect(existsSync(absTarget)).toBe(false);
     expect(existsSync(join(base, 'inside', marker))).toBe(false);
     if (kind === 'duplicate') expect(readFileSync(join(dest, 'manifest.json'), 'utf8')).toBe('first');
+  });
+});
+
+describe('hostile zip archives never write outside the target', () => {
+  interface ZipEntry {
+    name: string;
+    body: string;
+    /** st_mode stored in the high 16 bits of the entry's external attributes (the Unix "version made by"). */
+    mode?: number;
+  }
+
+  /** Writes the entries as given, names untouched (python3's zipfile keeps a leading "/" and ".." in writestr). */
+  function hostileZip(entries: ZipEntry[]): string {
+    const f = join(tempDir(), 'hostile.zip');
+    const py = [
+      'import json, sys, warnings, zipfile',
+      'warnings.simplefilter("ignore")',
+      'with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:',
+      '    for e in json.loads(sys.stdin.read()):',
+      '        i = zipfile.ZipInfo(e["name"], (2000, 1, 1, 0, 0, 0))',
+      '        i.create_system = 3',
+      '        i.external_attr = e["mode"] << 16',
+      '        z.writestr(i, e["body"])',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', py, f], { input: JSON.stringify(entries.map((e) => ({ mode: 0o100644, ...e }))), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    // The names really are in the central directory as written (python3 reads them back unchanged).
+    const listed = spawnSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(i.filename for i in zipfile.ZipFile(sys.argv[1]).infolist()))', f], { encoding: 'utf8' });
+    expect(listed.stdout.trim().split('\n')).toEqual(entries.map((e) => e.name));
+    return f;
+  }
+
+  const KINDS = ['absolute path', '.. segment', 'symlink', 'case-only duplicate', 'exact duplicate'] as const;
+  const CODES: Record<(typeof KINDS)[number], VerifyCode> = {
+    'absolute path': 'unsafe-path-absolute',
+    '.. segment': 'unsafe-path-dotdot',
+    symlink: 'symlink',
+    'case-only duplicate': 'duplicate-entry',
+    'exact duplicate': 'duplicate-entry',
+  };
+
+  it.each(KINDS)('a zip entry with a %s is refused with its own code and writes nothing outside', async (kind) => {
+    const base = tempDir();
+    const dest = join(base, 'inside', 'x');
+    const marker = `junction-escape-${randomBytes(4).toString('hex')}`;
+    const absTarget = join(base, marker);
+    // Where each hostile entry would land if it were written as named.
+    const wouldBe: string[] = [absTarget, join(base, 'inside', marker)];
+    let entries: ZipEntry[];
+    if (kind === 'absolute path') entries = [{ name: absTarget, body: 'pwned' }];
+    else if (kind === '.. segment') entries = [{ name: `../../${marker}`, body: 'pwned' }];
+    else if (kind === 'symlink') {
+      // A link to the parent folder, then a file "through" it: written naively, the file lands in base/.
+      entries = [
+        { name: 'link', body: base, mode: 0o120777 },
+        { name: `link/${marker}`, body: 'pwned' },
+      ];
+    } else if (kind === 'case-only duplicate') {
+      entries = [
+        { name: 'manifest.json', body: 'first' },
+        { name: 'MANIFEST.json', body: 'second' },
+      ];
+      wouldBe.push(join(dest, 'MANIFEST.json'));
+    } else
+      entries = [
+        { name: 'manifest.json', body: 'first' },
+        { name: 'manifest.json', body: 'second' },
+      ];
+    const f = hostileZip(entries);
+    const r = await verifyBundle(f, { trusted: new Set([signer.fingerprint]), extractTo: dest });
+    expect(r.ok).toBe(false);
+    const codes = r.problems.map((p) => p.code);
+    expect(codes).toContain(CODES[kind]);
+    // Refused as what it is, not as an unreadable or truncated archive.
+    expect(codes).not.toContain('archive-unreadable');
+    expect(codes).not.toContain('truncated-archive');
+    const p = r.problems.find((x) => x.code === CODES[kind])!;
+    expect(p.fix).toContain('do not use this bundle');
+    for (const w of wouldBe) expect(existsSync(w), w).toBe(false);
+    if (kind === 'symlink') expect(lstatSync(join(dest, 'link'), { throwIfNoEntry: false })?.isSymbolicLink() ?? false).toBe(false);
+    if (kind.endsWith('duplicate')) expect(readFileSync(join(dest, 'manifest.json'), 'utf8')).toBe('first');
   });
 });

@@ -28,7 +28,7 @@ const USAGE = `junction bundle <subcommand> ...
   build <workspace> --out PATH --sign-key FILE.pfx [--password-file FILE] [--format dir|tar|zip]
         [--media-limit 4GiB] [--created-at ISO] [--staging DIR] [--azure-export arm|cli|both] [--subscription ID]
       Generates the scripts for the workspace and packs them, with manifest.json, SHA256SUMS, its signature,
-      signer.pem/.crt, verify.sh, verify.ps1, apply.ps1, the far-side collect-health.sh/.ps1 and
+      signer.pem/.crt, verify.sh, verify.ps1, apply.ps1, apply.sh, the far-side collect-health.sh/.ps1 and
       RUNBOOK.md/.html, into a folder, .tar or .zip. Files larger than --media-limit are split (FAT32: 4GiB).
       --staging DIR adds the CycleCloud tree from \`junction stage fetch --out DIR\` (checked against its
       staging.json first) and a step on each CycleCloud server that runs stage-cyclecloud.sh.
