@@ -182,6 +182,20 @@ describe('packaging (electron-builder.yml)', () => {
     expect(cfg.win.target).toEqual(expect.arrayContaining(['nsis', 'portable']));
     expect(JSON.stringify(cfg)).not.toMatch(/nsis-web|electron-updater|autoUpdate/);
     expect(cfg.deb.depends).toContain('libsecret-1-0');
+    // Checklist #19, fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect in the shipped binary; code only
+    // from the integrity-checked app.asar (the main process never forks a Node child that would need runAsNode).
+    expect(cfg.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(cfg.asar).toBe(true);
+    for (const f of ['main.ts', 'secrets.ts'].map((n) => `${root}electron/main/${n}`).filter(existsSync))
+      expect(readFileSync(f, 'utf8')).not.toMatch(/\bfork\(|ELECTRON_RUN_AS_NODE/);
     expect(cfg.electronVersion).toBe(
       JSON.parse(readFileSync(`${root}node_modules/electron/package.json`, 'utf8')).version,
     );
