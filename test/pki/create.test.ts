@@ -40,7 +40,7 @@ describe('created certificates, read back with openssl', () => {
     made['hpc'] = await createCertificateFiles({ spec: spec('hpc-management', 'CN=WinAzureHPCCert'), keySize: 2048, profile: 'legacy', password: PASSWORD, outDir: dir, name: 'hpc' });
     made['ca'] = await createCertificateFiles({ spec: spec('ca', 'CN=Contoso Junction CA, O=Contoso', { hash: 'sha384' }), keySize: 3072, profile: 'modern', password: PASSWORD, outDir: dir, name: 'ca' });
     const issuer = loadIssuerPfx(new Uint8Array(readFileSync(made['ca'].files.pfx)), PASSWORD);
-    made['tls'] = await createCertificateFiles({ spec: spec('rd-gateway-tls', 'CN=rdconnect.contoso.com', { subjectAltNames: ['rdconnect.contoso.com', '203.0.113.10'] }), keySize: 2048, issuer, profile: 'legacy', password: PASSWORD, outDir: dir, name: 'tls' });
+    made['tls'] = await createCertificateFiles({ spec: spec('rd-gateway-tls', 'CN=rdconnect.contoso.com', { subjectAltNames: ['rdconnect.contoso.com', '203.0.113.10'] }), keySize: 3072, issuer, profile: 'legacy', password: PASSWORD, outDir: dir, name: 'tls' });
   });
 
   it('remote-console: KU digitalSignature (critical), EKU clientAuth, sha256WithRSAEncryption, 2048 bit, self-signed v3', () => {
@@ -62,6 +62,7 @@ describe('created certificates, read back with openssl', () => {
     expect(ext(t, 'Key Usage')).toBe('critical Digital Signature, Key Encipherment');
     expect(ext(t, 'Extended Key Usage')).toBe('TLS Web Client Authentication');
     expect(t).toMatch(/sha256WithRSAEncryption/);
+    expect(t).toMatch(/Public-Key: \(2048 bit\)/);
   });
 
   it('ca: CA:TRUE critical, keyCertSign, the requested hash and key size', () => {
@@ -76,6 +77,8 @@ describe('created certificates, read back with openssl', () => {
     const t = text(made['tls']!.files.cer);
     expect(ext(t, 'Extended Key Usage')).toBe('TLS Web Server Authentication');
     expect(ext(t, 'Subject Alternative Name')).toBe('DNS:rdconnect.contoso.com, IP Address:203.0.113.10');
+    expect(t).toMatch(/Public-Key: \(3072 bit\)/); // the size asked for, not a default
+    expect(t).toMatch(/Signature Algorithm: sha256WithRSAEncryption/); // the leaf's hash, though its CA uses SHA-384
     expect(t).toMatch(/Issuer: O = Contoso, CN = Contoso Junction CA/);
     expect(t).toMatch(/X509v3 Authority Key Identifier/);
     const v = opensslStatus(['verify', '-CAfile', made['ca']!.files.pem, '-purpose', 'sslserver', made['tls']!.files.pem]);
