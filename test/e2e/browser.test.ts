@@ -19,6 +19,7 @@ import {
   ensureBuilt,
   opensslSigner,
   shotPath,
+  resizesAfterPaint,
 } from './harness';
 
 const missing = chromiumMissing();
@@ -87,15 +88,7 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     const expected = buildTopology(r.workspace).nodes.length;
     await expect.poll(() => canvas.getAttribute('data-painted'), { timeout: 10_000 }).toBe(String(expected));
     expect(await canvas.locator('canvas').count()).toBeGreaterThan(0);
-    // Cytoscape redraws every element on a resize: none may follow the first paint unless the window changes
-    // (its ResizeObserver's first report, or a status attribute written on its container, used to cause one).
-    await page.waitForTimeout(400);
-    expect(
-      await page.evaluate(() => {
-        const painted = performance.getEntriesByName('junction:topology-painted').at(-1)?.startTime ?? Infinity;
-        return performance.getEntriesByName('junction:topology-resize').filter((e) => e.startTime > painted).length;
-      }),
-    ).toBe(0);
+    expect(await resizesAfterPaint(page)).toBe(0);
     await page.fill('input[aria-label="Search topology"]', 'hn01');
     await page.press('input[aria-label="Search topology"]', 'Enter');
     await expect.poll(() => page.getByTestId('details').locator('h2').textContent()).toBe('HN01');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER = `${ROOT}dist/renderer`;
@@ -76,4 +77,16 @@ export function opensslSigner(
   const spki = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey']);
   const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: spki });
   return { pfx, fingerprint: execFileSync('sha256sum', { input: der }).toString().split(' ')[0]! };
+}
+
+/**
+ * Topology redraws-from-resize since its last first paint: cytoscape redraws every element on a resize, so none may
+ * follow unless the window changed (its ResizeObserver's first report, or a status attribute on its container).
+ */
+export async function resizesAfterPaint(page: Page, settleMs = 400): Promise<number> {
+  await page.waitForTimeout(settleMs);
+  return page.evaluate(() => {
+    const painted = performance.getEntriesByName('junction:topology-painted').at(-1)?.startTime ?? Infinity;
+    return performance.getEntriesByName('junction:topology-resize').filter((e) => e.startTime > painted).length;
+  });
 }

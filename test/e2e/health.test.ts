@@ -12,7 +12,7 @@ import { createHost, memorySettings } from '../../electron/services/host';
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { licenseDownReport, loopbackExample } from '../helpers/example';
 import { amqpServer, closeAll, listen, makePki, tlsServer } from '../health/peers';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, shotPath } from './harness';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, resizesAfterPaint, shotPath } from './harness';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`SKIPPED Health end-to-end tests: ${missing}`);
@@ -175,13 +175,7 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
     await expect.poll(() => canvas.getAttribute('data-health-nodes')).toBe('3');
     expect(Number(await canvas.getAttribute('data-health-edges'))).toBeGreaterThanOrEqual(4);
     // Colouring is a class change on the elements, never a resize (which would redraw all of them).
-    await page.waitForTimeout(300);
-    expect(
-      await page.evaluate(() => {
-        const painted = performance.getEntriesByName('junction:topology-painted').at(-1)?.startTime ?? Infinity;
-        return performance.getEntriesByName('junction:topology-resize').filter((e) => e.startTime > painted).length;
-      }),
-    ).toBe(0);
+    expect(await resizesAfterPaint(page, 300)).toBe(0);
     const legend = page.getByTestId('health-legend');
     expect(await legend.textContent()).toContain('Degraded');
     expect(await page.getByTestId('health-as-of').textContent()).toMatch(
