@@ -62,6 +62,11 @@ export function TopologyScreen() {
   /** The layout input of the elements on the canvas, to tell a new layout from new labels and badges. */
   const shownKey = useRef<string | null>(null);
   const [laying, setLaying] = useState(false);
+  /**
+   * Counts element sets put on the canvas: effects that style or select elements re-run on it. `laying` alone is not
+   * enough: with the layout already computed it can go true and back to false within one React batch.
+   */
+  const [placed, setPlaced] = useState(0);
   const [layout, setLayout] = useState<{ ms: number; where: string } | null>(null);
   const [matchIndex, setMatchIndex] = useState(0);
   const [painted, setPainted] = useState(false);
@@ -166,6 +171,7 @@ export function TopologyScreen() {
       performance.measure('junction:add', { start: tAdd });
       setLayout({ ms: Math.round(ms), where });
       setLaying(false);
+      setPlaced((n) => n + 1);
       const tRender = performance.now();
       cy.one('render', () => {
         performance.measure('junction:render', { start: tRender });
@@ -193,10 +199,10 @@ export function TopologyScreen() {
         cy.edges().addClass('dim');
       }
     });
-  }, [search, matches, topo]);
+  }, [search, matches, topo, placed]);
 
   // Health is a class update on the elements already there: no layout, no re-add. Runs again after a layout
-  // (laying goes false) because the elements were replaced.
+  // (placed changes) because the elements were replaced.
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy || !topo || laying) return;
@@ -205,7 +211,7 @@ export function TopologyScreen() {
       status.current.dataset.healthNodes = String(painted.nodes);
       status.current.dataset.healthEdges = String(painted.edges);
     }
-  }, [topo, laying, healthSummary, showHealth]);
+  }, [topo, laying, placed, healthSummary, showHealth]);
 
   useEffect(() => {
     const cy = cyRef.current;
@@ -217,7 +223,7 @@ export function TopologyScreen() {
       node.select();
       cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 180 });
     }
-  }, [selected, topo, laying]);
+  }, [selected, topo, laying, placed]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

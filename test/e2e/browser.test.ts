@@ -89,6 +89,11 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await expect.poll(() => canvas.getAttribute('data-painted'), { timeout: 10_000 }).toBe(String(expected));
     expect(await canvas.locator('canvas').count()).toBeGreaterThan(0);
     expect(await resizesAfterPaint(page)).toBe(0);
+    // A real change of size still reaches cytoscape (Junction's own ResizeObserver replaces cytoscape's).
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width - 120, height: size.height });
+    await expect.poll(() => resizesAfterPaint(page, 0)).toBeGreaterThan(0);
+    await page.setViewportSize(size);
     await page.fill('input[aria-label="Search topology"]', 'hn01');
     await page.press('input[aria-label="Search topology"]', 'Enter');
     await expect.poll(() => page.getByTestId('details').locator('h2').textContent()).toBe('HN01');
