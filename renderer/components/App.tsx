@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { MenuCommand } from '../../shared/api/contract';
 import { isDirty } from '../stores/workspace';
 import { prefetchLayout } from '../topology/layout-client';
+import { menuCommandForKey } from '../menu-keys';
 import type { Screen } from '../stores/ui';
 import { useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
@@ -110,23 +111,7 @@ export function App() {
     // The same keys as the desktop menu, for the browser front door (Electron's menu consumes them first).
     const onKey = (e: KeyboardEvent) => {
       if (window.junctionMenu) return;
-      const mod = e.ctrlKey || e.metaKey;
-      if (!mod) return;
-      const k = e.key.toLowerCase();
-      const map: Record<string, MenuCommand> = {
-        o: 'open',
-        s: e.shiftKey ? 'save-as' : 'save',
-        '1': 'screen:workspace',
-        '2': 'screen:topology',
-        '3': 'screen:problems',
-        '4': 'screen:generate',
-        '5': 'screen:certificates',
-        '6': 'screen:apply',
-        '7': 'screen:health',
-      };
-      if (e.shiftKey && k === 'l') map.l = 'toggle-theme';
-      if (e.shiftKey && k === 'n') map.n = 'open-example';
-      const c = map[k];
+      const c = menuCommandForKey(e);
       if (c) {
         e.preventDefault();
         command(c);

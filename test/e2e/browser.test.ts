@@ -361,6 +361,20 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.screenshot({ path: shotPath(`17-certificates-${after}`) });
   });
 
+  it('shows in the status bar when the machine goes offline and comes back', async () => {
+    const net = page.locator('.statusbar .net');
+    expect(await net.textContent()).toBe('Online');
+    await page.context().setOffline(true);
+    try {
+      await expect.poll(() => net.textContent()).toBe('Offline');
+      expect(await net.getAttribute('class')).toContain('offline');
+      expect(await net.getAttribute('title')).toMatch(/works offline/);
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await expect.poll(() => net.textContent()).toBe('Online');
+  });
+
   it('offers "Browse…" where the front door has native dialogs, and asks only for the field\'s purpose', async () => {
     // The renderer half of the desktop dialogs, in Chromium: the host's answers say "electron" and play the
     // dialog (the host half, and the real dialog, are covered by the host and Electron tests).
