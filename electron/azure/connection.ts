@@ -1,7 +1,8 @@
 // Everything needed to reach ARM from a restricted network: endpoints, sign-in method, proxy, an extra trusted CA
 // (TLS-inspecting proxies), retry and poll timing. The same settings feed the credential and the ARM client.
 import { readFile } from 'node:fs/promises';
-import { rootCertificates } from 'node:tls';
+import { checkServerIdentity, rootCertificates, type PeerCertificate } from 'node:tls';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { TokenCredential } from '@azure/identity';
 import {
   AzureCliCredential,
@@ -15,7 +16,6 @@ import {
   createPipelineFromOptions,
   createPipelineRequest,
   type PipelineOptions,
-  type ProxySettings,
 } from '@azure/core-rest-pipeline';
 import forge from 'node-forge';
 
@@ -42,23 +42,48 @@ export interface ConnectionSettings {
   pollIntervalMs: number;
 }
 
-export function parseProxy(url: string): ProxySettings {
-  const u = new URL(url);
-  return {
-    host: `${u.protocol}//${u.hostname}`,
-    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
-    ...(u.username ? { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : {}),
-  };
+
+/**
+ * HttpsProxyAgent's constructor options shape the connection to the proxy; the TLS session to ARM inside the tunnel
+ * takes the options of each connection, so the extra CA is added there.
+ */
+class CaProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    private readonly ca: string[],
+  ) {
+    super(proxy, { keepAlive: true });
+  }
+  override connect(req: Parameters<HttpsProxyAgent<string>['connect']>[0], opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    // The agent leaves the target host out of the inner TLS options, so Node would check the certificate against
+    // "localhost" for an address target (no SNI for IPs): check it against the host actually asked for.
+    const host = opts.host ?? '';
+    const tlsOpts = { ca: this.ca, checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert) };
+    return super.connect(req, { ...opts, ...tlsOpts } as typeof opts);
+  }
 }
 
-/** Pipeline options shared by the credential and the ARM client. */
+/** One tunnelling agent per proxy and CA: keep-alive connections are reused across the pipelines of a run. */
+const proxyAgents = new Map<string, HttpsProxyAgent<string>>();
+
+/**
+ * Pipeline options shared by the credential and the ARM client. With a proxy, the SDK's own proxy policy drops
+ * tlsOptions ("not supported in combination with custom Proxy"), so an extra CA (say, a TLS-inspecting proxy's)
+ * would be ignored: the tunnelling agent is made here instead, with the CA, and handed to the pipeline.
+ */
 export function pipelineOptions(s: ConnectionSettings): PipelineOptions {
-  return {
-    retryOptions: s.retry,
-    // `ca` replaces Node's roots; keep them so the extra CA is an addition, not a substitute.
-    ...(s.caPem ? { tlsOptions: { ca: [...rootCertificates, s.caPem] } } : {}),
-    ...(s.proxy ? { proxyOptions: parseProxy(s.proxy) } : {}),
-  };
+  // `ca` replaces Node's roots; keep them so the extra CA is an addition, not a substitute.
+  const ca = s.caPem ? [...rootCertificates, s.caPem] : undefined;
+  if (s.proxy) {
+    const key = JSON.stringify([s.proxy, s.caPem ?? null]);
+    let agent = proxyAgents.get(key);
+    if (!agent) {
+      agent = ca ? new CaProxyAgent(s.proxy, ca) : new HttpsProxyAgent(s.proxy, { keepAlive: true });
+      proxyAgents.set(key, agent);
+    }
+    return { retryOptions: s.retry, agent };
+  }
+  return { retryOptions: s.retry, ...(ca ? { tlsOptions: { ca } } : {}) };
 }
 
 async function certificatePem(path: string, password: string | undefined): Promise<string> {

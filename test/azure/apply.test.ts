@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ArmEmulator } from './emulator/server';
 import { makePki, type TestPki } from './emulator/certs';
 import { armEnv, cli, workdir, PSK } from './helpers';
+import { startProxy } from '../helpers/connect-proxy';
 import { desiredResources } from '../../shared/azure/desired';
 import { canonical } from '../../shared/azure/canonical';
 import { loadWorkspace } from '../../shared/model/load';
@@ -280,6 +281,28 @@ describe('azure plan/apply against the HTTPS ARM emulator', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no unfinished apply/);
     expect(emu.appliedPuts).toHaveLength(puts);
+  });
+
+  it('goes through an HTTPS proxy for sign-in, reads and writes: every request the emulator sees crossed a CONNECT tunnel', async () => {
+    const proxy = await startProxy();
+    try {
+      const w = workdir();
+      ws = loadWs(w.ws);
+      const env = { ...armEnv(emu, pki, w.state), JUNCTION_PROXY: proxy.url };
+      const a = await cli(['azure', 'apply', w.ws, '--yes'], env);
+      expect(a.code, a.out + a.err).toBe(0);
+      expectLiveEqualsDesired();
+      const { hostname, port } = new URL(emu.base);
+      expect(proxy.log.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.log.tunnels)).toEqual(new Set([`${hostname}:${port}`]));
+      // The token grant (certificate credential) and every ARM call came out of the proxy's side of a tunnel.
+      expect(emu.tokenGrants).toContain('client_credentials');
+      expect(emu.requests.length).toBeGreaterThan(6);
+      const direct = emu.requests.filter((q) => !proxy.log.upstreamPorts.has(q.remotePort));
+      expect(direct.map((q) => `${q.method} ${q.path}`)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('queues an apply requested while offline and only offers it once ARM answers', async () => {

@@ -78,7 +78,8 @@ export class ArmEmulator {
   /** Lower-cased ids of PUTs that were applied, in order (the duplicate-PUT counter). */
   readonly appliedPuts: string[] = [];
   /** Every answered request: `at` is when it arrived (ms since epoch), `headers` the extra response headers sent. */
-  readonly requests: { method: string; path: string; status: number; at: number; ifMatch?: string; headers: Record<string, string> }[] = [];
+  /** remotePort: the client's port as the emulator saw it (a request through a proxy comes from the proxy's side). */
+  readonly requests: { method: string; path: string; status: number; at: number; remotePort: number; ifMatch?: string; headers: Record<string, string> }[] = [];
   readonly tokenGrants: string[] = [];
   faults: Fault[] = [];
   /** Apply the Nth PUT but never answer it (so a test can kill the client mid-step). */
@@ -142,7 +143,7 @@ export class ArmEmulator {
 
   private send(res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) {
     const path = (req.url ?? '').split('?')[0]!;
-    this.requests.push({ method: req.method ?? '', path, status, at: this.arrivedAt.get(req) ?? Date.now(), ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}), headers: { ...headers } });
+    this.requests.push({ method: req.method ?? '', path, status, at: this.arrivedAt.get(req) ?? Date.now(), remotePort: req.socket.remotePort ?? -1, ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}), headers: { ...headers } });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
