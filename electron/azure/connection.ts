@@ -42,7 +42,6 @@ export interface ConnectionSettings {
   pollIntervalMs: number;
 }
 
-
 /**
  * HttpsProxyAgent's constructor options shape the connection to the proxy; the TLS session to ARM inside the tunnel
  * takes the options of each connection, so the extra CA is added there.

@@ -16,6 +16,7 @@ import { appendHistory } from '../health/history';
 import type { ProbeResult, ProbeStatus } from '../health/types';
 import { isNotFound } from './arm';
 import type { Clients } from './engine';
+import { probeArm, type ConnectionSettings } from './connection';
 
 /** One line of an SDK/REST failure, with what to check when it is about sign-in. */
 export function describeError(e: unknown): string {
@@ -115,6 +116,22 @@ export async function liveStatus(clients: Clients, expected: readonly ExpectedCo
 export function unreachable(expected: readonly ExpectedConnection[], detail: string, now = new Date()): LiveStatus {
   const observed = new Map(expected.map((e) => [e.id, { connection: { error: `ARM is unreachable (${detail}): connect (jump host, --proxy, --ca-file) and run it again` } } satisfies Observation]));
   return { at: now.toISOString(), ms: 0, reports: compareStatus(expected, observed) };
+}
+
+/**
+ * Probe ARM, then read every expected connection, or mark them all unknown with why ARM was out of reach: what
+ * `junction azure status` and the console's "Check Azure VPN status" both do. `clients` is asked for only online.
+ */
+export async function readStatus(
+  settings: ConnectionSettings,
+  expected: readonly ExpectedConnection[],
+  clients: () => Promise<Clients>,
+): Promise<{ online: boolean; detail: string; live: LiveStatus }> {
+  const reach = await probeArm(settings);
+  const live = reach.online
+    ? await liveStatus(await clients(), expected, { pollMs: settings.pollIntervalMs })
+    : unreachable(expected, reach.detail);
+  return { ...reach, live };
 }
 
 // The probe history's status scale: a degraded or unreadable link is a warning, a down or missing one a failure.

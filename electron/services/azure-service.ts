@@ -14,7 +14,7 @@ import type {
   AzureStatusView,
 } from '../../shared/api/azure-api';
 import { countVerdicts, expectedConnections } from '../../shared/azure/status';
-import { appendStatusHistory, historyRecords, liveStatus, unreachable } from '../azure/status';
+import { appendStatusHistory, historyRecords, readStatus } from '../azure/status';
 import { historyFileFor } from '../health/files';
 import type { Workspace } from '../../shared/model/schema';
 import type { DesiredResource } from '../../shared/azure/desired';
@@ -30,7 +30,6 @@ import {
   exportFiles,
   planHash,
   planWorkspace,
-  probe,
   queueEntries,
   resolveConnection,
   resumeWorkspace,
@@ -359,18 +358,17 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
         try {
           phase('Checking ARM');
           const s = await resolveConnection(inputOf(p, req.certificatePassword), ws, { offlineOk: true });
-          const reach = await probe(s);
-          phase(reach.online ? 'Reading VPN connections and BGP peers' : 'Offline');
-          const live = reach.online
-            ? await liveStatus(await clientsFor(s), expected, { pollMs: s.pollIntervalMs })
-            : unreachable(expected, reach.detail);
+          const { online, detail, live } = await readStatus(s, expected, () => {
+            phase('Reading VPN connections and BGP peers');
+            return clientsFor(s);
+          });
           // The same history the Health screen and the topology read, as `junction azure status` writes it.
           const history = req.workspace ? historyFileFor(resolve(req.workspace)) : undefined;
           if (history) await appendStatusHistory(history, historyRecords(live, expected));
           return {
             at: live.at,
-            online: reach.online,
-            ...(reach.online ? {} : { detail: reach.detail }),
+            online,
+            ...(online ? {} : { detail }),
             counts: countVerdicts(live.reports),
             connections: live.reports,
             ...(history ? { history } : {}),

@@ -27,13 +27,7 @@ import {
   type ConnectionInput,
 } from '../../azure/session';
 import { countVerdicts, expectedConnections, formatStatus } from '../../../shared/azure/status';
-import {
-  appendStatusHistory,
-  historyRecords,
-  liveStatus,
-  unreachable,
-  type LiveStatus,
-} from '../../azure/status';
+import { appendStatusHistory, historyRecords, readStatus } from '../../azure/status';
 import { defaultHistory } from './probe';
 
 const CONNECTION_OPTIONS = {
@@ -392,13 +386,11 @@ async function status(args: string[], io: CliIo): Promise<number> {
       'model the site-to-site connection under azure.connections',
     );
   const settings = await settingsFor(values, io, ws, true);
-  const reach = await probe(settings);
-  let live: LiveStatus;
-  if (!reach.online) live = unreachable(expected, reach.detail);
-  else
-    live = await liveStatus(new Clients(await credentialFor(settings, io), settings), expected, {
-      pollMs: settings.pollIntervalMs,
-    });
+  const { online, live } = await readStatus(
+    settings,
+    expected,
+    async () => new Clients(await credentialFor(settings, io), settings),
+  );
   const history =
     values.history === 'none'
       ? undefined
@@ -413,7 +405,7 @@ async function status(args: string[], io: CliIo): Promise<number> {
         {
           workspace: ws.name,
           at: live.at,
-          online: reach.online,
+          online,
           ...(history ? { history } : {}),
           counts,
           connections: live.reports,
@@ -424,7 +416,7 @@ async function status(args: string[], io: CliIo): Promise<number> {
     );
   else
     io.out(
-      `Azure VPN status of ${ws.name} at ${live.at}${reach.online ? '' : ' (offline)'}\n${formatStatus(live.reports)}${history ? `History: ${history}\n` : ''}`,
+      `Azure VPN status of ${ws.name} at ${live.at}${online ? '' : ' (offline)'}\n${formatStatus(live.reports)}${history ? `History: ${history}\n` : ''}`,
     );
   return counts.ok === live.reports.length ? 0 : 1;
 }
