@@ -63,9 +63,20 @@ function encryptedContentInfo(inner: forge.asn1.Asn1, profile: PfxProfile, passw
   return seq([oid(pki.oids.encryptedData!), explicit0(encryptedData)]);
 }
 
-function bagAttributes(localKeyId: string, friendlyName?: string): forge.asn1.Asn1 {
+/**
+ * Microsoft's "CSP name" bag attribute (OID 1.3.6.1.4.1.311.17.1, szOID_PKCS_12_KEY_PROVIDER_NAME_ATTR, a BMPString).
+ * Without it Windows imports an RSA key into "Microsoft Enhanced Cryptographic Provider v1.0", which cannot sign
+ * with SHA-256 (seed 001 item 5, Remote Console); with it the key lands in the AES provider, which can.
+ */
+export const MS_CSP_NAME_OID = '1.3.6.1.4.1.311.17.1';
+export const SHA256_CAPABLE_CSP = 'Microsoft Enhanced RSA and AES Cryptographic Provider';
+
+const bmp = (s: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, s);
+
+function bagAttributes(localKeyId: string, friendlyName?: string, cspName?: string): forge.asn1.Asn1 {
   const attrs = [seq([oid(pki.oids.localKeyId!), set([octets(localKeyId)])])];
-  if (friendlyName) attrs.push(seq([oid(pki.oids.friendlyName!), set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, friendlyName)])]));
+  if (friendlyName) attrs.push(seq([oid(pki.oids.friendlyName!), set([bmp(friendlyName)])]));
+  if (cspName) attrs.push(seq([oid(MS_CSP_NAME_OID), set([bmp(cspName)])]));
   return set(attrs);
 }
 
@@ -114,7 +125,7 @@ export function buildPfx(input: PfxInput): Uint8Array {
 
   const enc = encryptionOptions(input.profile, input.password);
   const shrouded = pki.encryptPrivateKeyInfo(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(input.key)), enc.password, { ...enc.options });
-  const keyBag = seq([oid(pki.oids.pkcs8ShroudedKeyBag!), explicit0(shrouded), attrs()]);
+  const keyBag = seq([oid(pki.oids.pkcs8ShroudedKeyBag!), explicit0(shrouded), bagAttributes(localKeyId, input.friendlyName, SHA256_CAPABLE_CSP)]);
 
   const authSafe = seq([encryptedContentInfo(seq(certBags), input.profile, input.password), dataContentInfo(seq([keyBag]))]);
   const authSafeDer = asn1.toDer(authSafe).getBytes();

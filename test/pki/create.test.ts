@@ -113,6 +113,10 @@ describe('created certificates, read back with openssl', () => {
     const keyMod = openssl(['rsa', '-noout', '-modulus'], keyOut);
     expect(keyMod).toBe(certMod);
     expect(openssl(['x509', '-noout', '-fingerprint', '-sha1'], certOut).replace(/^.*=|:|\s/g, '')).toBe(made[name]!.thumbprint);
+    // Seed 001 item 5: without the CSP name attribute on the key bag Windows imports the key into "Microsoft Enhanced
+    // Cryptographic Provider v1.0", which cannot sign SHA-256; openssl prints the attribute by its name.
+    const keyBag = openssl(['pkcs12', '-info', '-in', pfx, '-passin', `file:${pw}`, '-nocerts', '-nodes']);
+    expect(keyBag).toMatch(/Bag Attributes[\s\S]*Microsoft CSP Name: Microsoft Enhanced RSA and AES Cryptographic Provider\n[\s\S]*PRIVATE KEY/);
     // the wrong password is refused by openssl too (the MAC is real)
     expect(opensslStatus(['pkcs12', '-info', '-noout', '-in', pfx, '-passin', 'pass:wrong']).status).not.toBe(0);
   });
