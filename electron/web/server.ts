@@ -86,6 +86,32 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | u
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The path a request-target names, or undefined when the target is malformed. Origin-form is what browsers send;
+ * absolute-form is accepted only for our own authority, so it cannot route around the Host check. Parsed by hand
+ * rather than with `new URL`, which throws on targets such as `http://[` and would resolve `//evil.test/`
+ * to another authority.
+ */
+export function targetPath(target: string, allowedHosts: readonly string[]): string | undefined {
+  let path: string;
+  if (target.startsWith('/')) path = target;
+  else {
+    const m = /^http:\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i.exec(target);
+    if (!m || !allowedHosts.includes(m[1]!.toLowerCase())) return undefined;
+    path = (m[2] ?? '/') + (m[3] ?? '');
+  }
+  if (path.includes('#')) return undefined;
+  const q = path.indexOf('?');
+  return q >= 0 ? path.slice(0, q) : path;
+}
+
+/** RFC 9112 §3.2: exactly one Host field line, or 400. */
+function hostLines(req: IncomingMessage): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') n++;
+  return n;
+}
+
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(32).toString('base64url');
   const root = normalize(opts.root);
@@ -147,6 +173,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch {
+      // Nothing a client sends may take the host down; a throw here is a request we failed to understand.
+      if (!res.headersSent) fail(res, 400, 'bad-request', 'malformed request');
+      else res.end();
+    }
+  });
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    if (hostLines(req) !== 1) return fail(res, 400, 'bad-request', 'exactly one Host header is required');
     // DNS rebinding: a hostile name resolving to 127.0.0.1 still carries its own name in Host.
     if (!allowedHosts().includes(req.headers.host ?? ''))
       return fail(res, 403, 'forbidden', 'Host header is not this loopback address');
@@ -155,7 +191,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return fail(res, 403, 'forbidden', 'cross-origin request refused');
     if (req.headers['sec-fetch-site'] === 'cross-site')
       return fail(res, 403, 'forbidden', 'cross-site request refused');
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const pathname = targetPath(req.url ?? '', allowedHosts());
+    if (pathname === undefined) return fail(res, 400, 'bad-request', 'malformed request-target');
     const handler = pathname.startsWith('/api/')
       ? serveApi(req, res, pathname.slice('/api/'.length))
       : serveStatic(req, res, pathname);
@@ -163,7 +200,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (!res.headersSent) fail(res, 500, 'failed', 'internal error');
       else res.end();
     });
-  });
+  }
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());
