@@ -14,6 +14,7 @@ import {
   type FileEntry,
   type FileRole,
   type HostSteps,
+  type LintRecord,
   type Manifest,
 } from '../../shared/bundle/manifest';
 import { checkBundlePath, findDuplicates } from '../../shared/bundle/paths';
@@ -62,6 +63,8 @@ export interface BundleInput {
   notes?: string;
   /** Extra runbook sections (far-side health, Azure export) rendered after the per-host steps. */
   sections?: RunbookSection[];
+  /** The lint gate's result (lint-gate.ts): recorded in the manifest and stated at the top of the RUNBOOK. */
+  lint?: LintRecord;
 }
 
 export type BundleFormat = 'dir' | 'tar' | 'zip';
@@ -238,6 +241,9 @@ async function exists(p: string): Promise<boolean> {
 
 export async function buildBundle(input: BundleInput, opts: BuildOptions): Promise<BuildResult> {
   validateInput(input);
+  // The gate is applied by the callers (they word the refusal for their own front door); this catches one that forgot.
+  if (input.lint && input.lint.errors > 0 && !input.lint.override)
+    throw new BuildError(`the workspace has ${input.lint.errors} lint error(s) and the build was not overridden`, 'fix the lint errors, or override the lint gate explicitly');
   if (opts.mediaLimit !== undefined && opts.mediaLimit < 1024) throw new BuildError(`--media-limit ${opts.mediaLimit} is too small`, 'use at least 1KiB, e.g. 4GiB for FAT32');
   if (await exists(opts.out)) throw new BuildError(`${opts.out} already exists`, 'choose a new --out path; Junction never overwrites a bundle');
   const createdAt = opts.createdAt ?? new Date().toISOString();
@@ -320,6 +326,7 @@ export async function buildBundle(input: BundleInput, opts: BuildOptions): Promi
       createdAt,
       junctionVersion: opts.junctionVersion,
       workspace: input.workspace,
+      ...(input.lint ? { lint: input.lint } : {}),
       mediaLimit: files.some((f) => f.parts) ? opts.mediaLimit! : null,
       hosts,
       files,

@@ -14,7 +14,7 @@ import {
   type TrustedSigner,
 } from '../../shared/api/contract';
 import { normalizeFingerprint } from '../../shared/bundle/sums';
-import { buildBundle } from '../bundle/build';
+import { buildBundle, type BundleInput } from '../bundle/build';
 import { loadPfxSignerWithPassword, type Signer } from '../bundle/signing';
 import { verifyBundle } from '../bundle/verify';
 import {
@@ -32,6 +32,9 @@ import { bundleInputFromGenerated } from '../bundle/from-generate';
 import { generateAll } from '../../shared/generate/index';
 import { addAzureExport, addHealthScripts, addStaging, readStagingDir } from '../bundle/extras';
 import { selectGenerated, workspaceOrThrow } from './generate-service';
+import { lintGate, LintGateError } from '../bundle/lint-gate';
+import { formatErrors } from '../../shared/bundle/lint-record';
+import { formatPath } from '../../shared/model/path';
 import { JUNCTION_VERSION } from './version';
 
 // ---------------------------------------------------------------- jobs
@@ -107,6 +110,17 @@ export async function build(
   storedSigner?: (id: string) => Signer,
 ): Promise<BundleBuildResult> {
   const ws = workspaceOrThrow('bundle.build', req.fileName, req.text);
+  let lint;
+  try {
+    lint = lintGate(ws, { allowLintErrors: req.allowLintErrors === true, junctionVersion: JUNCTION_VERSION });
+  } catch (e) {
+    if (!(e instanceof LintGateError)) throw e;
+    // The screen asks before it sends an override; this is the host's own check, worded for the screen.
+    throw new ApiError(
+      'bad-request',
+      `Not built: ${e.message} (${formatErrors(e.errors, (f) => formatPath(f.path), 5).join('; ')}). Fix them on the Problems screen, or build anyway and confirm the list of errors.`,
+    );
+  }
   const gen = selectGenerated(ws, generateAll(ws), {
     scenarios: req.scenarios,
     hosts: req.hosts,
@@ -124,7 +138,7 @@ export async function build(
       'bundle.build: storedKey: this host has no key store — sign with signKey + password (a .pfx file)',
     );
   return jobs.run(req.jobId, async (signal, onProgress) => {
-    let input = bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) });
+    let input: BundleInput = { ...bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) }), lint };
     // The same extras, in the same order, as `junction bundle build --staging --azure-export`.
     if (req.staging !== undefined) {
       const wording = { name: 'Staged CycleCloud projects', drop: 'clear the "Staged CycleCloud projects" field' };
@@ -153,6 +167,7 @@ export async function build(
       signerSubject: signer.subject,
       files: r.files,
       bytes: r.bytes,
+      lint,
     };
   });
 }

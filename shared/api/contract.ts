@@ -125,6 +125,8 @@ export const API = {
           .optional(),
         /** The folder `junction stage fetch --out` wrote: staged CycleCloud projects travel under the signature. */
         staging: filePath.optional(),
+        /** The admin confirmed building over the workspace's lint errors (the manifest records the override). */
+        allowLintErrors: z.boolean().optional(),
         /** Files larger than this are split into parts (FAT32 media: 4 GiB less one byte). */
         mediaLimit: z
           .number()
@@ -353,6 +355,8 @@ export interface BundleBuildResult {
   signerSubject: string;
   files: number;
   bytes: number;
+  /** The lint result the manifest records (counts, rules, override). */
+  lint?: { errors: number; warnings: number; infos: number; override: boolean; rules: { id: string; severity: string; count: number }[] };
 }
 
 export interface BundleProblem {

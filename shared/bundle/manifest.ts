@@ -52,12 +52,31 @@ export type StepEntry = z.infer<typeof StepEntry>;
 export const HostSteps = z.strictObject({ host: z.string().min(1), steps: z.array(StepEntry) });
 export type HostSteps = z.infer<typeof HostSteps>;
 
+/**
+ * What lint said about the workspace when the bundle was built: a bundle is never signed from a workspace with lint
+ * errors unless the admin overrode that, and the far side can see which it was (RUNBOOK, inspect, verify).
+ */
+export const LintRecord = z.strictObject({
+  /** The Junction that ran the rules: another version may have other rules. */
+  junctionVersion: z.string(),
+  errors: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  infos: z.number().int().nonnegative(),
+  /** One entry per rule that fired, errors first. */
+  rules: z.array(z.strictObject({ id: z.string().min(1), severity: z.enum(['error', 'warning', 'info']), count: z.number().int().positive() })),
+  /** true: the workspace had lint errors and the admin built anyway. */
+  override: z.boolean(),
+});
+export type LintRecord = z.infer<typeof LintRecord>;
+
 export const Manifest = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
   bundleId: z.string().regex(/^[0-9a-f]{16,64}$/),
   createdAt: z.iso.datetime(),
   junctionVersion: z.string(),
   workspace: z.strictObject({ name: z.string().optional(), sha256 }),
+  /** Absent in bundles built before the lint gate, and in bundles not made from a workspace. */
+  lint: LintRecord.optional(),
   /** Largest file the bundle was laid out for (bytes), or null when nothing was split. */
   mediaLimit: z.number().int().positive().nullable(),
   hosts: z.array(HostSteps),

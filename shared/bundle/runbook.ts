@@ -1,6 +1,7 @@
 // RUNBOOK.md and RUNBOOK.html: per host, in order, what to run and what to check afterwards. Rendered from the
 // manifest so the runbook can never disagree with what the bundle actually carries.
 import type { Manifest } from './manifest';
+import { describeLint } from './lint-record';
 import { formatFingerprint } from './sums';
 
 /** A runbook section beyond the per-host steps: who runs what where (far-side health, a connected machine). */
@@ -41,6 +42,17 @@ export function applyShCommand(host: string, step: number): string {
   return `sudo bash apply.sh --host ${q} --step ${step}`;
 }
 
+/** The lint result, first thing after the title: a bundle built over lint errors says so before anything is run. */
+function lintLines(m: Manifest): string[] {
+  const line = `Lint: ${describeLint(m.lint)}.`;
+  if (!m.lint?.override) return [line, ''];
+  return [
+    `> **WARNING: this bundle was built from a workspace with lint errors.** ${line}`,
+    '> Read the findings (`junction lint` on the workspace) before running any step: they describe faults these scripts may install.',
+    '',
+  ];
+}
+
 function verifySection(fp: string): string[] {
   return [
     '## 1. Verify the bundle before anything else',
@@ -70,6 +82,7 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     '',
     `Built ${m.createdAt} by Junction ${m.junctionVersion} from workspace ${m.workspace.name ?? ''} (SHA-256 ${m.workspace.sha256}).`,
     '',
+    ...lintLines(m),
     ...verifySection(input.signerFingerprint),
     '## 2. Apply, host by host, in order',
     '',
@@ -129,6 +142,9 @@ export function renderRunbookHtml(input: RunbookInput): string {
     '</head><body>',
     `<h1>Junction bundle ${esc(m.bundleId)}</h1>`,
     `<p>Built ${esc(m.createdAt)} by Junction ${esc(m.junctionVersion)}; workspace SHA-256 <code>${esc(m.workspace.sha256)}</code>.</p>`,
+    m.lint?.override
+      ? `<p style="border:2px solid #b00;padding:.5em"><strong>WARNING: this bundle was built from a workspace with lint errors.</strong> Lint: ${esc(describeLint(m.lint))}. Read the findings before running any step.</p>`
+      : `<p>Lint: ${esc(describeLint(m.lint))}.</p>`,
     '<h2>1. Verify the bundle before anything else</h2>',
     `<p>Signer fingerprint: <code>${esc(formatFingerprint(fp))}</code></p>`,
     `<pre>./verify.sh ${esc(fp)}</pre>`,

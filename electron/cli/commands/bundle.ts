@@ -8,7 +8,7 @@ import type { CliIo, Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
 import { JUNCTION_VERSION } from '../../services/version';
-import { buildBundle, BuildError, type BundleFormat } from '../../bundle/build';
+import { buildBundle, BuildError, type BundleFormat, type BundleInput } from '../../bundle/build';
 import { loadPfxSigner, SigningError, publicKeyFingerprint } from '../../bundle/signing';
 import { verifyBundle } from '../../bundle/verify';
 import { loadTrustStore, pinSigner, resolveStateDir, TrustStoreError } from '../../bundle/trust';
@@ -22,17 +22,23 @@ import { addAzureExport, addHealthScripts, addStaging, readStagingDir, type Azur
 import { diffManifests, formatDiff, isEmptyDiff } from '../../../shared/bundle/diff';
 import { formatFingerprint, normalizeFingerprint } from '../../../shared/bundle/sums';
 import { parseManifest, type Manifest } from '../../../shared/bundle/manifest';
+import { describeLint, formatErrors } from '../../../shared/bundle/lint-record';
+import { formatPath } from '../../../shared/model/path';
+import { lintGate, LintGateError } from '../../bundle/lint-gate';
 
 const USAGE = `junction bundle <subcommand> ...
 
   build <workspace> --out PATH --sign-key FILE.pfx [--password-file FILE] [--format dir|tar|zip]
         [--media-limit 4GiB] [--created-at ISO] [--staging DIR] [--azure-export arm|cli|both] [--subscription ID]
+        [--allow-lint-errors]
       Generates the scripts for the workspace and packs them, with manifest.json, SHA256SUMS, its signature,
       signer.pem/.crt, verify.sh, verify.ps1, apply.ps1, apply.sh, the far-side collect-health.sh/.ps1 and
       RUNBOOK.md/.html, into a folder, .tar or .zip. Files larger than --media-limit are split (FAT32: 4GiB).
       --staging DIR adds the CycleCloud tree from \`junction stage fetch --out DIR\` (checked against its
       staging.json first) and a step on each CycleCloud server that runs stage-cyclecloud.sh.
       --azure-export adds the ARM template(s) and/or az CLI script for a connected machine (no secrets).
+      A workspace with lint errors is refused; --allow-lint-errors builds it anyway. Either way the manifest,
+      RUNBOOK, \`bundle inspect\` and \`bundle verify\` state the lint result and whether it was overridden.
   verify PATH [--trust FINGERPRINT]... [--trust-file FILE] [--state-dir DIR] [--extract DIR] [--json]
       Checks the signer against the pinned signers, the signature, then every file. --trust pins a signer
       you have confirmed out of band; --trust-file pins the key in a signer.pem/.crt or a list of fingerprints.
@@ -90,6 +96,7 @@ async function build(args: string[], io: CliIo): Promise<number> {
       staging: { type: 'string' },
       'azure-export': { type: 'string' },
       subscription: { type: 'string' },
+      'allow-lint-errors': { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new CliError('build takes exactly one workspace file', 'junction bundle build <workspace> --out PATH --sign-key FILE.pfx');
@@ -111,9 +118,22 @@ async function build(args: string[], io: CliIo): Promise<number> {
   const azureExport = values['azure-export'] as AzureExportMode | undefined;
   if (azureExport !== undefined && !['arm', 'cli', 'both'].includes(azureExport))
     throw new CliError(`--azure-export ${azureExport} is not one of arm, cli, both`, 'use --azure-export arm (template), cli (az script) or both');
+  const allowLintErrors = values['allow-lint-errors'] === true;
+  let lint;
+  try {
+    lint = lintGate(loaded.workspace, { allowLintErrors, junctionVersion: JUNCTION_VERSION });
+  } catch (e) {
+    if (!(e instanceof LintGateError)) throw e;
+    const lines = formatErrors(e.errors, (f) => formatPath(f.path));
+    throw new CliError(
+      `${file}: ${e.message}:\n  ${lines.join('\n  ')}`,
+      `fix them (\`junction lint ${positionals[0]}\` shows each fix), or pass --allow-lint-errors to build anyway; the manifest and RUNBOOK then record the override`,
+    );
+  }
+  if (lint.override) io.err(`warning: building over ${lint.errors} lint error${lint.errors === 1 ? '' : 's'} (--allow-lint-errors); the manifest and RUNBOOK record this\n`);
   const bytes = await readFile(file);
   const generated = generateForBundle(loaded.workspace);
-  let input = bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) });
+  let input: BundleInput = { ...bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) }), lint };
   const cancel = cancelOnSigint();
   try {
     if (values.staging !== undefined) input = addStaging(input, loaded.workspace, await readStagingDir(resolve(io.cwd, values.staging)));
@@ -206,7 +226,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   // A signer the admin named explicitly is pinned once the whole bundle verifies under it.
   const pinned = r.ok && r.signer && explicit.includes(r.signer.fingerprint) ? await pinSigner(stateDir, r.signer.fingerprint, r.signer.subject).catch(rethrow) : false;
   if (values.json) {
-    io.out(JSON.stringify({ path, ok: r.ok, signer: r.signer, pinned, bundleId: r.manifest?.bundleId, filesChecked: r.filesChecked, bytesChecked: r.bytesChecked, problems: r.problems }, null, 2) + '\n');
+    io.out(JSON.stringify({ path, ok: r.ok, signer: r.signer, pinned, bundleId: r.manifest?.bundleId, lint: r.manifest?.lint ?? null, filesChecked: r.filesChecked, bytesChecked: r.bytesChecked, problems: r.problems }, null, 2) + '\n');
     return r.ok ? 0 : 1;
   }
   if (r.signer) io.out(`signer: ${r.signer.subject ?? '(no certificate)'}\nsigner fingerprint: ${formatFingerprint(r.signer.fingerprint)} (${r.signer.trusted ? 'trusted' : 'NOT trusted'})\n`);
@@ -217,6 +237,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   }
   if (pinned) io.out(`pinned signer ${formatFingerprint(r.signer!.fingerprint)} in ${stateDir}\n`);
   io.out(`${path}: OK — bundle ${r.manifest!.bundleId}, signature and ${r.filesChecked} files (${formatBytes(r.bytesChecked)}) verified\n`);
+  io.out(`lint when built: ${describeLint(r.manifest!.lint)}\n`);
   return 0;
 }
 
@@ -260,6 +281,7 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
   const payload = m.files.reduce((n, f) => n + f.size, 0);
   io.out(`bundle ${m.bundleId} (${m.format}), built ${m.createdAt} by Junction ${m.junctionVersion}\n`);
   io.out(`workspace: ${m.workspace.name ?? '(unnamed)'} sha256 ${m.workspace.sha256}\n`);
+  io.out(`lint: ${describeLint(m.lint)}\n`);
   io.out(`files: ${m.files.length}, ${formatBytes(payload)}${m.mediaLimit ? `; split for media of ${formatBytes(m.mediaLimit)}` : ''}\n`);
   for (const h of m.hosts) {
     io.out(`\n${h.host}\n`);
