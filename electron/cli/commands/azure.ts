@@ -29,6 +29,7 @@ import {
 import { countVerdicts, expectedConnections, formatStatus } from '../../../shared/azure/status';
 import { appendStatusHistory, historyRecords, readStatus } from '../../azure/status';
 import { defaultHistory } from './probe';
+import { azureImport, IMPORT_USAGE } from './azure-import';
 
 const CONNECTION_OPTIONS = {
   'state-dir': { type: 'string' },
@@ -46,7 +47,7 @@ const CONNECTION_OPTIONS = {
 type Values = Record<string, string | boolean | string[] | undefined>;
 const s = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
 
-const USAGE = `junction azure <plan|apply|status|export|login|queue> ...
+const USAGE = `junction azure <plan|apply|status|export|import|login|queue> ...
 
   junction azure plan <workspace> [--json] [--offline] [--allow-unowned NAME]...
       Reads the live resources, diffs them against the workspace and prints Create/Modify/Delete/NoChange per
@@ -66,6 +67,7 @@ const USAGE = `junction azure <plan|apply|status|export|login|queue> ...
       history (default <workspace>.health.jsonl, as \`junction probe\`). Exit 0 all ok, 1 otherwise, 2 bad input.
   junction azure export <workspace> --format arm|cli [--out FILE]
       The desired state as an ARM template (api-version 2025-05-01) or an Azure CLI bash script.
+${IMPORT_USAGE}
   junction azure login --method device-code|certificate|cli
       Signs in and reports success; the token stays in memory only.
   junction azure queue [--probe]
@@ -528,10 +530,12 @@ export const azureCommand: Command = {
         return login(rest, io);
       case 'queue':
         return queue(rest, io);
+      case 'import':
+        return azureImport(rest, io, { options: CONNECTION_OPTIONS, settingsFor, credentialFor });
       default:
         throw new CliError(
           sub ? `unknown azure subcommand "${sub}"` : 'azure needs a subcommand',
-          'junction azure plan|apply|status|export|login|queue (see junction azure --help)',
+          'junction azure plan|apply|status|export|import|login|queue (see junction azure --help)',
         );
     }
   },

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { listPage } from './paging';
 
 export const API = '2025-05-01';
 
@@ -87,6 +88,8 @@ export class ArmEmulator {
   onPutApplied?: (count: number) => void;
   /** Polls an operation takes before it finishes. */
   pollsToFinish = 1;
+  /** Items per LIST page (then a nextLink); unset: one page. */
+  pageSize?: number;
   readonly token = `tok-${randomUUID()}`;
   private server?: Server;
   base = '';
@@ -176,7 +179,7 @@ export class ArmEmulator {
     if (!name) {
       if (method !== 'GET') return this.send(res, req, 405);
       const value = [...this.resources.entries()].filter(([id]) => id.startsWith(`${prefix.toLowerCase()}/`) && id.split('/').length === prefix.split('/').length + 1).map(([, s]) => s.body);
-      return this.send(res, req, 200, { value });
+      return this.send(res, req, 200, listPage(value, url, this.pageSize));
     }
     const id = `${prefix}/${name}`;
     if (childType?.toLowerCase() === 'getbgppeerstatus' && type!.toLowerCase() === 'virtualnetworkgateways' && !childName) return this.bgpStatus(req, res, method, id, url);

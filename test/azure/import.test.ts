@@ -1,0 +1,123 @@
+// azure import against the HTTPS ARM emulator through the real SDK: paged LISTs (nextLink) and a throttled LIST
+// (429 + Retry-After) on the way, then `azure plan` on the result must have nothing to do.
+import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArmEmulator } from './emulator/server';
+import { makePki, type TestPki } from './emulator/certs';
+import { armEnv, cli, workdir, portalPut, EXAMPLE } from './helpers';
+import { loadWorkspace } from '../../shared/model/load';
+
+const SUB = '00000000-0000-4000-8000-000000000001';
+const RG = 'rg-hpc-burst';
+const nsgPath = (name: string) => `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/networkSecurityGroups/${name}`;
+let pki: TestPki;
+let emu: ArmEmulator;
+
+beforeAll(() => {
+  pki = makePki();
+});
+beforeEach(async () => {
+  emu = new ArmEmulator({ key: pki.serverKey, cert: pki.serverCert });
+  await emu.start();
+});
+afterEach(async () => {
+  await emu.stop();
+});
+
+const counts = (out: string) => /Plan: (\d+) to create, (\d+) to modify, (\d+) to delete, (\d+) unchanged/.exec(out)?.slice(1).map(Number);
+
+describe('junction azure import', () => {
+  it('imports a subscription into a new workspace (paged and throttled LISTs); plan then has no changes', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const liveCount = emu.resources.size;
+    emu.pageSize = 1;
+    emu.faults.push({ kind: '429', method: 'GET', match: /networkSecurityGroups$/, times: 1 });
+    const target = join(w.dir, 'imported.junction.json');
+    const r = await cli(['azure', 'import', target, '--subscription', SUB, '--resource-group', RG, '--json'], env);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.created).toBe(true);
+    expect(report.plan.steps, JSON.stringify(report.plan.steps) + JSON.stringify(report.notes)).toEqual([]);
+    expect(report.plan.counts).toMatchObject({ Create: 0, Modify: 0, Delete: 0, Ignore: 0 });
+    // Paged: some LIST followed a nextLink; throttled: the 429 was answered and the same LIST retried.
+    expect(emu.requests.some((q) => q.method === 'GET' && q.status === 200 && /networkSecurityGroups$/.test(q.path))).toBe(true);
+    expect(emu.requests.filter((q) => q.status === 429)).toHaveLength(1);
+    expect(emu.requests.filter((q) => q.method === 'GET' && /virtualNetworks$/.test(q.path)).length).toBeGreaterThan(1);
+    const text = readFileSync(target, 'utf8');
+    expect(text).not.toContain('test-psk-value');
+    const loaded = loadWorkspace(text, target);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.workspace.name).toBe('Contoso hybrid HPC');
+    expect(loaded.workspace.azure.connections[0]?.sharedKeyRef).toBeDefined();
+    expect(loaded.workspace.secrets.map((s) => s.name)).toContain(loaded.workspace.azure.connections[0]!.sharedKeyRef);
+    expect(liveCount).toBeGreaterThan(3);
+
+    // The independent check: plan, as the admin runs it.
+    emu.pageSize = undefined;
+    const plan = await cli(['azure', 'plan', target], env);
+    expect(plan.code).toBe(0);
+    expect(counts(plan.out)?.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(counts(plan.out)?.[3]).toBeGreaterThan(0);
+
+    // Deterministic: importing again changes nothing in the file.
+    const again = await cli(['azure', 'import', target, '--subscription', SUB, '--resource-group', RG, '--json'], env);
+    expect(JSON.parse(again.out).written).toBe(false);
+    expect(readFileSync(target, 'utf8')).toBe(text);
+  }, 30_000);
+
+  it('merges into the example: hand-written fields and layout kept, a portal change folded in, plan clean', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const nsg = emu.get(nsgPath('nsg-cluster')) ?? emu.get(nsgPath([...emu.resources.values()].map((s) => String(s.body['name'])).find((n) => n.startsWith('nsg'))!));
+    expect(nsg).toBeDefined();
+    const name = String(nsg!['name']);
+    const props = nsg!['properties'] as { securityRules: { name: string; properties: Record<string, unknown> }[] };
+    const rule = props.securityRules[0]!;
+    // "In the portal": a rule's destination port changes.
+    const changed = { ...nsg, properties: { securityRules: props.securityRules.map((x) => (x === rule ? { name: x.name, properties: { ...x.properties, destinationPortRange: '8443', destinationPortRanges: [] } } : x)) } };
+    expect(await portalPut(emu, pki, nsgPath(name), changed)).toBeLessThan(300);
+    const before = readFileSync(w.ws, 'utf8');
+    const r = await cli(['azure', 'import', w.ws, '--subscription', SUB, '--resource-group', RG], env);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`~ nsg ${name}`);
+    expect(r.out).toMatch(/0 to create, 0 to modify, 0 to delete/);
+    const after = readFileSync(w.ws, 'utf8');
+    // Only the changed rule's port lines differ; every other line (descriptions, hosts, layout) is as written.
+    const a = new Set(before.split('\n'));
+    const differing = after.split('\n').filter((l) => !a.has(l));
+    expect(differing.length).toBeGreaterThan(0);
+    expect(differing.length, differing.join("\n")).toBeLessThan(6);
+    expect(differing.join('\n')).toContain('8443');
+    expect(after).toContain(JSON.parse(before).description);
+    const plan = await cli(['azure', 'plan', w.ws], env);
+    expect(counts(plan.out)?.slice(0, 3)).toEqual([0, 0, 0]);
+  }, 30_000);
+
+  it('bad input: a missing resource group flag, an unknown site and a workspace that does not load write nothing', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    const target = join(w.dir, 'new.junction.json');
+    const noRg = await cli(['azure', 'import', target, '--subscription', SUB], env);
+    expect(noRg.code).toBe(2);
+    expect(noRg.err).toContain('--resource-group');
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const badSite = await cli(['azure', 'import', w.ws, '--subscription', SUB, '--resource-group', RG, '--site', 'nope'], env);
+    expect(badSite.code).toBe(2);
+    expect(badSite.err).toContain('--site nope');
+    const broken = join(w.dir, 'broken.junction.json');
+    copyFileSync(EXAMPLE, broken);
+    const text = readFileSync(broken, 'utf8').replace('"schemaVersion": 1', '"schemaVersion": "x"');
+    (await import('node:fs')).writeFileSync(broken, text);
+    const r = await cli(['azure', 'import', broken, '--subscription', SUB, '--resource-group', RG], env);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('does not load');
+    expect(readFileSync(broken, 'utf8')).toBe(text);
+    expect(existsSync(target)).toBe(false);
+  }, 30_000);
+});
