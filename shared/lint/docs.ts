@@ -29,6 +29,8 @@ export function rulesMarkdown(): string {
   ];
   for (const r of RULES) {
     lines.push(`## ${r.id}`, '', `**${r.name}** · ${r.severity} · ${r.title}`, '', r.explanation, '');
+    if (r.sources?.length)
+      lines.push(`Source: ${r.sources.map((s) => `[${s.title}](${s.url})`).join('; ')}.`, '');
     if (r.seeds.length)
       lines.push(
         `Prevents the failure described in: ${r.seeds.map((s) => `seed ${s} (${SEEDS[s] ?? s})`).join('; ')}.`,

@@ -14,6 +14,8 @@ export interface RuleMeta {
   readonly title: string;
   /** Why it matters: the failure an admin sees when this is wrong. */
   readonly explanation: string;
+  /** Published pages the rule's constraint comes from (Azure platform rules cite Microsoft's documentation). */
+  readonly sources?: readonly { readonly title: string; readonly url: string }[];
 }
 
 export interface FindingDraft {

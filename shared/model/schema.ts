@@ -200,16 +200,19 @@ export const ServiceTag = z.enum([
 ]);
 export const SERVICE_TAGS: readonly string[] = ServiceTag.options;
 
+/** A service tag, or its regional form "Tag.Region" (Storage.EastUS2); tag names compare case-blind as in ARM. */
+export function isServiceTagName(s: string): boolean {
+  const m = /^([A-Za-z]+)(?:\.[A-Za-z0-9]+)?$/.exec(s);
+  return !!m && SERVICE_TAGS.some((t) => t.toLowerCase() === m[1]!.toLowerCase());
+}
+
 /** "*", a service tag (optionally regional, Storage.WestEurope), an address or a CIDR prefix. */
 const nsgPrefix = z
   .string()
-  .refine(
-    (s) => s === '*' || SERVICE_TAGS.includes(s.split('.')[0] ?? '') || isValidCidr(s) || isValidAddress(s),
-    {
-      message:
-        '"*", a service tag (Internet, VirtualNetwork, Storage, AzureActiveDirectory, ...), an address or a CIDR',
-    },
-  );
+  .refine((s) => s === '*' || isServiceTagName(s) || isValidCidr(s) || isValidAddress(s), {
+    message:
+      '"*", a service tag (Internet, VirtualNetwork, Storage, AzureActiveDirectory, ...) or its regional form (Storage.WestEurope), an address or a CIDR',
+  });
 const portRange = z
   .string()
   .regex(/^(\*|\d{1,5}|\d{1,5}-\d{1,5})$/, 'a port ("443"), a range ("5672-5673") or "*"');

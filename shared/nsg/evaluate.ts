@@ -3,7 +3,8 @@
 // ("can 10.1.2.4 reach Storage on 443?"). Tag-to-tag containment follows Azure's definitions: the public
 // service tags are part of Internet (which is why seed 002's allows must sit below the deny at 4000).
 import type { NsgRule } from '../model/schema';
-import { contains, isValidAddress, isValidCidr } from '../net/cidr';
+import { contains } from '../net/cidr';
+import { isTag, parseTag, prefixesCover, tagContains, tagPrefixes } from './tags';
 
 export type Direction = 'Inbound' | 'Outbound';
 export type Protocol = 'Tcp' | 'Udp' | 'Icmp' | 'Esp' | 'Ah';
@@ -75,30 +76,8 @@ export const DEFAULT_RULES: readonly AnyRule[] = [
   rule('DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', '*'),
 ];
 
-/** Tags that are subsets of another tag. Public Azure service endpoints are Internet addresses. */
-const TAG_PARENTS: Readonly<Record<string, readonly string[]>> = {
-  Storage: ['AzureCloud', 'Internet'],
-  AzureActiveDirectory: ['Internet'],
-  AzureMonitor: ['AzureCloud', 'Internet'],
-  AzureResourceManager: ['AzureCloud', 'Internet'],
-  GatewayManager: ['AzureCloud', 'Internet'],
-  AzureCloud: ['Internet'],
-};
-
-const baseTag = (tag: string): string => tag.split('.')[0] ?? tag;
-
-/** Whether tag `outer` includes every address of tag `inner` (Storage.WestEurope ⊂ Storage ⊂ Internet). */
-export function tagContains(outer: string, inner: string): boolean {
-  if (outer === inner) return true;
-  const o = baseTag(outer);
-  const i = baseTag(inner);
-  if (o === i) return !outer.includes('.'); // Storage ⊃ Storage.WestEurope, not the reverse
-  return (TAG_PARENTS[i] ?? []).includes(o);
-}
-
-export function isTag(prefix: string): boolean {
-  return prefix !== '*' && !isValidCidr(prefix) && !isValidAddress(prefix);
-}
+// Tag names, regional forms and containment live in ./tags (shared with lint and the schema's checks).
+export { isTag, tagContains };
 
 export function parsePortRange(r: string): [number, number] {
   if (r === '*') return [0, 65535];
@@ -121,13 +100,27 @@ function inVirtualNetwork(address: string, ctx: EvalContext): boolean {
 
 export function prefixMatches(prefix: string, ep: Endpoint, ctx: EvalContext): boolean {
   if (prefix === '*') return true;
-  if ('tag' in ep) return isTag(prefix) && tagContains(prefix, ep.tag);
+  if ('tag' in ep) return tagMatches(prefix, ep.tag, ctx);
   if (!isTag(prefix)) return contains(prefix, ep.address);
-  const tag = baseTag(prefix);
+  const tag = parseTag(prefix)?.base ?? prefix;
   if (tag === 'VirtualNetwork') return inVirtualNetwork(ep.address, ctx);
   if (tag === 'Internet') return !inVirtualNetwork(ep.address, ctx) && !isPrivate(ep.address);
-  const cached = ctx.serviceTagPrefixes?.[prefix] ?? ctx.serviceTagPrefixes?.[tag];
+  // A regional tag stands for its region's prefixes only: never fall back to the whole-cloud list.
+  const cached = ctx.serviceTagPrefixes ? tagPrefixes(ctx.serviceTagPrefixes, prefix) : undefined;
   return cached ? cached.some((p) => contains(p, ep.address)) : false;
+}
+
+/**
+ * A rule prefix against "some address of tag T": with the cached ServiceTags list, by the exact prefixes (all of
+ * T's prefixes inside the rule's); without it, by the tags' definitions (Storage.WestEurope ⊂ Storage ⊂ Internet).
+ */
+function tagMatches(prefix: string, tag: string, ctx: EvalContext): boolean {
+  const list = ctx.serviceTagPrefixes;
+  const inner = list ? tagPrefixes(list, tag) : undefined;
+  if (!isTag(prefix)) return inner ? prefixesCover([prefix], inner) : false;
+  const outer = list ? tagPrefixes(list, prefix) : undefined;
+  if (inner && outer) return prefixesCover(outer, inner);
+  return tagContains(prefix, tag);
 }
 
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7', 'fe80::/10'];

@@ -252,4 +252,55 @@ export const PLANTED: Record<string, Plant> = {
     mutate: (r) => (host(r, 'hvgw01').physical = false),
     pathPrefix: ['hnv', 'gateways', 0, 'host'],
   },
+  AZ001: {
+    what: "the CycleCloud VM at its Azure subnet's .1 (Azure's default gateway)",
+    mutate: (r) => (host(r, 'cc01').interfaces[0].address = '10.50.2.1/24'),
+    pathPrefix: ['hosts', 11, 'interfaces', 0, 'address'],
+  },
+  AZ002: {
+    what: 'a /30 GatewaySubnet',
+    mutate: (r) => (r.azure.vnets[0].subnets[3].prefix = '10.50.255.0/30'),
+    pathPrefix: ['azure', 'vnets', 0, 'subnets', 3, 'prefix'],
+  },
+  AZ003: {
+    what: 'a PolicyBased VPN gateway with an IKEv2 connection',
+    mutate: (r) => (r.azure.vpnGateways[0].vpnType = 'PolicyBased'),
+    pathPrefix: ['azure', 'connections', 0, 'connectionProtocol'],
+  },
+  AZ004: {
+    what: "the VPN gateway's subnet named snet-gateway",
+    mutate: (r) => (r.azure.vnets[0].subnets[3].name = 'snet-gateway'),
+    pathPrefix: ['azure', 'vnets', 0, 'subnets', 3, 'name'],
+  },
+  AZ005: {
+    what: 'an NSG on GatewaySubnet',
+    mutate: (r) => (r.azure.vnets[0].subnets[3].nsg = 'nsg-cluster'),
+    pathPrefix: ['azure', 'vnets', 0, 'subnets', 3, 'nsg'],
+  },
+  AZ006: {
+    what: 'one NSG rule allowing two service tags',
+    mutate: (r) => (rule(r, 'nsg-cyclecloud', 'AllowAzureStorage').destinationPrefixes = ['Storage', 'AzureMonitor']),
+    pathPrefix: ['azure', 'nsgs', 0, 'rules', 0, 'destinationPrefixes'],
+  },
+  AZ007: {
+    what: 'a regional form of AzureActiveDirectory, which has none',
+    mutate: (r) =>
+      (rule(r, 'nsg-cyclecloud', 'AllowActiveDirectory').destinationPrefixes = ['AzureActiveDirectory.WestEurope']),
+    pathPrefix: ['azure', 'nsgs', 0, 'rules', 1, 'destinationPrefixes', 0],
+  },
+  AZ008: {
+    what: 'a port range written high to low',
+    mutate: (r) => (byId<Raw>(r.azure.nsgs, 'nsg-cluster').rules[0].destinationPorts = ['9443-5672']),
+    pathPrefix: ['azure', 'nsgs', 1, 'rules', 0, 'destinationPorts', 0],
+  },
+  AZ009: {
+    what: 'an NSG rule name with spaces',
+    mutate: (r) => (rule(r, 'nsg-cyclecloud', 'AllowAzureRM').name = 'Allow Azure RM'),
+    pathPrefix: ['azure', 'nsgs', 0, 'rules', 3, 'name'],
+  },
+  AZ010: {
+    what: 'a VirtualAppliance route without the appliance address',
+    mutate: (r) => (r.azure.routeTables[0].routes[0].nextHopType = 'VirtualAppliance'),
+    pathPrefix: ['azure', 'routeTables', 0, 'routes', 0],
+  },
 };

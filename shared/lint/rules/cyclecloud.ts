@@ -7,6 +7,7 @@ import type { CycleCloud } from '../../model/schema';
 import type { DocPath } from '../../model/path';
 import { addressOf, toRange } from '../../net/cidr';
 import { evaluateNsg, type Decision, type EvalContext, type Flow } from '../../nsg/evaluate';
+import { isTag, regionalTag, tagContains } from '../../nsg/tags';
 import { parseCidr } from 'cidr-tools';
 import ipaddr from 'ipaddr.js';
 
@@ -74,6 +75,8 @@ function firstDeny(decisions: Decision[]): Decision | undefined {
 }
 
 interface Evaluated {
+  /** The site's Azure region: the server reaches its own region's Storage, Monitor and ARM endpoints. */
+  region?: string;
   cc: CycleCloud;
   index: number;
   subnet: SubnetEntry;
@@ -90,6 +93,7 @@ function lockedDown(l: Lookup): Evaluated[] {
     const server = serverEndpoint(l, cc);
     if (!subnet || subnet.kind !== 'azure' || !server) return;
     out.push({
+      region: l.sites.get(subnet.site)?.value.azure?.region,
       cc,
       index,
       subnet,
@@ -100,6 +104,9 @@ function lockedDown(l: Lookup): Evaluated[] {
   });
   return out;
 }
+
+/** A rule destination that takes in all of a tag's addresses: "Storage" or, for the site's region, "Storage.WestEurope". */
+const reaches = (prefix: string, tag: string): boolean => isTag(prefix) && tagContains(prefix, tag);
 
 const outboundTo = (source: string, tag: string, port: number): Flow => ({
   direction: 'Outbound',
@@ -130,8 +137,9 @@ export const missingServiceAllow: Rule = {
         continue;
       }
       for (const tag of REQUIRED_SERVICE_TAGS) {
+        const wanted = regionalTag(tag, e.region);
         const decisions = e.outboundNsgs.map((n) =>
-          evaluateNsg(n.rules, outboundTo(e.server.address, tag, 443), e.ctx),
+          evaluateNsg(n.rules, outboundTo(e.server.address, wanted, 443), e.ctx),
         );
         const deny = firstDeny(decisions);
         const allowedByCustom = decisions.every((d) => d.access === 'Allow' && !d.isDefault);
@@ -141,7 +149,7 @@ export const missingServiceAllow: Rule = {
             (r) =>
               r.direction === 'Outbound' &&
               r.access === 'Allow' &&
-              r.destinationPrefixes.includes(tag) &&
+              r.destinationPrefixes.some((p) => reaches(p, wanted)) &&
               deny &&
               r.priority > deny.priority,
           ),
@@ -150,7 +158,7 @@ export const missingServiceAllow: Rule = {
         out.push({
           message: `locked-down CycleCloud "${e.cc.id}": outbound TCP 443 to ${tag} is ${deny ? `denied by "${deny.ruleName}"` : 'only allowed by the default Internet rule'}`,
           path: nsgPath(l, e.outboundNsgs[e.outboundNsgs.length - 1]!.id),
-          fix: `add an outbound rule: Allow TCP 443 from * to service tag ${tag}, priority between 100 and the Internet deny (seed 002: 100–103)`,
+          fix: `add an outbound rule: Allow TCP 443 from * to service tag ${tag}${wanted !== tag ? ` (or ${tag}.<the site's region>; another region's tag does not cover ${e.region})` : ''}, priority between 100 and the Internet deny (seed 002: 100–103)`,
         });
       }
     }
@@ -200,15 +208,16 @@ export const allowAfterDeny: Rule = {
     const out: FindingDraft[] = [];
     for (const e of lockedDown(l)) {
       for (const tag of REQUIRED_SERVICE_TAGS) {
+        const wanted = regionalTag(tag, e.region);
         for (const n of e.outboundNsgs) {
-          const d = evaluateNsg(n.rules, outboundTo(e.server.address, tag, 443), e.ctx);
+          const d = evaluateNsg(n.rules, outboundTo(e.server.address, wanted, 443), e.ctx);
           if (d.access !== 'Deny') continue;
           const nsg = l.nsgs.get(n.id)!;
           nsg.value.rules.forEach((r, j) => {
             if (
               r.direction === 'Outbound' &&
               r.access === 'Allow' &&
-              r.destinationPrefixes.includes(tag) &&
+              r.destinationPrefixes.some((p) => reaches(p, wanted)) &&
               r.priority > d.priority
             )
               out.push({

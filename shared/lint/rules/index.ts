@@ -7,6 +7,7 @@ import { CYCLECLOUD_RULES } from './cyclecloud';
 import { CERTIFICATE_RULES } from './certificates';
 import { LICENSE_LINK_RULES } from './license-link';
 import { HNV_RULES } from './hnv';
+import { AZURE_PLATFORM_RULES } from './azure-platform';
 
 export const RULES: readonly Rule[] = [
   ...WORKSPACE_RULES,
@@ -17,4 +18,5 @@ export const RULES: readonly Rule[] = [
   ...CERTIFICATE_RULES,
   ...LICENSE_LINK_RULES,
   ...HNV_RULES,
+  ...AZURE_PLATFORM_RULES,
 ];

@@ -11,6 +11,12 @@ export const priorityRange: Rule = {
   title: 'Custom NSG rule priorities are between 100 and 4096',
   explanation:
     'Azure rejects the whole NSG when one rule has a priority outside 100–4096, so none of the intended rules apply.',
+  sources: [
+    {
+      title: 'Azure network security groups overview: security rules',
+      url: 'https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules',
+    },
+  ],
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.azure.nsgs.forEach((n, i) =>
@@ -35,6 +41,12 @@ export const duplicatePriority: Rule = {
   title: 'No two rules of one NSG share a priority and direction',
   explanation:
     'Azure refuses an NSG with two rules of the same priority in the same direction; the deployment fails.',
+  sources: [
+    {
+      title: 'Azure network security groups overview: security rules',
+      url: 'https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules',
+    },
+  ],
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.azure.nsgs.forEach((n, i) => {
