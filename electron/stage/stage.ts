@@ -169,6 +169,8 @@ export interface StagePlan {
   toDownloadBytes: number;
   unknownSizes: number;
   problems: StageProblem[];
+  /** Projects whose release could not be read (no network, proxy, TLS, a wrong tag): the totals leave them out. */
+  unreached: { project: string; at: string; reason: string }[];
 }
 
 async function artifactCached(cache: DownloadCache, a: ArtifactSpec): Promise<{ size?: number; cached: boolean }> {
@@ -191,6 +193,7 @@ export async function planStage(ws: Workspace, o: StageOptions, artifacts: Artif
   const problems: StageProblem[] = planProblems.map((p) => ({ severity: 'error', at: formatPath(p.path), message: p.message, fix: p.fix }));
   const scratch = await mkdtemp(join(o.cacheDir, 'plan-'));
   const items: PlanItem[] = [];
+  const unreached: StagePlan['unreached'] = [];
   let total = 0;
   let toDownload = 0;
   try {
@@ -201,6 +204,7 @@ export async function planStage(ws: Workspace, o: StageOptions, artifacts: Artif
       } catch (e) {
         if (!(e instanceof StageError)) throw e;
         problems.push({ severity: 'error', at: formatPath(p.paths[0]!), message: e.message, fix: e.fix });
+        unreached.push({ project: `${p.name} ${p.version}`, at: formatPath(p.paths[0]!), reason: e.message });
         continue;
       }
       const assets = [];
@@ -229,7 +233,32 @@ export async function planStage(ws: Workspace, o: StageOptions, artifacts: Artif
       if (!c.cached) toDownload += c.size;
     }
   }
-  return { items, artifacts: arts, totalBytes: total, toDownloadBytes: toDownload, unknownSizes: unknown, problems };
+  return { items, artifacts: arts, totalBytes: total, toDownloadBytes: toDownload, unknownSizes: unknown, problems, unreached };
+}
+
+export interface OfflinePlan {
+  projects: { project: string; version: string; repo: string; tag: string; sourceDir: string; blobsDir: string }[];
+  artifacts: { name: string; source: string; size?: number; cached: boolean }[];
+  problems: StageProblem[];
+}
+
+/**
+ * What fetch would bring, from the workspace alone: no request is made. Sizes are known only for local
+ * artifacts and what the cache already holds; missing blobs need the release, so only a networked plan finds them.
+ */
+export async function planStageOffline(ws: Workspace, o: Pick<StageOptions, 'cacheDir'>, artifacts: ArtifactSpec[] = []): Promise<OfflinePlan> {
+  const cache = await openCache(o.cacheDir);
+  const { projects, problems } = planProjects(ws);
+  const arts = [];
+  for (const a of artifacts) {
+    const c = await artifactCached(cache, a);
+    arts.push({ name: artifactName(a), source: a.source, size: c.size, cached: c.cached });
+  }
+  return {
+    projects: projects.map((p) => ({ project: p.name, version: p.version, repo: p.repo, tag: p.tag, sourceDir: p.sourceDir, blobsDir: p.blobsDir })),
+    artifacts: arts,
+    problems: problems.map((p) => ({ severity: 'error', at: formatPath(p.path), message: p.message, fix: p.fix })),
+  };
 }
 
 async function hashLocal(path: string): Promise<{ sha256: string; size: number }> {

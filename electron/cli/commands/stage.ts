@@ -8,11 +8,11 @@ import { loadOrExplain } from '../load';
 import { DEFAULT_API_BASE } from '../../../shared/stage/github';
 import { formatSize, parseSize } from '../../../shared/stage/size';
 import { listStagedFiles } from '../../../shared/stage/plan';
-import { fetchStage, parseArtifactArg, planStage, type StageOptions, type StageProblem } from '../../stage/stage';
+import { fetchStage, parseArtifactArg, planStage, planStageOffline, type StageOptions, type StageProblem } from '../../stage/stage';
 import type { StageEvent } from '../../stage/download';
 
 const USAGE = `junction stage fetch <workspace> [--cache DIR] [--out DIR] [--api-base URL] [--token-file F] [options]
-junction stage plan  <workspace> [--media-limit 4GiB] [options]
+junction stage plan  <workspace> [--media-limit 4GiB] [--offline] [options]
 
   Stages the CycleCloud projects of a workspace (cycleCloud[].projects[]) for a server without access to
   github.com (seed 002). fetch downloads each project's GitHub release (every asset) and source archive,
@@ -32,6 +32,7 @@ junction stage plan  <workspace> [--media-limit 4GiB] [options]
   --artifact X       an extra file to carry: URL or local path, optionally URL#sha256=<hex>; repeatable
   --idle-timeout S   seconds without data before a download counts as stalled and resumes (default 30)
   --media-limit N    (plan) capacity of the transfer media, e.g. 4GiB, 700MB (default 4GiB)
+  --offline          (plan) list from the workspace alone what fetch would bring; no request is made
   --json             machine-readable output
 
   Exit code: 0 ready to carry, 1 something is missing or failed (nothing to carry yet), 2 bad input.`;
@@ -109,6 +110,7 @@ const OPTIONS = {
   artifact: { type: 'string', multiple: true },
   'idle-timeout': { type: 'string' },
   'media-limit': { type: 'string' },
+  offline: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -124,7 +126,21 @@ export const stageCommand: Command = {
     const loaded = await loadOrExplain(resolve(io.cwd, file), io, values.json === true);
     if (!loaded) return 2;
     const opts = await stageOptions(values, io);
-    const artifacts = (values.artifact ?? []).map(parseArtifactArg);
+    const artifacts = (values.artifact ?? []).map(parseArtifactArg).map((a) => (/^https?:\/\//i.test(a.source) ? a : { ...a, source: resolve(io.cwd, a.source) }));
+
+    if (values.offline) {
+      if (sub !== 'plan') throw new CliError('--offline goes with `stage plan`', 'fetch needs the network; plan --offline lists what it would bring');
+      const plan = await planStageOffline(loaded.workspace, opts, artifacts);
+      if (values.json) io.out(JSON.stringify({ offline: true, ...plan }, null, 2) + '\n');
+      else {
+        for (const p of plan.projects)
+          io.out(`${p.project} ${p.version}  (${p.repo}@${p.tag})\n  source  -> ${p.sourceDir}/\n  blobs   -> ${p.blobsDir}/\n`);
+        for (const a of plan.artifacts) io.out(`artifact  ${a.name}  ${a.size !== undefined ? formatSize(a.size) : 'size unknown'}${a.cached ? '  (cached)' : ''}\n`);
+        printProblems(plan.problems, io);
+        io.out('offline: sizes and missing blobs are known only to a plan that reaches the GitHub API (run it without --offline where it can)\n');
+      }
+      return plan.problems.some((p) => p.severity === 'error') ? 1 : 0;
+    }
 
     if (sub === 'plan') {
       const limitText = values['media-limit'] ?? '4GiB';
@@ -132,8 +148,16 @@ export const stageCommand: Command = {
       if (limit === undefined) throw new CliError(`--media-limit "${limitText}" is not a size`, 'write it like 4GiB, 700MB or 25GB');
       const plan = await planStage(loaded.workspace, { ...opts, onEvent: values.json ? undefined : progressPrinter(io) }, artifacts);
       const over = plan.totalBytes > limit;
+      const complete = plan.unreached.length === 0;
       if (values.json) {
-        io.out(JSON.stringify({ ...plan, mediaLimit: limit, fits: !over }, null, 2) + '\n');
+        io.out(JSON.stringify({ ...plan, mediaLimit: limit, complete, fits: complete ? !over : null }, null, 2) + '\n');
+      } else if (!complete) {
+        // Without the releases there is no total to compare with the media: say what was not reached and stop.
+        printProblems(plan.problems, io);
+        io.out(
+          `plan incomplete: could not reach or read the release of ${plan.unreached.map((u) => u.project).join(', ')}, so the total and the fit on the media are unknown.\n` +
+            `  fix: run it where ${opts.http.apiBase} is reachable (see --proxy, --ca), or list what would be fetched with --offline\n`,
+        );
       } else {
         for (const it of plan.items) {
           io.out(`${it.project} ${it.version}  (${it.repo}@${it.tag})\n  source archive  ${formatSize(it.archive.size)}\n`);
@@ -146,7 +170,7 @@ export const stageCommand: Command = {
           `total ${formatSize(plan.totalBytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''}, ${formatSize(plan.toDownloadBytes)} to download; media ${formatSize(limit)}: ${over ? 'DOES NOT FIT' : 'fits'}\n`,
         );
       }
-      return plan.problems.some((p) => p.severity === 'error') || over ? 1 : 0;
+      return plan.problems.some((p) => p.severity === 'error') || over || !complete ? 1 : 0;
     }
 
     const out = resolve(io.cwd, values.out ?? 'junction-out');
