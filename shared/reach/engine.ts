@@ -9,7 +9,8 @@ import { addressOf, contains, ipVersion } from '../net/cidr';
 import { evaluateNsg, type EvalContext, type Flow } from '../nsg/evaluate';
 import { vnetContext } from '../lint/rules/cyclecloud';
 import { chooseAzureRoute, describeAzureRoute, effectiveRoutes } from './azure-routing';
-import { chooseHostRoute, describeRoute, hostRoutes } from './host-routing';
+import { chooseHostRoute, describeRoute, hostRoutes, routeCostRange, type HostRoute } from './host-routing';
+import { formatRange } from './interface-metric';
 import { hostOfAddress, resolveEndpoint, subnetOfAddress } from './resolve';
 import type { Endpoint, Hop, ReachProtocol, ReachQuery, ReachResult, Verdict } from './types';
 import { ReachInputError } from './types';
@@ -134,6 +135,19 @@ function deliverInternet(w: Walk, from: string, assumption: string): Verdict {
 
 // ── On-premises ─────────────────────────────────────────────────────────────────────────────────────────
 
+/** Names only the routes whose cost can actually meet the winner's, with the costs that make them rivals. */
+function ambiguityText(chosen: HostRoute, rivals: readonly HostRoute[]): string {
+  const cost = (r: HostRoute) => {
+    const c = routeCostRange(r);
+    return c ? `cost ${formatRange(c)}` : 'an automatic metric the model cannot bound (not Windows)';
+  };
+  const automatic = [chosen, ...rivals].find((r) => r.interfaceMetric === undefined && r.automatic)?.automatic;
+  const why = automatic ? ` (automatic interface metric, ${automatic.basis})` : '';
+  return `the winner among equal-prefix routes is not fixed by the model: "${chosen.nic.name}" (${cost(chosen)}) and ${rivals
+    .map((r) => `"${r.nic.name}" (${cost(r)})`)
+    .join(', ')} can tie or swap${why}; Windows may pick ${rivals.map((r) => `"${r.nic.name}"`).join(' or ')}`;
+}
+
 /** Routes a packet out of an on-premises host: its routing table decides the interface and source address. */
 function fromOnPremHost(w: Walk, host: Host, srcOverride?: string): Verdict {
   const choice = chooseHostRoute(hostRoutes(w.l, host), target(w.dst));
@@ -154,9 +168,7 @@ function fromOnPremHost(w: Walk, host: Host, srcOverride?: string): Verdict {
     text: `${host.id} routes ${w.dst.address ?? w.dst.tag} by ${describeRoute(r)}${beats}`,
     outcome: 'pass',
     decidedBy: { kind: 'host-route', name: `${r.destination} ${r.nextHop ? `via ${r.nextHop}` : 'on-link'} (${r.nic.name})`, path: r.path },
-    assumptions: choice.ambiguous
-      ? [`the winner among equal-prefix routes is not fixed by the model (automatic or equal metrics); Windows may pick ${choice.alternatives[0]?.nic.name ?? 'another interface'}`]
-      : undefined,
+    assumptions: choice.ambiguous ? [ambiguityText(r, choice.rivals)] : undefined,
   });
   const srcAddress = srcOverride ?? (r.nic.address ? addressOf(r.nic.address) : w.src.address!);
   const egress = w.l.subnets.get(r.nic.subnet);

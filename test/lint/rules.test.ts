@@ -53,12 +53,13 @@ describe('rule semantics', () => {
     expect(f.fix).toMatch(/200.*300/);
   });
 
-  it('RT001 also catches automatic metrics on a dual-homed host', () => {
+  it('RT001 also catches automatic metrics on a dual-homed host when their link-speed range can tie', () => {
     const raw = rawExample();
     const gw = raw.hosts.find((h: { id: string }) => h.id === 'gwvm01');
     delete gw.interfaces[0].interfaceMetric;
+    gw.interfaces[1].routeMetric = 220; // 220 + 10 = 230 lies inside the front end's 200 + 5–50
     const f = lint(raw).findings.filter((x) => x.ruleId === 'RT001');
-    expect(f.map((x) => x.message).join()).toMatch(/leaves its metric automatic/);
+    expect(f.map((x) => x.message).join()).toMatch(/can tie or swap with link speed/);
   });
 
   it('NET001 allows overlapping HNV VM networks (isolated routing domains)', () => {

@@ -1,15 +1,28 @@
 // Host routing (seed 001): a gateway VM with a default gateway on two NICs picks one by metric. Without
 // distinct metrics the choice flips and tenants lose the Internet; with the management NIC winning, VMM is
 // happy and tenants are not. Windows sums the route metric and the interface metric; the lowest sum wins.
+// An automatic interface metric is bounded by Microsoft's link-speed table for the host's OS
+// (shared/reach/interface-metric.ts), so the sum is a range: decided when ranges cannot overlap.
 import type { FindingDraft, Rule } from '../types';
 import type { Host, HostInterface } from '../../model/schema';
 import type { Lookup } from '../../model/lookup';
 import { addressOf, contains, ipVersion } from '../../net/cidr';
+import { automaticMetricRange, formatRange, interfaceMetricRange, rangesOverlap, type MetricRange } from '../../reach/interface-metric';
+import { DEFAULT_ROUTE_METRIC } from '../../reach/host-routing';
 
-/** Windows' default-route cost, or undefined when automatic metrics make it unpredictable from the model. */
-export function defaultRouteCost(nic: HostInterface): number | undefined {
-  if (nic.routeMetric === undefined || nic.interfaceMetric === undefined) return undefined;
-  return nic.routeMetric + nic.interfaceMetric;
+/** Windows' default-route cost (route metric + interface metric) as a range; undefined when it cannot be bounded. */
+export function defaultRouteCost(host: Pick<Host, 'os'>, nic: HostInterface): MetricRange | undefined {
+  const i = interfaceMetricRange(host, nic.interfaceMetric);
+  const r = nic.routeMetric ?? DEFAULT_ROUTE_METRIC;
+  return i ? { min: r + i.min, max: r + i.max } : undefined;
+}
+
+function costText(host: Host, nic: HostInterface): string {
+  const c = defaultRouteCost(host, nic);
+  const r = nic.routeMetric ?? DEFAULT_ROUTE_METRIC;
+  if (!c) return `route metric ${r} + an automatic interface metric the model cannot bound`;
+  if (nic.interfaceMetric !== undefined) return `${r} + ${nic.interfaceMetric} = ${c.min}`;
+  return `${r} + automatic ${formatRange({ min: c.min - r, max: c.max - r })} = ${formatRange(c)}`;
 }
 
 function purposeOf(l: Lookup, nic: HostInterface): string | undefined {
@@ -32,36 +45,36 @@ export const ambiguousDefaultRoute: Rule = {
   name: 'ambiguous-default-route',
   severity: 'error',
   seeds: ['001'],
-  title: 'A host with two default gateways gives them distinct metrics',
+  title: 'A host with two default gateways gives them metrics that cannot tie',
   explanation:
-    'With two default routes and automatic or equal metrics, Windows may send Internet-bound traffic out of the management NIC (route print shows 0.0.0.0 via the wrong gateway) and tenants behind a gateway VM lose their connection.',
+    "With two default routes whose route metric + interface metric can be equal or swap, Windows may send Internet-bound traffic out of the management NIC (route print shows 0.0.0.0 via the wrong gateway) and tenants behind a gateway VM lose their connection. An automatic interface metric counts as the range Microsoft's link-speed table allows for the host's OS (5–50 before Windows 10 / Server 2016, 5–85 after; \"An explanation of the Automatic Metric feature for IPv4 routes\", learn.microsoft.com/en-us/troubleshoot/windows-server/networking/automatic-metric-for-ipv4-routes): route metrics 200 and 300 never tie, 200 and 220 can.",
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     l.ws.hosts.forEach((h, i) => {
       const defaults = ipv4Defaults(h);
       if (defaults.length < 2) return;
-      for (const { nic, index } of defaults) {
-        if (nic.routeMetric === undefined || nic.interfaceMetric === undefined) {
+      const auto = automaticMetricRange(h.os);
+      for (let a = 0; a < defaults.length; a++)
+        for (let b = a + 1; b < defaults.length; b++) {
+          const x = defaults[a]!;
+          const y = defaults[b]!;
+          const cx = defaultRouteCost(h, x.nic);
+          const cy = defaultRouteCost(h, y.nic);
+          if (cx && cy && !rangesOverlap(cx, cy)) continue;
+          const bothFixed = x.nic.interfaceMetric !== undefined && y.nic.interfaceMetric !== undefined;
+          const automaticOne = [x, y].find(({ nic }) => nic.interfaceMetric === undefined);
+          const message =
+            bothFixed && cx && cy && cx.min === cy.min
+              ? `host "${h.id}": default routes via "${x.nic.name}" and "${y.nic.name}" have the same total metric ${cx.min}`
+              : `host "${h.id}": default routes via "${x.nic.name}" (${costText(h, x.nic)}) and "${y.nic.name}" (${costText(h, y.nic)}) can tie or swap with link speed${auto ? ` (${auto.basis})` : ''}`;
           out.push({
-            message: `host "${h.id}" has ${defaults.length} default gateways and interface "${nic.name}" leaves its metric automatic`,
-            path: ['hosts', i, 'interfaces', index],
-            fix: 'set routeMetric and interfaceMetric on every interface with a default gateway (seed 001: front-end 200, management 300)',
+            message,
+            path: bothFixed || !automaticOne ? ['hosts', i, 'interfaces'] : ['hosts', i, 'interfaces', automaticOne.index],
+            fix: auto
+              ? `give the interface that should carry Internet traffic a route metric lower by more than ${auto.max - auto.min} (the spread of the automatic metric), or set interfaceMetric on both (seed 001: front-end 200, management 300)`
+              : 'set routeMetric and interfaceMetric on every interface with a default gateway (seed 001: front-end 200, management 300)',
           });
         }
-      }
-      const costs = new Map<number, string[]>();
-      for (const { nic } of defaults) {
-        const c = defaultRouteCost(nic);
-        if (c !== undefined) costs.set(c, [...(costs.get(c) ?? []), nic.name]);
-      }
-      for (const [cost, names] of costs) {
-        if (names.length > 1)
-          out.push({
-            message: `host "${h.id}": default routes via ${names.map((n) => `"${n}"`).join(' and ')} have the same total metric ${cost}`,
-            path: ['hosts', i, 'interfaces'],
-            fix: 'give the interface that should carry Internet traffic the lower metric (seed 001: front-end 200, management 300)',
-          });
-      }
     });
     return out;
   },
@@ -83,14 +96,15 @@ export const gatewayDefaultViaManagement: Rule = {
       const fe = defaults.filter(({ nic }) => purposeOf(l, nic) === 'front-end');
       const mgmt = defaults.filter(({ nic }) => purposeOf(l, nic) === 'management');
       for (const m of mgmt) {
-        const mc = defaultRouteCost(m.nic);
+        const mc = defaultRouteCost(h, m.nic);
         for (const f of fe) {
-          const fc = defaultRouteCost(f.nic);
-          if (mc !== undefined && fc !== undefined && mc <= fc) {
+          const fc = defaultRouteCost(h, f.nic);
+          // Management wins (or ties) on every link speed the table allows; an overlap is RT001's ambiguity.
+          if (mc !== undefined && fc !== undefined && mc.max <= fc.min) {
             out.push({
-              message: `gateway VM "${h.id}": the management default route (metric ${mc}) beats the front-end one (metric ${fc})`,
-              path: ['hosts', i, 'interfaces', m.index, 'routeMetric'],
-              fix: `raise the management metric above ${fc} (seed 001 uses 300 for management, 200 for front-end) and add static routes for the management networks`,
+              message: `gateway VM "${h.id}": the management default route (${costText(h, m.nic)}) beats the front-end one (${costText(h, f.nic)})`,
+              path: ['hosts', i, 'interfaces', m.index, m.nic.routeMetric !== undefined ? 'routeMetric' : 'defaultGateway'],
+              fix: `raise the management route metric above the front-end one by more than the automatic metric's spread (seed 001 uses 300 for management, 200 for front-end) and add static routes for the management networks`,
             });
           }
         }
