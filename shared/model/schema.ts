@@ -596,6 +596,23 @@ export const SecretDecl = z.strictObject({
   description: z.string().optional(),
 });
 
+// ── Reachability intents (issue 20) ──────────────────────────────────────────────────────────────────────
+
+export const Intent = z
+  .strictObject({
+    from: z.string().min(1).describe('A host id, name or FQDN, a subnet id (a node of that subnet), or an address.'),
+    to: z
+      .string()
+      .min(1)
+      .describe('A host id, name or FQDN, a subnet id, an address, or a service tag (Internet, Storage, ...).'),
+    port: port,
+    proto: z.enum(['tcp', 'udp']).default('tcp'),
+    expect: z.enum(['reachable', 'blocked']).describe('"blocked" also accepts no route.'),
+    why: z.string().min(1).describe('Why the estate needs this, as the admin would say it.'),
+  })
+  .describe('A flow the admin asserts: checked by `junction reach --intents` and by lint (FLOW002).');
+export type Intent = z.infer<typeof Intent>;
+
 // ── The workspace ────────────────────────────────────────────────────────────────────────────────────────
 
 export const Workspace = z
@@ -613,6 +630,7 @@ export const Workspace = z
     cycleCloud: z.array(CycleCloud).default([]),
     certificates: z.array(Certificate).default([]),
     secrets: z.array(SecretDecl).default([]),
+    intents: z.array(Intent).default([]),
   })
   .describe('A Junction workspace: one hybrid estate (on-premises HPC/Windows networks joined to Azure).');
 

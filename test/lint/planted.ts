@@ -58,6 +58,16 @@ export const PLANTED: Record<string, Plant> = {
     mutate: (r) => (host(r, 'gwvm01').interfaces[1].routeMetric = 100),
     pathPrefix: ['hosts'],
   },
+  FLOW001: {
+    what: "CycleCloud's deny-Internet NSG on the subnet of the License Link nodes, whose tunnel needs outbound 443",
+    mutate: (r) => (byId<Raw>(r.azure.vnets[0].subnets, 'snet-compute').nsg = 'nsg-cluster'),
+    pathPrefix: ['azure', 'nsgs', 1, 'rules'],
+  },
+  FLOW002: {
+    what: 'an intent that CycleCloud reaches the Internet, which its locked-down NSG blocks',
+    mutate: (r) => (r.intents = [{ from: 'cc01', to: 'Internet', port: 443, expect: 'reachable', why: 'updates' }]),
+    pathPrefix: ['intents', 0],
+  },
   RT003: {
     what: 'a static route via a router on no local subnet',
     mutate: (r) => (host(r, 'gwvm01').staticRoutes[0].nextHop = '10.9.9.1'),

@@ -7,6 +7,7 @@ import { CYCLECLOUD_RULES } from './cyclecloud';
 import { CERTIFICATE_RULES } from './certificates';
 import { LICENSE_LINK_RULES } from './license-link';
 import { HNV_RULES } from './hnv';
+import { FLOW_RULES } from './flows';
 import { AZURE_PLATFORM_RULES } from './azure-platform';
 
 export const RULES: readonly Rule[] = [
@@ -19,4 +20,5 @@ export const RULES: readonly Rule[] = [
   ...LICENSE_LINK_RULES,
   ...HNV_RULES,
   ...AZURE_PLATFORM_RULES,
+  ...FLOW_RULES,
 ];
