@@ -1,15 +1,18 @@
 // Reading and writing workspace files. The meaning of the bytes is decided in shared/model; this module only
 // turns file-system failures into the same located, fixable problems.
-import { readFile } from 'node:fs/promises';
-import { loadWorkspace, type LoadProblem, type LoadResult } from '../../shared/model/load';
+import { readFile, stat } from 'node:fs/promises';
+import { loadWorkspaceBytes, MAX_WORKSPACE_BYTES, tooLargeProblem, type LoadProblem, type LoadResult } from '../../shared/model/load';
 import { writeFileAtomic } from './atomic-write';
 
 export type ReadResult = (LoadResult & { text?: string }) | { ok: false; problems: LoadProblem[] };
 
 export async function readWorkspaceFile(path: string): Promise<ReadResult & { text?: string }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    // The size is checked before reading, so a huge file is refused without being held in memory.
+    const { size } = await stat(path);
+    if (size > MAX_WORKSPACE_BYTES) return { ok: false, problems: [tooLargeProblem(path, size)] };
+    bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason =
@@ -37,8 +40,8 @@ export async function readWorkspaceFile(path: string): Promise<ReadResult & { te
       ],
     };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM from Notepad is not an error
-  return { ...loadWorkspace(text, path), text };
+  // A BOM from Notepad is not an error; invalid UTF-8 is (loadWorkspaceBytes names the byte offset).
+  return { ...loadWorkspaceBytes(bytes, path), text: new TextDecoder().decode(bytes).replace(/^\ufeff/, '') };
 }
 
 /** Saves a workspace as stable, diff-friendly JSON (two-space indent, trailing newline). */

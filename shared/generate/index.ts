@@ -8,13 +8,18 @@ import { hpcManagementSteps, remoteConsoleSteps } from './scenarios/certificates
 import { cycleCloudSteps } from './scenarios/cyclecloud';
 import { hnvSteps } from './scenarios/hnv';
 import { renderRunbook } from './runbook';
+import { assertGeneratable } from './safety';
 import { SCENARIO_TITLES } from './types';
 import type { GenerateOptions, GenerateResult, GeneratedFile, RunbookStep, StepDraft } from './types';
 
 export * from './types';
 export { CATALOG } from './catalog';
+export { UnsafeWorkspaceError, type UnsafeFinding } from './escape';
+export { assertGeneratable, unsafeFindings } from './safety';
 
+/** Every step, in runbook order. Throws UnsafeWorkspaceError (bad input, exit 2) before drafting anything unsafe. */
 export function draftSteps(ws: Workspace): StepDraft[] {
+  assertGeneratable(ws);
   const l = buildLookup(ws);
   return [
     ...licenseLinkSteps(l),

@@ -8,9 +8,9 @@ import {
   type Node as JsonNode,
   type ParseError,
 } from 'jsonc-parser';
-import { LineCounter, parseDocument, isNode, type Document as YamlDocument } from 'yaml';
+import { LineCounter, parseDocument, isNode, isMap, isSeq, isPair, isScalar, type Document as YamlDocument } from 'yaml';
 import type { z } from 'zod';
-import { Workspace, CURRENT_SCHEMA_VERSION } from './schema';
+import { Workspace, CURRENT_SCHEMA_VERSION, controlCharacterPaths } from './schema';
 import { migrate } from './migrate';
 import { formatPath, type DocPath } from './path';
 
@@ -41,6 +41,94 @@ export interface SourceMap {
 export type LoadResult =
   | { ok: true; workspace: Workspace; source: SourceMap; migrated: string[] }
   | { ok: false; problems: LoadProblem[]; source?: SourceMap };
+
+/**
+ * The largest workspace file read: a 10,000-host estate is ~8 MiB of JSON; parsing keeps a syntax tree with
+ * offsets for every value, ~50 bytes of heap per byte of text, so the cap keeps a load near 1 GiB at worst
+ * (bench/load.bench.ts measures it).
+ */
+export const MAX_WORKSPACE_BYTES = 16 * 1024 * 1024;
+/** Objects and arrays nested deeper than this are refused: the schema itself is 7 levels deep. */
+export const MAX_NESTING = 64;
+/** YAML aliases (*name) resolved per document, weighted by what each one copies, as the yaml library counts them. */
+export const MAX_YAML_ALIASES = 1000;
+/** Keys that name Object.prototype machinery: never data, and harmful if a consumer assigns them. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function tooLargeProblem(file: string, size: number): LoadProblem {
+  return {
+    file,
+    kind: 'syntax',
+    message: `the file is ${(size / 1048576).toFixed(1)} MiB; a workspace may be at most ${MAX_WORKSPACE_BYTES / 1048576} MiB`,
+    fix: 'split the estate into several workspaces, or remove what it does not need (generated or pasted data)',
+  };
+}
+
+/** Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+export function invalidUtf8Offset(b: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined) return i;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The bytes of a workspace file → validated workspace. Checks the size before anything else and refuses invalid
+ * UTF-8 (a decoder would silently turn it into U+FFFD, which then flows into scripts); a UTF-8 BOM is allowed.
+ */
+export function loadWorkspaceBytes(bytes: Uint8Array, file: string, format: SourceFormat = formatFromName(file)): LoadResult {
+  if (bytes.length > MAX_WORKSPACE_BYTES) return { ok: false, problems: [tooLargeProblem(file, bytes.length)] };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const bad = invalidUtf8Offset(body);
+  if (bad !== undefined) {
+    const offset = bad + (body === bytes ? 0 : 3);
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i < bad; i++)
+      if (body[i] === 10) {
+        line++;
+        start = i + 1;
+      }
+    const column = new TextDecoder().decode(body.subarray(start, bad)).length + 1;
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          kind: 'syntax',
+          message: `not valid UTF-8 at byte offset ${offset} (byte 0x${bytes[offset]!.toString(16).padStart(2, '0')})`,
+          position: { line, column },
+          fix: 'save the file as UTF-8 (most editors: "Save with encoding" > UTF-8), then check the text at that place',
+        },
+      ],
+    };
+  }
+  return loadWorkspace(new TextDecoder().decode(body), file, format);
+}
 
 export function formatFromName(fileName: string): SourceFormat {
   return /\.ya?ml$/i.test(fileName) ? 'yaml' : 'json';
@@ -76,9 +164,16 @@ function parseJson(
   text: string,
   file: string,
 ): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
+  const starts = lineStarts(text);
+  // Checked before parsing: the parser and every later walk recurse once per level.
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined)
+    return {
+      source: { format: 'json', locate: () => undefined },
+      problems: [nestingProblem(file, offsetToPosition(starts, deep))],
+    };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const starts = lineStarts(text);
   const source: SourceMap = {
     format: 'json',
     locate: (path) => {
@@ -97,21 +192,80 @@ function parseJson(
     fix: 'correct the JSON at that position (a missing comma, quote or bracket is the usual cause)',
   }));
   if (problems.length || !tree) return { source, problems };
-  return { value: nodeValue(tree), source, problems };
+  const at = (offset: number) => offsetToPosition(starts, offset);
+  const value = nodeValue(tree, (message, offset, fix) => problems.push({ file, kind: 'syntax', message, position: at(offset), fix }), text, at);
+  return problems.length ? { source, problems } : { value, source, problems };
 }
 
-function nodeValue(node: JsonNode): unknown {
+type Complain = (message: string, offset: number, fix: string) => void;
+
+/** Offset of the first bracket nested deeper than MAX_NESTING, skipping strings; undefined when within it. */
+function jsonTooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+function nestingProblem(file: string, position?: Position): LoadProblem {
+  return {
+    file,
+    kind: 'syntax',
+    message: `objects and arrays are nested deeper than ${MAX_NESTING} levels`,
+    ...(position ? { position } : {}),
+    fix: 'a workspace is at most a few levels deep: look for a run of brackets (or indentation) that does not belong',
+  };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const SURROGATE_FIX = 'remove the \\uD8xx/\\uDCxx escape, or complete the pair (a high surrogate followed by a low one)';
+
+/** Reserved names, lone surrogates and numbers beyond a double, found while building the value. */
+function nodeValue(node: JsonNode, complain: Complain, text: string, at: (offset: number) => Position): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
+      const seen = new Map<string, number>();
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
-        if (k && v) out[String(k.value)] = nodeValue(v);
+        if (!k || !v) continue;
+        const key = String(k.value);
+        if (RESERVED_KEYS.has(key)) {
+          complain(`the key "${key}" is not allowed`, k.offset, `remove "${key}": it is not a workspace property, and some tools treat it as code`);
+          continue;
+        }
+        if (LONE_SURROGATE.test(key)) complain('a key holds a lone UTF-16 surrogate escape', k.offset, SURROGATE_FIX);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          const p = at(first);
+          complain(`the key "${key}" appears twice in one object (first at line ${p.line}, column ${p.column})`, k.offset, 'keep one of them: JSON readers disagree on which one wins');
+          continue;
+        }
+        seen.set(key, k.offset);
+        out[key] = nodeValue(v, complain, text, at);
       }
       return out;
     }
     case 'array':
-      return (node.children ?? []).map(nodeValue);
+      return (node.children ?? []).map((c) => nodeValue(c, complain, text, at));
+    case 'number':
+      if (!Number.isFinite(node.value))
+        complain(`the number ${text.slice(node.offset, node.offset + node.length)} is too large to represent`, node.offset, 'write a number within ±1.7e308 (the values in a workspace are far smaller)');
+      return node.value;
+    case 'string':
+      if (LONE_SURROGATE.test(node.value as string))
+        complain('the string holds a lone UTF-16 surrogate escape', node.offset, SURROGATE_FIX);
+      return node.value;
     default:
       return node.value;
   }
@@ -144,7 +298,15 @@ function parseYaml(
   file: string,
 ): { value?: unknown; source: SourceMap; problems: LoadProblem[] } {
   const lineCounter = new LineCounter();
-  const doc: YamlDocument = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const noMap: SourceMap = { format: 'yaml', locate: () => undefined };
+  let doc: YamlDocument;
+  try {
+    // Duplicate keys are found below, where both places are known.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    if (e instanceof RangeError) return { source: noMap, problems: [nestingProblem(file)] };
+    throw e;
+  }
   const source: SourceMap = {
     format: 'yaml',
     locate: (path) =>
@@ -155,6 +317,8 @@ function parseYaml(
         return { line: pos.line, column: pos.col };
       }),
   };
+  // The yaml library turns a stack overflow while composing into a document error: that is nesting, not syntax.
+  if (doc.errors.some((e) => /call stack/i.test(e.message))) return { source: noMap, problems: [nestingProblem(file)] };
   const problems = doc.errors.map<LoadProblem>((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return {
@@ -166,7 +330,67 @@ function parseYaml(
     };
   });
   if (problems.length) return { source, problems };
-  return { value: doc.toJS({ maxAliasCount: 100 }), source, problems };
+  const pos = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  yamlChecks(doc.contents, 1, (message, offset, fix) => problems.push({ file, kind: 'syntax', message, position: pos(offset), fix }), pos);
+  if (problems.length) return { source, problems };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), source, problems };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) && !(e instanceof RangeError)) throw e;
+    return {
+      source,
+      problems: [
+        {
+          file,
+          kind: 'syntax',
+          message: `the YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies: ${e.message}`,
+          fix: 'write the repeated values out, or use fewer aliases of large anchors (&name)',
+        },
+      ],
+    };
+  }
+}
+
+/** The same checks as the JSON walk, on the YAML syntax tree (aliases are not followed: their anchor is checked). */
+function yamlChecks(node: unknown, depth: number, complain: Complain, pos: (offset: number) => Position): void {
+  if (isMap(node) || isSeq(node)) {
+    if (depth > MAX_NESTING) {
+      complain(`objects and arrays are nested deeper than ${MAX_NESTING} levels`, node.range?.[0] ?? 0, nestingProblem('').fix);
+      return;
+    }
+    const seen = new Map<string, number>();
+    for (const item of node.items) {
+      if (isPair(item)) {
+        const k = item.key;
+        const off = isNode(k) ? (k.range?.[0] ?? 0) : 0;
+        const key = isScalar(k) ? String(k.value) : undefined;
+        if (key !== undefined) {
+          if (RESERVED_KEYS.has(key)) {
+            complain(`the key "${key}" is not allowed`, off, `remove "${key}": it is not a workspace property, and some tools treat it as code`);
+            continue;
+          }
+          const first = seen.get(key);
+          if (first !== undefined) {
+            const p = pos(first);
+            complain(`the key "${key}" appears twice in one mapping (first at line ${p.line}, column ${p.column})`, off, 'keep one of them');
+            continue;
+          }
+          seen.set(key, off);
+        }
+        yamlChecks(k, depth + 1, complain, pos);
+        yamlChecks(item.value, depth + 1, complain, pos);
+      } else yamlChecks(item, depth + 1, complain, pos);
+    }
+  } else if (isScalar(node)) {
+    const off = node.range?.[0] ?? 0;
+    if (typeof node.value === 'number' && !Number.isFinite(node.value))
+      complain(`the number ${String(node.source ?? node.value)} is too large to represent`, off, 'write a number within ±1.7e308 (the values in a workspace are far smaller)');
+    if (typeof node.value === 'string' && LONE_SURROGATE.test(node.value))
+      complain('the string holds a lone UTF-16 surrogate escape', off, SURROGATE_FIX);
+  }
 }
 
 function describeValue(v: unknown): string {
@@ -239,12 +463,16 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
   }
 }
 
+const CHAR_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line feed', 13: 'carriage return', 0x1b: 'escape', 0x85: 'next line', 0x2028: 'line separator', 0x2029: 'paragraph separator' };
+
 /** Parse, migrate and validate a workspace document. Never throws for bad input. */
 export function loadWorkspace(
   text: string,
   file: string,
   format: SourceFormat = formatFromName(file),
 ): LoadResult {
+  // Characters, not bytes: never more than the bytes, so a text under the cap was a file under it too.
+  if (text.length > MAX_WORKSPACE_BYTES) return { ok: false, problems: [tooLargeProblem(file, text.length)] };
   const parsed = format === 'yaml' ? parseYaml(text, file) : parseJson(text, file);
   if (parsed.problems.length) return { ok: false, problems: parsed.problems, source: parsed.source };
   const raw = parsed.value;
@@ -282,11 +510,19 @@ export function loadWorkspace(
     };
   }
   const result = Workspace.safeParse(m.doc);
-  if (!result.success) {
+  const controls = controlCharacterPaths(m.doc).map<LoadProblem>((c) => ({
+    file,
+    kind: 'schema',
+    path: formatPath(c.path),
+    position: parsed.source.locate(c.path),
+    message: `${c.key ? 'a key' : 'the text'} holds the control character U+${c.char.toString(16).toUpperCase().padStart(4, '0')}${CHAR_NAMES[c.char] ? ` (${CHAR_NAMES[c.char]})` : ''}`,
+    fix: 'remove it: workspace text is one line of printable characters (no tabs, line breaks or other control characters)',
+  }));
+  if (!result.success || controls.length) {
     return {
       ok: false,
       source: parsed.source,
-      problems: result.error.issues.map((i) => issueToProblem(i, file, m.doc, parsed.source)),
+      problems: [...controls, ...(result.success ? [] : result.error.issues.map((i) => issueToProblem(i, file, m.doc, parsed.source)))],
     };
   }
   return { ok: true, workspace: result.data, source: parsed.source, migrated: m.applied };

@@ -29,7 +29,7 @@ export function migrate(
       fix: `add "schemaVersion": ${current} at the top level (run \`junction schema\` for the schema)`,
     };
   }
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
     return {
       ok: false,
       message: `"schemaVersion" must be a whole number from 1 to ${current}, got ${JSON.stringify(version)}`,

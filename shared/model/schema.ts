@@ -6,14 +6,40 @@ import { isValidAddress, isValidCidr } from '../net/cidr';
 
 export const CURRENT_SCHEMA_VERSION = 1;
 
+/** Ids become folder names on Windows and FAT and are matched case-blind, so one pattern holds ids and references. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+const ID_MESSAGE = 'an id: letters, digits, ".", "_" or "-", starting with a letter or digit, at most 80 characters';
 const id = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/,
-    'an id: letters, digits, ".", "_" or "-", starting with a letter or digit',
-  )
-  .describe('Identifier, unique across the workspace; other objects refer to this object by it.');
-const ref = (what: string) => z.string().min(1).describe(`The id of ${what}.`);
+  .regex(ID_PATTERN, ID_MESSAGE)
+  .describe('Identifier, unique across the workspace ignoring case; other objects refer to this object by it.');
+const ref = (what: string) => z.string().regex(ID_PATTERN, ID_MESSAGE).describe(`The id of ${what}.`);
+
+/**
+ * Control characters (C0, DEL, C1) and the Unicode line/paragraph separators: no workspace text may contain them.
+ * A line break in a name can end a comment of a generated script, a CR a batch line; none of them is ever meant.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Every string value of a document (and every key) that holds a control character, with its path. */
+export function controlCharacterPaths(doc: unknown): { path: (string | number)[]; char: number; key: boolean }[] {
+  const out: { path: (string | number)[]; char: number; key: boolean }[] = [];
+  const walk = (v: unknown, path: (string | number)[]): void => {
+    if (typeof v === 'string') {
+      const m = CONTROL_CHARACTER.exec(v);
+      if (m) out.push({ path, char: m[0].charCodeAt(0), key: false });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        const m = CONTROL_CHARACTER.exec(k);
+        if (m) out.push({ path, char: m[0].charCodeAt(0), key: true });
+        walk(x, [...path, k]);
+      }
+  };
+  walk(doc, []);
+  return out;
+}
 const secretRef = z
   .string()
   .regex(

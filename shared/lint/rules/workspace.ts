@@ -11,17 +11,30 @@ export const duplicateId: Rule = {
   name: 'duplicate-id',
   severity: 'error',
   seeds: [],
-  title: 'Every id is unique across the workspace',
+  title: 'Every id is unique across the workspace, ignoring case',
   explanation:
-    'Objects refer to each other by id. Two objects with one id make every reference to it ambiguous, and the generators would configure the wrong machine.',
+    'Objects refer to each other by id. Two objects with one id make every reference to it ambiguous, and the generators would configure the wrong machine. Case does not count: ids become folder names on Windows and FAT, and apply.sh and apply.ps1 match host ids case-blind, as Windows matches computer names.',
   check({ lookup }) {
     const out: FindingDraft[] = [];
+    // Declarations grouped ignoring case, each group in document order of its first declaration.
+    const groups = new Map<string, { id: string; path: DocPath }[]>();
     for (const [id, paths] of lookup.declarations) {
-      for (const p of paths.slice(1)) {
+      const key = id.toLowerCase();
+      const list = groups.get(key) ?? [];
+      for (const p of paths) list.push({ id, path: p });
+      groups.set(key, list);
+    }
+    for (const list of groups.values()) {
+      if (list.length < 2) continue;
+      const first = list[0]!;
+      for (const d of list.slice(1)) {
+        const sameCase = d.id === first.id;
         out.push({
-          message: `id "${id}" is already used at ${formatPath(paths[0] ?? [])}`,
-          path: [...p, 'id'],
-          fix: `rename this id (for example "${id}-2") and update the references that mean this object`,
+          message: sameCase
+            ? `id "${d.id}" is already used at ${formatPath(first.path)}`
+            : `id "${d.id}" differs only by case from "${first.id}" at ${formatPath(first.path)}`,
+          path: [...d.path, 'id'],
+          fix: `rename this id (for example "${d.id}-2") and update the references that mean this object`,
         });
       }
     }

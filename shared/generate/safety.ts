@@ -1,0 +1,28 @@
+// The findings that make generated output unsafe or wrong rather than merely unwise: a reference to nothing (the
+// generators would name folders after it or crash on it), ids that collide ignoring case (apply.sh and apply.ps1
+// compare host ids as Windows does, case-blind), and a License Link IPv6 prefix that netsh would be handed. These
+// stop the generators whatever lint override is in force; the general lint gate is the bundle builder's business.
+import type { Workspace } from '../model/schema';
+import { buildLookup } from '../model/lookup';
+import { duplicateId, unknownReference } from '../lint/rules/workspace';
+import { ipv6Prefix } from '../lint/rules/license-link';
+import type { Rule } from '../lint/types';
+import { UnsafeWorkspaceError, type UnsafeFinding } from './escape';
+
+/** The lint rules whose errors block generation. */
+export const GENERATION_BLOCKERS: readonly Rule[] = [duplicateId, unknownReference, ipv6Prefix];
+
+export function unsafeFindings(ws: Workspace): UnsafeFinding[] {
+  const ctx = { lookup: buildLookup(ws), now: new Date(0) };
+  const out: UnsafeFinding[] = [];
+  for (const rule of GENERATION_BLOCKERS)
+    for (const d of rule.check(ctx))
+      if ((d.severity ?? rule.severity) === 'error') out.push({ message: d.message, path: d.path, fix: d.fix, ruleId: rule.id });
+  return out;
+}
+
+/** Throws UnsafeWorkspaceError listing every blocking finding; returns when the workspace is safe to generate from. */
+export function assertGeneratable(ws: Workspace): void {
+  const found = unsafeFindings(ws);
+  if (found.length) throw new UnsafeWorkspaceError(found);
+}
