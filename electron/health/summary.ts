@@ -89,6 +89,26 @@ function targetHostOf(l: Lookup, target: string): string | undefined {
 
 const byTime = (a: { at: string }, b: { at: string }) => a.at.localeCompare(b.at);
 
+/**
+ * A probe runs from where it runs. Only a result taken where its probe is meant to run (`runFrom`: the far-side
+ * report of that host or group) speaks for the link and the objects; the same probe run on the admin's machine
+ * only says what this machine sees. Azure's VPN status is Azure's own word on the connection.
+ */
+export function decides(r: HistoryRecord, spec: ProbeSpec | undefined): boolean {
+  const source = sourceOf(r);
+  if (source === 'azure') return true;
+  if (source === 'far-side') return !spec?.runFrom || r.host === spec.runFrom;
+  return spec !== undefined && spec.runFrom === undefined;
+}
+
+export function takenFrom(r: HistoryRecord): string {
+  const source = sourceOf(r);
+  if (source === 'azure') return 'Azure (ARM)';
+  if (source === 'local') return 'this machine';
+  const who = r.host ? (r.computer ? `${r.host} on ${r.computer}` : r.host) : 'an unnamed host';
+  return `${who} (far-side report)`;
+}
+
 /** Latest per probe id (any source), so a far-side report newer than the last local run wins, and vice versa. */
 function latestPerId(records: readonly Seen[]): Map<string, Seen> {
   const m = new Map<string, Seen>();
@@ -99,11 +119,14 @@ function latestPerId(records: readonly Seen[]): Map<string, Seen> {
   return m;
 }
 
-function linkSummary(def: HealthLink['kind'], latest: Seen[], expected: number, level: HealthLevel): string {
-  if (latest.length === 0)
-    return def === 'azure-vpn'
-      ? 'no Azure status yet: run `junction azure status` while signed in'
-      : 'no result yet: run the probes, or import a far-side report';
+function linkSummary(def: HealthLink['kind'], latest: Seen[], expected: number, level: HealthLevel, from?: string, localOnly = false): string {
+  if (latest.length === 0) {
+    if (def === 'azure-vpn') return 'no Azure status yet: run `junction azure status` while signed in';
+    const where = from ?? 'where the probes are meant to run';
+    return localOnly
+      ? `no result from ${where} yet: the probes ran only on this machine, which says nothing about ${where} — import the far-side report from ${where}`
+      : `no result from ${where} yet: import the far-side report from ${where}`;
+  }
   if (def === 'azure-vpn') return latest[0]!.message;
   const bad = latest.filter((r) => r.status !== 'ok');
   const missing = expected > latest.length ? `; ${expected - latest.length} never run` : '';
@@ -165,6 +188,7 @@ export function summarise(
     const source = sourceOf(last);
     const cert = certOf(last, now);
     const runFrom = spec?.runFrom ?? (source === 'far-side' ? last.host : undefined);
+    const counts = decides(last, spec);
     const targetHost = targetHostOf(l, last.target);
     const link = linkIdOf(last);
     rows.push({
@@ -184,6 +208,8 @@ export function summarise(
       ...(last.error?.code ? { errorCode: last.error.code } : {}),
       ...(cert ? { cert } : {}),
       ...(source === 'far-side' && last.host ? { reportedBy: last.computer ? `${last.host} on ${last.computer}` : last.host } : {}),
+      takenFrom: takenFrom(last),
+      decides: counts,
       series: g.slice(-SERIES_POINTS).map((r): SeriesPoint => ({ at: r.at, status: r.status, ms: r.ms })),
     });
   }
@@ -208,20 +234,29 @@ export function summarise(
     });
   }
 
-  // Links: the latest result of each of their probes decides; the series shows how that changed per run.
-  const latestAll = latestPerId(seen);
+  // Links: the latest deciding result of each of their probes sets the level; the series shows how that changed
+  // per run. Results taken on this machine are summarised beside it, never mixed in.
+  const deciding = seen.filter((r) => decides(r, specById.get(r.id)));
+  const latestAll = latestPerId(deciding);
+  const latestLocal = latestPerId(seen.filter((r) => sourceOf(r) === 'local'));
   const links: HealthLink[] = healthLinks(ws).map((def) => {
     const ids = new Set([...specs.filter((s) => linkIdOf(s) === def.id).map((s) => s.id), ...seen.filter((r) => linkIdOf(r) === def.id).map((r) => r.id)]);
     const latest = [...ids].map((id) => latestAll.get(id)).filter((r): r is Seen => r !== undefined);
+    const local = [...ids].map((id) => latestLocal.get(id)).filter((r): r is Seen => r !== undefined && !latest.some((d) => d === r));
     const level = combineLevels(latest.map(levelOf));
     const newest = latest.slice().sort(byTime).pop();
+    const newestLocal = local.slice().sort(byTime).pop();
+    const localLevel = combineLevels(local.map(levelOf));
     return {
       ...def,
       level,
-      ...(newest ? { at: newest.at, source: sourceOf(newest) } : {}),
-      summary: linkSummary(def.kind, latest, ids.size, level),
+      ...(newest ? { at: newest.at, source: sourceOf(newest), decidedBy: sourceOf(newest) === 'azure' ? 'Azure (ARM)' : `far-side report from ${newest.host ?? def.from}` } : {}),
+      summary: linkSummary(def.kind, latest, ids.size, level, def.from, local.length > 0),
+      ...(newestLocal && localLevel !== 'unknown'
+        ? { local: { at: newestLocal.at, level: localLevel, summary: linkSummary(def.kind, local, ids.size, localLevel) } }
+        : {}),
       probes: [...ids],
-      series: linkSeries(seen.filter((r) => linkIdOf(r) === def.id)),
+      series: linkSeries(deciding.filter((r) => linkIdOf(r) === def.id)),
     };
   });
 

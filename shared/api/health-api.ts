@@ -66,6 +66,13 @@ export interface TargetRow {
   cert?: CertSummary;
   /** Far side: the report's probe group and the computer it ran on. */
   reportedBy?: string;
+  /** Where this result was taken, for people: "this machine", "cc01 (far-side report)", "Azure (ARM)". */
+  takenFrom?: string;
+  /**
+   * Whether it counts towards its link's and objects' status: only results taken where the probe is meant to run
+   * (the far-side report of that host) do; a probe meant for cc01 run on this machine says nothing about cc01.
+   */
+  decides?: boolean;
   /** Oldest first, the most recent points only. */
   series: SeriesPoint[];
 }
@@ -93,6 +100,10 @@ export interface HealthLink {
   source?: HealthSource;
   /** One line: what decided the level. */
   summary: string;
+  /** Where the results that decide the level come from ("far-side report from azure-nodes"). */
+  decidedBy?: string;
+  /** Results of this link's probes taken on this machine: shown, but they never set the level. */
+  local?: { at: string; summary: string; level: Exclude<HealthLevel, 'unknown'> };
   probes: string[];
   series: LinkPoint[];
 }
