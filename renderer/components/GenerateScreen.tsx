@@ -13,6 +13,8 @@ import {
 import { CodeView } from './CodeView';
 import { Field, OpProgress, Outcome, PasswordInput, PathInput } from './ops';
 import { useGen, useStores, useWs } from './context';
+import { LintGateConfirm, LintGateNote } from './generate/LintGateConfirm';
+import { describeLint } from '../../shared/bundle/lint-record';
 
 const FORMATS: { id: BundleFormat; label: string; hint: string }[] = [
   { id: 'dir', label: 'Folder', hint: 'a folder; can be written to media below' },
@@ -258,6 +260,9 @@ function BuildPanel() {
   const key = useGen(chosenKey);
   // The password lives only in this field and the request that uses it; it is cleared once sent.
   const [password, setPassword] = useState('');
+  // While the lint-gate question is open, the password waits here (not in the field, not in a store).
+  const [pendingPassword, setPendingPassword] = useState<string | null>(null);
+  const lintErrors = useWs((s) => s.counts.error);
   const running = op.status === 'running';
   // Fresh each time the screen opens: a key may have been kept from the Certificates screen meanwhile.
   useEffect(() => void gen.getState().loadKeys(), [gen]);
@@ -267,7 +272,8 @@ function BuildPanel() {
     e.preventDefault();
     const pw = password;
     setPassword('');
-    void gen.getState().buildBundle(pw);
+    if (lintErrors > 0) setPendingPassword(pw);
+    else void gen.getState().buildBundle(pw);
   };
   const choose = async () => {
     const r = await api['dialog.saveBundle']({ suggestedName: 'junction-bundle', format });
@@ -358,11 +364,22 @@ function BuildPanel() {
         </>
       )}
       <BundleExtras />
+      <LintGateNote />
       <div className="ops-actions">
         <button type="submit" className="primary" disabled={running || nothing || !out.trim() || !ready}>
           Build bundle
         </button>
       </div>
+      {pendingPassword !== null && (
+        <LintGateConfirm
+          onCancel={() => setPendingPassword(null)}
+          onConfirm={() => {
+            const pw = pendingPassword;
+            setPendingPassword(null);
+            void gen.getState().buildBundle(pw, { allowLintErrors: true });
+          }}
+        />
+      )}
       <OpProgress op={op} label="build" onCancel={() => void gen.getState().cancel('build')} />
       {op.status === 'done' && op.result && (
         <Outcome kind="ok" title="Bundle built and signed" testId="build-outcome">
@@ -381,6 +398,10 @@ function BuildPanel() {
             <dd className="num">
               {op.result.files} files · {formatBytes(op.result.bytes)} payload · id{' '}
               {op.result.bundleId.slice(0, 12)}
+            </dd>
+            <dt>Lint</dt>
+            <dd data-testid="build-lint" className={op.result.lint?.override ? 'error-text' : ''}>
+              {describeLint(op.result.lint)}
             </dd>
           </dl>
           <p className="muted small">

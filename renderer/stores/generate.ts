@@ -102,8 +102,11 @@ export interface GenerateActions {
       >
     >,
   ): void;
-  /** Signs with the stored key chosen, or with the .pfx and this password (which is sent, never kept). */
-  buildBundle(password: string): Promise<void>;
+  /**
+   * Signs with the stored key chosen, or with the .pfx and this password (which is sent, never kept).
+   * `allowLintErrors`: the admin confirmed building over the workspace's lint errors.
+   */
+  buildBundle(password: string, opts?: { allowLintErrors?: boolean }): Promise<void>;
   loadKeys(): Promise<void>;
   /** Reads the .pfx with its password on the host and keeps its key sealed there; the new key becomes the choice. */
   importKey(
@@ -279,7 +282,7 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
         set(patch);
       },
 
-      async buildBundle(password) {
+      async buildBundle(password, opts = {}) {
         const s = get();
         const d = doc();
         const stored = signMode(s) === 'stored';
@@ -306,6 +309,7 @@ export function createGenerateStore(api: JunctionApi, doc: () => Doc, opts: { po
             ...(s.azureExport !== 'none' ? { azureExport: s.azureExport } : {}),
             ...(s.staging.trim() ? { staging: s.staging.trim() } : {}),
             ...(s.splitForFat32 ? { mediaLimit: FAT32_MAX_FILE } : {}),
+            ...(opts.allowLintErrors ? { allowLintErrors: true } : {}),
             jobId,
           }),
         );

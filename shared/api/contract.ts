@@ -356,7 +356,14 @@ export interface BundleBuildResult {
   files: number;
   bytes: number;
   /** The lint result the manifest records (counts, rules, override). */
-  lint?: { errors: number; warnings: number; infos: number; override: boolean; rules: { id: string; severity: string; count: number }[] };
+  lint?: {
+    junctionVersion: string;
+    errors: number;
+    warnings: number;
+    infos: number;
+    override: boolean;
+    rules: { id: string; severity: 'error' | 'warning' | 'info'; count: number }[];
+  };
 }
 
 export interface BundleProblem {
