@@ -5,7 +5,6 @@ import type { Host, HostInterface } from '../model/schema';
 import { SERVICE_TAGS } from '../model/schema';
 import { addressOf, contains, isValidAddress, toRange } from '../net/cidr';
 import { representative } from '../lint/rules/cyclecloud';
-import { parseTag, REGIONAL_TAGS } from '../nsg/tags';
 import { ReachInputError, type Endpoint, type Zone } from './types';
 
 /** Tags that name a set of public Azure (or Internet) addresses and so make sense as a destination. */
@@ -68,11 +67,19 @@ function zoneFromSite(l: Lookup, site: string): Zone {
   return s?.kind === 'on-premises' ? { kind: 'on-premises', site } : { kind: 'external' };
 }
 
+const names = new WeakMap<Lookup, Map<string, Host>>();
+
 function findHost(l: Lookup, text: string): Host | undefined {
   const direct = l.hosts.get(text)?.value;
   if (direct) return direct;
-  const lower = text.toLowerCase();
-  return l.ws.hosts.find((h) => h.name.toLowerCase() === lower || h.fqdn?.toLowerCase() === lower || h.id.toLowerCase() === lower);
+  let index = names.get(l);
+  if (!index) {
+    index = new Map();
+    for (const h of l.ws.hosts)
+      for (const k of [h.name, h.fqdn, h.id]) if (k !== undefined && !index.has(k.toLowerCase())) index.set(k.toLowerCase(), h);
+    names.set(l, index);
+  }
+  return index.get(text.toLowerCase());
 }
 
 type Owner = { host: Host; nic: HostInterface };
@@ -138,10 +145,7 @@ export function resolveEndpoint(l: Lookup, text: string, role: 'source' | 'desti
   if (tag) {
     if (role === 'source')
       throw new ReachInputError(`a service tag ("${t}") cannot be the source of a flow`, [], 'name a host id, a subnet id or an address as --from');
-    const parsed = parseTag(t);
-    if (t.includes('.') && (!parsed?.region || !REGIONAL_TAGS.includes(tag)))
-      throw new ReachInputError(`"${t}" is not a service tag: ${tag} has no regional form`, [], `name "${tag}", or a regional tag such as Storage.WestEurope`);
-    const regional = parsed?.region ? `${tag}.${parsed.region}` : tag;
+    const regional = t.includes('.') ? `${tag}${t.slice(t.indexOf('.'))}` : tag;
     return { label: `service tag ${regional}`, tag: regional, zone: { kind: 'external' } };
   }
   if (SERVICE_TAGS.some((x) => x.toLowerCase() === t.toLowerCase()))
