@@ -5,6 +5,7 @@ import type { Host, HostInterface } from '../model/schema';
 import { SERVICE_TAGS } from '../model/schema';
 import { addressOf, contains, isValidAddress, toRange } from '../net/cidr';
 import { representative } from '../lint/rules/cyclecloud';
+import { parseTag, REGIONAL_TAGS } from '../nsg/tags';
 import { ReachInputError, type Endpoint, type Zone } from './types';
 
 /** Tags that name a set of public Azure (or Internet) addresses and so make sense as a destination. */
@@ -145,7 +146,10 @@ export function resolveEndpoint(l: Lookup, text: string, role: 'source' | 'desti
   if (tag) {
     if (role === 'source')
       throw new ReachInputError(`a service tag ("${t}") cannot be the source of a flow`, [], 'name a host id, a subnet id or an address as --from');
-    const regional = t.includes('.') ? `${tag}${t.slice(t.indexOf('.'))}` : tag;
+    const parsed = parseTag(t);
+    if (t.includes('.') && (!parsed?.region || !REGIONAL_TAGS.includes(tag)))
+      throw new ReachInputError(`"${t}" is not a service tag: ${tag} has no regional form`, [], `name "${tag}", or a regional tag such as Storage.WestEurope`);
+    const regional = parsed?.region ? `${tag}.${parsed.region}` : tag;
     return { label: `service tag ${regional}`, tag: regional, zone: { kind: 'external' } };
   }
   if (SERVICE_TAGS.some((x) => x.toLowerCase() === t.toLowerCase()))
