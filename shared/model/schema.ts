@@ -454,6 +454,10 @@ export const VirtualSubnet = z.strictObject({
   name: z.string().min(1),
   prefix: cidr,
   vsid: z.number().int().describe('Virtual subnet id: 4096–16777214.'),
+  ipPool: z
+    .strictObject({ start: address, end: address })
+    .optional()
+    .describe('Static IP pool VMM hands out in this VM subnet (New-SCStaticIPAddressPool -VMSubnet).'),
 });
 
 export const VmNetwork = z

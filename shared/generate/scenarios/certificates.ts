@@ -40,6 +40,8 @@ function thumbprintLines(c: Certificate, pfx: boolean, cer: boolean): string[] {
   const lines: string[] = [];
   if (pfx) {
     lines.push(...prereq('-not (Test-Path -LiteralPath $PfxPath)', `the .pfx of "${c.name}" (-PfxPath)`));
+    // VMM and .NET resolve a relative path against the process directory, not PowerShell's current location.
+    lines.push('$PfxPath = (Resolve-Path -LiteralPath $PfxPath).ProviderPath');
     lines.push(
       '$pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint',
     );
@@ -47,7 +49,8 @@ function thumbprintLines(c: Certificate, pfx: boolean, cer: boolean): string[] {
   if (cer) {
     lines.push(...prereq('-not (Test-Path -LiteralPath $CerPath)', `the .cer of "${c.name}" (-CerPath)`));
     lines.push(
-      '$cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $CerPath).Thumbprint',
+      // .NET resolves a relative path against [Environment]::CurrentDirectory, not PowerShell's location.
+      '$cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList (Resolve-Path -LiteralPath $CerPath).ProviderPath).Thumbprint',
     );
   }
   if (c.thumbprint) {
@@ -91,6 +94,24 @@ function importLines(p: Placement): string[] {
   ];
 }
 
+/**
+ * Import-Certificate into Cert:\\CurrentUser\\Root raises Windows' root-store security warning, which no parameter
+ * suppresses: without a desktop session the import hangs or fails late. Checked before the first change.
+ */
+function interactiveRootCheck(): string[] {
+  return [
+    "if (-not (Test-Path -Path ('Cert:\\CurrentUser\\Root\\' + $cerThumb))) {",
+    ...indent(
+      prereq(
+        "-not [Environment]::UserInteractive -or $Host.Name -eq 'ServerRemoteHost'",
+        'an interactive desktop session (console or Remote Desktop): Windows asks the user to confirm a certificate added to Current User\\Trusted Root Certification Authorities, and that dialog cannot be answered over remoting, from a scheduled task or a service',
+      ),
+    ),
+    `    ${say('Windows will show a security warning for the root certificate: check the thumbprint, then answer Yes.')}`,
+    '}',
+  ];
+}
+
 function importStep(
   l: Lookup,
   scenario: Scenario,
@@ -110,15 +131,23 @@ function importStep(
   const cer = placements.some((p) => p.form === 'cer');
   const target = hostTarget(h);
   const name = `import-${c.id}-${machine ? 'machine' : 'user'}-stores.ps1`;
+  const userRoot = placements.some((p) => p.store === 'CurrentUser\\Root' && p.form === 'cer');
   return {
     scenario,
     target,
-    title,
+    title: userRoot ? `${title} (interactive: Windows asks to confirm the root certificate)` : title,
     runAs,
     prerequisites: [
       `${[pfx ? `${c.id}.pfx` : '', cer ? `${c.id}.cer` : ''].filter(Boolean).join(' and ')} copied beside the script (or pass -PfxPath/-CerPath)`,
     ],
-    notes: extra.notes,
+    notes: [
+      ...(extra.notes ?? []),
+      ...(userRoot
+        ? [
+            'Run it at the console or over Remote Desktop: adding a certificate to Current User\\Trusted Root Certification Authorities makes Windows show a security warning that only the user can confirm (-Confirm:$false does not answer it). Over remoting, as a scheduled task or a service the script stops with exit code 2 before changing anything.',
+          ]
+        : []),
+    ],
     files: [
       {
         name,
@@ -141,6 +170,7 @@ function importStep(
             logName: `${scenario}-${c.id}-import`,
             body: [
               ...thumbprintLines(c, pfx, cer),
+              ...(userRoot ? interactiveRootCheck() : []),
               ...placements.flatMap(importLines),
               ...(extra.body ?? []),
             ],
@@ -269,6 +299,7 @@ export function remoteConsoleSteps(l: Lookup): StepDraft[] {
       const h = l.hosts.get(id)?.value;
       if (!h) continue;
       const mine = c.placements.filter((p) => p.host === id && p.store.startsWith('LocalMachine'));
+      const bindable = mine.some((p) => p.store === 'LocalMachine\\My' && p.form === 'pfx');
       if (mine.length)
         steps.push(
           importStep(
@@ -277,12 +308,54 @@ export function remoteConsoleSteps(l: Lookup): StepDraft[] {
             c,
             h,
             mine,
-            `Install the RD Gateway's public TLS certificate on ${h.name}`,
+            bindable
+              ? `Install the RD Gateway's public TLS certificate on ${h.name} and bind it to RD Gateway`
+              : `Install the RD Gateway's public TLS certificate on ${h.name}`,
+            bindable
+              ? {
+                  description: [
+                    'Then binds it (RDS:\\GatewayServer\\SSLCertificate\\Thumbprint), restarts TSGateway and reads the binding back: importing alone leaves RD Gateway on its old certificate.',
+                  ],
+                  notes: ['Restarting TSGateway drops the connections through this gateway for a moment; run it in a quiet period.'],
+                  body: rdGatewayBindLines(),
+                }
+              : {},
           ),
         );
     }
   }
   return steps;
+}
+
+/** Binds $pfxThumb as RD Gateway's TLS certificate through the RemoteDesktopServices provider and verifies it. */
+function rdGatewayBindLines(): string[] {
+  const path = psq('RDS:\\GatewayServer\\SSLCertificate\\Thumbprint');
+  return [
+    ...prereq(
+      '-not (Get-Module -ListAvailable -Name RemoteDesktopServices)',
+      'the RemoteDesktopServices module (RD Gateway role with its management tools)',
+    ),
+    'Import-Module -Name RemoteDesktopServices',
+    `$bound = [string](Get-Item -Path ${path}).CurrentValue`,
+    'if ($bound -eq $pfxThumb) {',
+    "    Write-Host ('RD Gateway already uses ' + $pfxThumb)",
+    '} else {',
+    ...indent(
+      change('RD Gateway', 'bind the TLS certificate and restart TSGateway', [
+        `Set-Item -Path ${path} -Value $pfxThumb`,
+        'Restart-Service -Name TSGateway',
+      ]),
+    ),
+    '}',
+    `$bound = [string](Get-Item -Path ${path}).CurrentValue`,
+    // Under -WhatIf nothing was bound, so only a real run can fail the check.
+    'if ($bound -ne $pfxThumb -and -not $WhatIfPreference) {',
+    "    Write-Warning -Message ('RD Gateway still uses ' + $bound + ', not ' + $pfxThumb)",
+    '    $script:ExitCode = 3',
+    '} else {',
+    "    Write-Host ('RD Gateway TLS certificate: ' + $bound)",
+    '}',
+  ];
 }
 
 function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
@@ -308,15 +381,16 @@ function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
           renderPs({
             synopsis: `Configures VMConnect on ${v.name} with "${c.name}" and refreshes every host so VMM pushes the certificate.`,
             description: [
-              'Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database; re-running it with the same file changes nothing.',
+              'Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database.',
               "Then Get-SCVMHost | Read-SCVMHost makes VMM install the certificate in each host's Personal store now instead of at the next refresh.",
+              'VMM does not report which VMConnect certificate it holds, so the script records the thumbprint it loaded (%ProgramData%\\Junction\\state) and a rerun with the same .pfx changes nothing; -Force loads and pushes it again.',
             ],
             runsOn: target.label,
             runAs,
             prerequisites: ['The virtualmachinemanager PowerShell module (VMM console installed)'],
             runbookStep: ctx.reference,
             workspace: l.ws.name,
-            params: [...certParams(c, true, false), '[ValidateRange(1, 60)][int]$TimeToLiveInMinutes = 2'],
+            params: [...certParams(c, true, false), '[ValidateRange(1, 60)][int]$TimeToLiveInMinutes = 2', '[switch]$Force'],
             requiresAdmin: false,
             logName: 'remote-console-vmm',
             body: [
@@ -327,16 +401,26 @@ function vmmStep(l: Lookup, c: Certificate, v: Host): StepDraft {
               'Import-Module -Name virtualmachinemanager',
               ...thumbprintLines(c, true, false),
               `$vmm = Get-SCVMMServer -ComputerName ${psq(hostAddress(v))}`,
-              ...change(
-                hostAddress(v),
-                'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)',
-                [
-                  '$null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm',
-                ],
-              ),
-              ...change('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)', [
-                '$null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost',
+              `$marker = Join-Path -Path $env:ProgramData -ChildPath ${psq(`Junction\\state\\vmm-vmconnect-${c.id}.thumbprint`)}`,
+              "$recorded = if (Test-Path -LiteralPath $marker) { (Get-Content -LiteralPath $marker) -join '' } else { '' }",
+              'if ($recorded -eq $pfxThumb -and -not $Force) {',
+              "    Write-Host ('VMM already has VMConnect certificate ' + $pfxThumb + ' from an earlier run; nothing to do (-Force loads and pushes it again)')",
+              '} else {',
+              ...indent([
+                ...change(
+                  hostAddress(v),
+                  'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)',
+                  [
+                    '$null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm',
+                  ],
+                ),
+                ...change('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)', [
+                  '$null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost',
+                  '$null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $marker)',
+                  'Set-Content -LiteralPath $marker -Value $pfxThumb -Encoding ASCII',
+                ]),
               ]),
+              '}',
             ],
           }),
       },
@@ -370,7 +454,7 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
         kind: 'powershell',
         content: (ctx) =>
           renderPs({
-            synopsis: `Restarts vmms on ${h.name} so Hyper-V trusts "${c.subject}", then shows the certificate and Msvm_TerminalServiceSettingData.`,
+            synopsis: `Restarts vmms on ${h.name} so Hyper-V trusts "${c.subject}", then checks the trust (root store and Msvm_TerminalServiceSettingData).`,
             description: [
               'Refuses while VMs are running unless -Force: drain the host through VMM maintenance mode first.',
             ],
@@ -408,9 +492,23 @@ function restartVmmsStep(l: Lookup, c: Certificate, h: Host): StepDraft {
                 ]),
               ),
               '}',
-              say('Certificate in Cert:\\LocalMachine\\My:'),
-              `$pushed | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
-              "Get-CimInstance -Namespace 'root\\virtualization\\v2' -ClassName Msvm_TerminalServiceSettingData | Format-List | Out-String | Write-Host",
+              '$thumb = $pushed[0].Thumbprint',
+              // Trusted = the issuer (the self-signed certificate itself) in the machine's root store, and Hyper-V's
+              // Remote Console service lists it in TrustedIssuerCertificateHashes (read when vmms starts).
+              "if (-not (Test-Path -Path ('Cert:\\LocalMachine\\Root\\' + $thumb))) {",
+              "    Write-Warning -Message ('Certificate ' + $thumb + ' is not in Cert:\\LocalMachine\\Root: run the trust step for this host')",
+              '    $script:ExitCode = 3',
+              '}',
+              "$ts = Get-CimInstance -Namespace 'root\\virtualization\\v2' -ClassName Msvm_TerminalServiceSettingData",
+              "$hashes = @($ts | ForEach-Object { if ($_.PSObject.Properties['TrustedIssuerCertificateHashes']) { $_.TrustedIssuerCertificateHashes } })",
+              'if ($WhatIfPreference) {',
+              `    ${say('Dry run: vmms was not restarted, so the trusted issuer list is not checked')}`,
+              '} elseif ($hashes -notcontains $thumb) {',
+              "    Write-Warning -Message ('Hyper-V does not list ' + $thumb + ' in TrustedIssuerCertificateHashes')",
+              '    $script:ExitCode = 3',
+              '} else {',
+              "    Write-Host ('Hyper-V trusts ' + $thumb + ' for Remote Console')",
+              '}',
             ],
           }),
       },
@@ -433,7 +531,7 @@ function rdGatewayStep(l: Lookup, c: Certificate, h: Host, placements: Placement
     `RD Gateway ${h.name}: import the Remote Console certificate and trust its issuer in FedAuthSettings`,
     {
       description: [
-        "Then sets TrustedIssuerCertificates in root\\TSGatewayFedAuth2 FedAuthSettings to the thumbprint, and prints the seed's verification queries.",
+        'Then sets TrustedIssuerCertificates in root\\TSGatewayFedAuth2 FedAuthSettings to the thumbprint and checks both (exit code 3 when either is missing).',
       ],
       notes: [
         'The VMM Console Connect Gateway plug-in (RDGatewayFedAuth.msi from the VMM media) must be installed; the gateway is then dedicated to Remote Console (seed 001).',
@@ -449,10 +547,18 @@ function rdGatewayStep(l: Lookup, c: Certificate, h: Host, placements: Placement
           ]),
         ),
         '}',
-        say('Verification (seed 001):'),
-        "Get-CimInstance -Namespace 'root\\CIMV2\\TerminalServices' -ClassName Win32_TSGatewayServerSettings | Format-List | Out-String | Write-Host",
-        `Get-ChildItem -Path 'Cert:\\LocalMachine\\My' | Where-Object { $_.Subject -eq ${psq(c.subject)} } | Format-Table -AutoSize -Property 'Subject', 'Thumbprint', 'NotAfter' | Out-String | Write-Host`,
-        "Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings | Format-List | Out-String | Write-Host",
+        // Verification (seed 001): the certificate is trusted here and FedAuthSettings names it.
+        "if (-not $WhatIfPreference -and -not (Test-Path -Path ('Cert:\\LocalMachine\\Root\\' + $cerThumb))) {",
+        "    Write-Warning -Message ('Certificate ' + $cerThumb + ' is not in Cert:\\LocalMachine\\Root')",
+        '    $script:ExitCode = 3',
+        '}',
+        "$fed = Get-CimInstance -Namespace 'root\\TSGatewayFedAuth2' -ClassName FedAuthSettings",
+        'if (-not $WhatIfPreference -and $fed.TrustedIssuerCertificates -ne $cerThumb) {',
+        "    Write-Warning -Message ('FedAuthSettings TrustedIssuerCertificates is ' + $fed.TrustedIssuerCertificates + ', not ' + $cerThumb)",
+        '    $script:ExitCode = 3',
+        '} else {',
+        "    Write-Host ('RD Gateway trusts Remote Console tokens signed by ' + $cerThumb)",
+        '}',
       ],
     },
   );

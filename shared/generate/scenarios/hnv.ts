@@ -156,16 +156,33 @@ export function hnvSteps(l: Lookup): StepDraft[] {
       ),
       '}',
       ...n.subnets.flatMap((s) => [
-        `if ($vmn -and -not (Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq ${psq(s.name)} })) {`,
+        `$vmSubnet = if ($vmn) { Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq ${psq(s.name)} } }`,
+        `if ($vmn -and -not $vmSubnet) {`,
         ...indent(
           change(s.name, `New-SCVMSubnet ${s.prefix}`, [
             `$subnetVlan = New-SCSubnetVLan -Subnet ${psq(s.prefix)}`,
-            `$null = New-SCVMSubnet -Name ${psq(s.name)} -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm`,
+            `$vmSubnet = New-SCVMSubnet -Name ${psq(s.name)} -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm`,
           ]),
         ),
         '} else {',
         `    ${say(`VM subnet ${s.name} exists (or its VM network is still to be created)`)}`,
         '}',
+        // VMs in the subnet (and the gateway's NAT and S2S) get their customer addresses from this pool.
+        ...(s.ipPool
+          ? [
+              `if (-not $vmSubnet) {`,
+              `    ${say(`IP pool of ${s.name}: waits for the VM subnet`)}`,
+              `} elseif (Get-SCStaticIPAddressPool -VMSubnet $vmSubnet -VMMServer $vmm) {`,
+              `    ${say(`VM subnet ${s.name} has an IP pool`)}`,
+              '} else {',
+              ...indent(
+                change(`${s.name} Pool`, `New-SCStaticIPAddressPool ${s.ipPool.start}-${s.ipPool.end}`, [
+                  `$null = New-SCStaticIPAddressPool -Name ${psq(`${s.name} Pool`)} -VMSubnet $vmSubnet -Subnet ${psq(s.prefix)} -IPAddressRangeStart ${psq(s.ipPool.start)} -IPAddressRangeEnd ${psq(s.ipPool.end)} -VMMServer $vmm`,
+                ]),
+              ),
+              '}',
+            ]
+          : []),
       ]),
     );
   }
@@ -221,7 +238,8 @@ export function hnvSteps(l: Lookup): StepDraft[] {
           ...indent(
             change(gw.runAsAccount, 'New-SCRunAsAccount from a prompted credential', [
               `$cred = Get-Credential -Message ${psq(`Local administrator of ${vm.name} for Run As account "${gw.runAsAccount}"`)}`,
-              `$ra = New-SCRunAsAccount -Name ${psq(gw.runAsAccount)} -Credential $cred -VMMServer $vmm`,
+              // -NoValidation: the gateway VM is not in the domain, and VMM otherwise validates the credential as a domain account.
+              `$ra = New-SCRunAsAccount -Name ${psq(gw.runAsAccount)} -Credential $cred -NoValidation -VMMServer $vmm`,
             ]),
           ),
           '}',
@@ -269,7 +287,8 @@ export function hnvSteps(l: Lookup): StepDraft[] {
     connBody.push(
       `$vmn = Get-SCVMNetwork -Name ${psq(vmn.name)} -VMMServer $vmm`,
       ...prereq('-not $vmn', `VM network ${vmn.name}`),
-      `${v} = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(gwName)} }`,
+      // Any gateway of this VM network on this network service counts, whatever its name (made by hand or renamed).
+      `${v} = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.NetworkGateway.Name -eq ${psq(gw.name)} } | Select-Object -First 1`,
       `if (-not ${v}) {`,
       ...indent([
         `$device = Get-SCNetworkGateway -Name ${psq(gw.name)} -VMMServer $vmm`,
@@ -283,10 +302,12 @@ export function hnvSteps(l: Lookup): StepDraft[] {
     for (const nat of hnv.natConnections.filter((c) => c.vmNetwork === vmnId && c.gateway === gwId)) {
       connBody.push(
         // Under -WhatIf the gateway above is not created, so there is nothing to look in yet.
+        `$natExisting = if (${v}) { Get-SCNATConnection -VMNetworkGateway ${v} -VMMServer $vmm | Select-Object -First 1 }`,
         `if (-not ${v}) {`,
         `    ${say(`NAT connection ${nat.name}: waits for the gateway ${gwName}`)}`,
-        `} elseif (Get-SCNATConnection -VMNetworkGateway ${v} -VMMServer $vmm | Where-Object { $_.Name -eq ${psq(nat.name)} }) {`,
-        `    ${say(`NAT connection ${nat.name} exists`)}`,
+        // A VM network gateway has one NAT connection: an existing one is kept whatever it is called.
+        `} elseif ($natExisting) {`,
+        `    Write-Host (${psq(`NAT connection for ${vmn.name} exists: `)} + $natExisting.Name)`,
         '} else {',
         ...indent(
           change(nat.name, `Add-SCNATConnection${nat.externalIp ? ` ${nat.externalIp}` : ''}`, [
@@ -309,7 +330,8 @@ export function hnvSteps(l: Lookup): StepDraft[] {
             `New-SCRunAsAccount holding the pre-shared key${c.pskRef ? ` (secret ${c.pskRef})` : ''}`,
             [
               `if (-not $${param}) { $${param} = Get-Credential -UserName 'psk' -Message ${psq(`Pre-shared key for ${c.name} (${c.targetAddress}) in the password field`)} }`,
-              `$pskAccount = New-SCRunAsAccount -Name ${psq(runAsName)} -Credential $${param} -VMMServer $vmm`,
+              // -NoValidation: "psk" is a holder for the key, not an account VMM could validate.
+              `$pskAccount = New-SCRunAsAccount -Name ${psq(runAsName)} -Credential $${param} -NoValidation -VMMServer $vmm`,
             ],
           ),
         ),

@@ -8,6 +8,22 @@ import type { StepDraft } from '../types';
 
 const FEATURES = ['RemoteAccess', 'DirectAccess-VPN', 'Routing'];
 
+/**
+ * The node package: one name for the .zip, the runbook and the folder HPC Pack unpacks it into on every Azure node
+ * (%CCP_PACKAGE_ROOT%\<package name>\, "Deploying Applications to Azure Nodes"). The nodes cannot read on-premises
+ * shares, so everything they run travels in it.
+ */
+const PACKAGE = 'licenselink-startup';
+const PACKAGE_ZIP = `${PACKAGE}.zip`;
+const PACKAGE_DIR = `%CCP_PACKAGE_ROOT%\\${PACKAGE}`;
+const PACKAGE_FILES = ['licenselink-node.ps1', 'startup.bat', 'check-license-server.ps1'];
+/** New-LocalUser -Description takes at most 48 characters (New-LocalUser reference). */
+const MAX_LOCAL_USER_DESCRIPTION = 48;
+/** Seed 000: the Azure Connect adapter takes 5-20 minutes to appear after deployment. */
+const DIAL_MINUTES = 20;
+/** How often the scheduled task dials again (a serviced or dropped connection comes back within this). */
+const REDIAL_MINUTES = 15;
+
 export function licenseLinkSteps(l: Lookup): StepDraft[] {
   return l.ws.licenseLinks.flatMap((ll) => {
     const jb = l.hosts.get(ll.junctionBox)?.value;
@@ -118,16 +134,15 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               `Client addresses ${pool.start}-${pool.end}; IPv6 prefix ${ll.ipv6Prefix} handed to clients (seed 000, IPv6 tab).`,
               'The PSK is set with Set-VpnAuthProtocol -SharedSecret (the VPN server cipher configuration has no PSK parameter).',
               'Windows never reveals the configured key, so an existing key is kept unless -ResetPreSharedKey is given.',
+              `-PreSharedKey (secret ${ll.vpn.pskRef}) is needed only when the key is set: first run, or with -ResetPreSharedKey.`,
             ],
             runsOn: target.label,
             runAs,
             prerequisites: ['Remote Access and Routing role services installed (previous step)'],
             runbookStep: ctx.reference,
             workspace: ws,
-            params: [
-              `[Parameter(Mandatory, HelpMessage = ${psq(`L2TP pre-shared key (secret ${ll.vpn.pskRef})`)})][securestring]$PreSharedKey`,
-              '[switch]$ResetPreSharedKey',
-            ],
+            // Not mandatory: a rerun on a configured server needs no key, and a prompt would stop an unattended run.
+            params: ['[securestring]$PreSharedKey', '[switch]$ResetPreSharedKey'],
             requiresAdmin: true,
             logName: 'license-link-configure-vpn-server',
             body: [
@@ -156,6 +171,9 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               'if ($hasPsk -and -not $ResetPreSharedKey) {',
               `    ${say('Pre-shared key authentication already advertised; key kept (use -ResetPreSharedKey to set it again)')}`,
               '} else {',
+              ...indent(
+                prereq('-not $PreSharedKey', `-PreSharedKey (secret ${ll.vpn.pskRef}): no key is configured yet`),
+              ),
               ...indent(
                 change(
                   jb.name,
@@ -241,6 +259,8 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               `[Parameter(Mandatory, HelpMessage = ${psq(`Password for ${acct.name} (secret ${acct.passwordRef})`)})][securestring]$RelayPassword`,
             ],
             requiresAdmin: true,
+            // Microsoft.PowerShell.LocalAccounts comes with Windows PowerShell 5.1: 2012 R2 ships 4.0 and needs WMF 5.1.
+            minPowerShell: '5.1',
             logName: 'license-link-create-relay-account',
             body: [
               ...prereq(
@@ -253,7 +273,7 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               '} else {',
               ...indent(
                 change(acct.name, 'New-LocalUser', [
-                  `$null = New-LocalUser -Name ${psq(acct.name)} -Password $RelayPassword -PasswordNeverExpires -AccountNeverExpires -Description ${psq(`License Link relay (${ll.name}); dial-in only`)}`,
+                  `$null = New-LocalUser -Name ${psq(acct.name)} -Password $RelayPassword -PasswordNeverExpires -AccountNeverExpires -Description ${psq(relayDescription(ll))}`,
                 ]),
               ),
               '}',
@@ -320,6 +340,12 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
   return [roles, vpn, relay, jbCheck];
 }
 
+/** "License Link relay, dial-in only (<name>)", cut to New-LocalUser's 48 characters. */
+function relayDescription(ll: LicenseLink): string {
+  const d = `License Link relay, dial-in only (${ll.name})`;
+  return d.length <= MAX_LOCAL_USER_DESCRIPTION ? d : `${d.slice(0, MAX_LOCAL_USER_DESCRIPTION - 4)}...)`;
+}
+
 function checkScript(
   ws: string,
   reference: string,
@@ -359,15 +385,16 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
   return {
     scenario: 'license-link',
     target,
-    title: `Package the License Link startup script and attach it to node template "${template}"`,
+    title: `Package the License Link startup script (${PACKAGE_ZIP}) and attach it to node template "${template}"`,
     runAs,
     prerequisites: [
-      'The files of the next step (licenselink-node.ps1, startup.bat) copied to the head node, in one folder with this script',
+      `The node files of the next two steps (${PACKAGE_FILES.join(', ')}) copied to the head node under those names, in one folder with this script`,
       `The L2TP pre-shared key (secret "${ll.vpn.pskRef}") and the relay password (secret "${ll.relayAccount.passwordRef}")`,
     ],
     notes: [
-      "Nodes dial without anyone present, so the package carries licenselink-secrets.json (key and relay password). Keep the .zip only in the cluster's Azure storage; the relay account can do nothing but dial in (seed 000).",
-      `Then in HPC Cluster Manager, node template "${template}" > Startup Script: set startup.bat. Re-serviced nodes run it on every provisioning.`,
+      `Nodes dial without anyone present, so ${PACKAGE_ZIP} carries licenselink-secrets.json (key and relay password). Keep it only in the cluster's Azure storage; the relay account can do nothing but dial in (seed 000).`,
+      `Then in HPC Cluster Manager, node template "${template}" > Startup Script: set startup.bat. Re-serviced nodes run it on every provisioning, from ${PACKAGE_DIR}\\.`,
+      `A rerun uploads only when the node files or the template changed (SHA-256 recorded under %ProgramData%\\Junction\\state); after changing the key or the relay password run it with -Force.`,
     ],
     files: [
       {
@@ -375,62 +402,77 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
         kind: 'powershell',
         content: (ctx) =>
           renderPs({
-            synopsis: `Builds startup.zip (licenselink-node.ps1, startup.bat, secrets) and uploads it to node template "${template}".`,
+            synopsis: `Builds ${PACKAGE_ZIP} (${PACKAGE_FILES.join(', ')}, secrets) and uploads it to node template "${template}".`,
             description: [
               'Uses hpcpack create / hpcpack upload (seed 000: Configure a Startup Script for Azure nodes).',
+              `HPC Pack unpacks it on every Azure node into ${PACKAGE_DIR}\\; the nodes cannot reach on-premises shares.`,
+              'Uploads only when the SHA-256 of the node files and template differs from the last upload (or with -Force).',
             ],
             runsOn: target.label,
             runAs,
-            prerequisites: [
-              'HPC Pack client utilities (hpcpack.exe) on the PATH',
-              'licenselink-node.ps1 and startup.bat beside this script',
-            ],
+            prerequisites: ['HPC Pack client utilities (hpcpack.exe) on the PATH', `${PACKAGE_FILES.join(', ')} beside this script`],
             runbookStep: ctx.reference,
             workspace: l.ws.name,
             params: [
-              `[Parameter(Mandatory, HelpMessage = ${psq(`L2TP pre-shared key (secret ${ll.vpn.pskRef})`)})][securestring]$PreSharedKey`,
-              `[Parameter(Mandatory, HelpMessage = ${psq(`Password of ${ll.relayAccount.name} (secret ${ll.relayAccount.passwordRef})`)})][securestring]$RelayPassword`,
+              `[securestring]$PreSharedKey`,
+              `[securestring]$RelayPassword`,
               `[string]$NodeTemplate = ${psq(template)}`,
+              '[switch]$Force',
             ],
             requiresAdmin: false,
             logName: 'license-link-package-node-startup',
             body: [
-              ...prereq(
-                '-not (Get-Command -Name hpcpack -ErrorAction SilentlyContinue)',
-                'hpcpack.exe (HPC Pack client utilities)',
-              ),
-              "foreach ($f in @('licenselink-node.ps1', 'startup.bat')) {",
+              ...prereq('-not (Get-Command -Name hpcpack -ErrorAction SilentlyContinue)', 'hpcpack.exe (HPC Pack client utilities)'),
+              `$files = ${psArray(PACKAGE_FILES)}`,
+              'foreach ($f in $files) {',
               ...indent(
                 prereq(
                   '-not (Test-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f))',
-                  'licenselink-node.ps1 and startup.bat beside this script',
+                  `${PACKAGE_FILES.join(', ')} beside this script`,
                 ),
               ),
               '}',
-              "$stage = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-package'",
-              // The package carries the secrets: it is made in %TEMP% and deleted once uploaded, never left beside the script.
-              "$zip = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-startup.zip'",
-              ...change('startup.zip', 'hpcpack create and upload to node template ' + template, [
-                '$null = New-Item -ItemType Directory -Force -Path $stage',
-                "Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-node.ps1') -Destination $stage -Force",
-                "Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'startup.bat') -Destination $stage -Force",
-                '$secrets = [ordered]@{',
-                '    psk = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password',
-                '    password = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $RelayPassword)).Password',
-                '}',
-                "$secrets | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'licenselink-secrets.json') -Encoding UTF8",
-                '$secrets = $null',
-                'try {',
-                '    hpcpack create $zip $stage',
-                "    if ($LASTEXITCODE -ne 0) { throw 'hpcpack create failed' }",
-                '    hpcpack upload $zip /nodetemplate:$NodeTemplate',
-                "    if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }",
-                '} finally {',
-                '    Remove-Item -LiteralPath $stage -Recurse -Force',
-                '    if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }',
-                '}',
-                `Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")`,
+              // The hash covers the files and the template, never the secrets (a hash of a key on disk is a guessable copy of it).
+              '$sha = [System.Security.Cryptography.SHA256]::Create()',
+              '$parts = foreach ($f in $files) { [BitConverter]::ToString($sha.ComputeHash([System.IO.File]::ReadAllBytes((Join-Path -Path $PSScriptRoot -ChildPath $f)))) }',
+              "$hash = [BitConverter]::ToString($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes(($parts -join '|') + '|' + $NodeTemplate))).Replace('-', '')",
+              `$marker = Join-Path -Path $env:ProgramData -ChildPath ${psq(`Junction\\state\\${PACKAGE}.sha256`)}`,
+              "$previous = if (Test-Path -LiteralPath $marker) { (Get-Content -LiteralPath $marker) -join '' } else { '' }",
+              'if ($hash -eq $previous -and -not $Force) {',
+              `    ${say(`${PACKAGE_ZIP} unchanged since its last upload; nothing to do (-Force uploads it again, e.g. after a new key or password)`)}`,
+              '} else {',
+              ...indent([
+                ...prereq(
+                  '-not $PreSharedKey -or -not $RelayPassword',
+                  `-PreSharedKey (secret ${ll.vpn.pskRef}) and -RelayPassword (secret ${ll.relayAccount.passwordRef}) to build the package`,
+                ),
+                `$stage = Join-Path -Path $env:TEMP -ChildPath ${psq(PACKAGE)}`,
+                // The package carries the secrets: it is made in %TEMP% and deleted once uploaded, never left beside the script.
+                `$zip = Join-Path -Path $env:TEMP -ChildPath ${psq(PACKAGE_ZIP)}`,
+                ...change(PACKAGE_ZIP, 'hpcpack create and upload to node template ' + template, [
+                  '$null = New-Item -ItemType Directory -Force -Path $stage',
+                  'foreach ($f in $files) { Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f) -Destination $stage -Force }',
+                  '$secrets = [ordered]@{',
+                  '    psk = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password',
+                  '    password = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $RelayPassword)).Password',
+                  '}',
+                  "$secrets | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'licenselink-secrets.json') -Encoding UTF8",
+                  '$secrets = $null',
+                  'try {',
+                  '    hpcpack create $zip $stage',
+                  "    if ($LASTEXITCODE -ne 0) { throw 'hpcpack create failed' }",
+                  '    hpcpack upload $zip /nodetemplate:$NodeTemplate',
+                  "    if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }",
+                  '} finally {',
+                  '    Remove-Item -LiteralPath $stage -Recurse -Force',
+                  '    if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }',
+                  '}',
+                  '$null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $marker)',
+                  'Set-Content -LiteralPath $marker -Value $hash -Encoding ASCII',
+                  `Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")`,
+                ]),
               ]),
+              '}',
             ],
           }),
       },
@@ -438,7 +480,7 @@ function packageStep(l: Lookup, ll: LicenseLink, head: Host, nodes: Host): StepD
     commands: (ctx) => [
       `.\\${ctx.names['package-node-startup.ps1']} -WhatIf`,
       `.\\${ctx.names['package-node-startup.ps1']}`,
-      `# equivalent by hand: hpcpack create startup.zip <folder>; hpcpack upload startup.zip /nodetemplate:"${template}"`,
+      `# equivalent by hand: hpcpack create ${PACKAGE_ZIP} <folder with ${PACKAGE_FILES.join(', ')}, licenselink-secrets.json>; hpcpack upload ${PACKAGE_ZIP} /nodetemplate:"${template}"`,
     ],
   };
 }
@@ -464,7 +506,8 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
     ],
     notes: [
       `Delivery: ${ll.nodeSetup.delivery}. ${ll.nodeSetup.delivery === 'startup-script' ? 'Nodes re-serviced by Azure run it again, so they reconnect by themselves.' : 'Run it by hand on each node (clusrun) after every servicing.'}`,
-      `By hand on all nodes: clusrun /nodegroup:${nodes.nodeGroup ?? nodes.name} "%CCP_PACKAGE_ROOT%\\startup\\startup.bat"`,
+      `By hand on all nodes: clusrun /nodegroup:${nodes.nodeGroup ?? nodes.name} "${PACKAGE_DIR}\\startup.bat"`,
+      `Dialling is retried with backoff for up to ${DIAL_MINUTES} minutes (seed 000: the Azure Connect adapter takes 5-20 minutes to appear); startup.bat logs the result and exits 0 so a slow tunnel never keeps a node from starting. The scheduled task dials again every ${REDIAL_MINUTES} minutes.`,
     ],
     files: [
       {
@@ -475,7 +518,8 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
             synopsis: `Creates the all-user L2TP/IPsec connection ${conn} to ${server} and keeps it dialled (License Link "${ll.name}").`,
             description: [
               `Only ${route} (the license server) goes through the tunnel (split tunnelling).`,
-              `A scheduled task "${task}" runs this script with -DialOnly at every startup, as SYSTEM.`,
+              `A scheduled task "${task}" runs this script with -DialOnly at every startup and every ${REDIAL_MINUTES} minutes, as SYSTEM.`,
+              `rasdial is retried with doubling waits (15 s to 5 min) until it connects or -DialMinutes (default ${DIAL_MINUTES}) pass; each try is logged.`,
               'Secrets come from licenselink-secrets.json beside the script (see package-node-startup.ps1), or from -PreSharedKey/-RelayPassword.',
             ],
             runsOn: target.label,
@@ -488,6 +532,7 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
               '[securestring]$RelayPassword',
               `[string]$SecretsFile = (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-secrets.json')`,
               '[switch]$DialOnly',
+              `[ValidateRange(1, 120)][int]$DialMinutes = ${DIAL_MINUTES}`,
             ],
             requiresAdmin: true,
             logName: 'license-link-node',
@@ -527,16 +572,17 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
                 ),
                 '}',
                 `$existing = Get-ScheduledTask -TaskName ${psq(task)} -ErrorAction SilentlyContinue`,
-                'if ($existing) {',
-                `    ${say(`Scheduled task "${task}" exists`)}`,
+                // A task from an older package dials only at boot: it is replaced by one that also redials.
+                "if ($existing -and @($existing.Triggers | Where-Object { $_.Repetition -and $_.Repetition.Interval }).Count -gt 0) {",
+                `    ${say(`Scheduled task "${task}" exists (at startup and every ${REDIAL_MINUTES} minutes)`)}`,
                 '} else {',
                 ...indent(
-                  change(task, 'Register-ScheduledTask at startup as SYSTEM', [
-                    "$arg = '-NoProfile -ExecutionPolicy Bypass -File \"' + $PSCommandPath + '\" -DialOnly'",
+                  change(task, `Register-ScheduledTask at startup and every ${REDIAL_MINUTES} minutes as SYSTEM`, [
+                    `$arg = '-NoProfile -ExecutionPolicy Bypass -File "' + $PSCommandPath + '" -DialOnly -DialMinutes ${Math.min(5, REDIAL_MINUTES - 1)}'`,
                     "$action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument $arg",
-                    '$trigger = New-ScheduledTaskTrigger -AtStartup',
+                    `$triggers = @((New-ScheduledTaskTrigger -AtStartup), (New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes ${REDIAL_MINUTES}) -RepetitionDuration (New-TimeSpan -Days 3650)))`,
                     "$principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest",
-                    `$null = Register-ScheduledTask -TaskName ${psq(task)} -Action $action -Trigger $trigger -Principal $principal -Description ${psq(`License Link ${ll.name}: dial ${conn} at boot`)}`,
+                    `$null = Register-ScheduledTask -TaskName ${psq(task)} -Action $action -Trigger $triggers -Principal $principal -Description ${psq(`License Link ${ll.name}: dial ${conn} at boot and every ${REDIAL_MINUTES} min`)} -Force`,
                   ]),
                 ),
                 '}',
@@ -547,9 +593,21 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
               `    ${say(`${conn} is connected`)}`,
               '} else {',
               ...indent(
-                change(conn, 'rasdial', [
-                  `rasdial ${psq(conn)} ${psq(ll.relayAccount.name)} $pw`,
-                  "if ($LASTEXITCODE -ne 0) { throw ('rasdial failed with code ' + $LASTEXITCODE) }",
+                change(conn, 'rasdial, retried until connected or -DialMinutes pass', [
+                  '$deadline = (Get-Date).AddMinutes($DialMinutes)',
+                  '$wait = 15',
+                  '$attempt = 0',
+                  '$code = -1',
+                  'while ((Get-Date) -lt $deadline) {',
+                  '    $attempt++',
+                  `    $null = rasdial ${psq(conn)} ${psq(ll.relayAccount.name)} $pw`,
+                  '    $code = $LASTEXITCODE',
+                  "    Write-Host ((Get-Date -Format 'u') + ' rasdial attempt ' + $attempt + ': exit code ' + $code)",
+                  '    if ($code -eq 0) { break }',
+                  '    Start-Sleep -Seconds $wait',
+                  '    $wait = [Math]::Min($wait * 2, 300)',
+                  '}',
+                  "if ($code -ne 0) { throw ('rasdial still failing after ' + $attempt + ' attempts in ' + $DialMinutes + ' minutes (last code ' + $code + '); the scheduled task dials again') }",
                 ]),
               ),
               '}',
@@ -566,15 +624,18 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
             '@echo off',
             `rem License Link "${ll.name}" node startup (Junction, ${ctx.reference}).`,
             'rem HPC Pack runs this from the unpacked package; it hands over to licenselink-node.ps1 beside it.',
-            'rem Exit code: that of licenselink-node.ps1 (0 done, 1 failed, 2 prerequisite missing).',
+            'rem Exit code 0 always: a failing startup script can keep HPC Pack from bringing the node online, and the',
+            'rem scheduled task the script registers dials again. The script\'s own code goes to the log below.',
+            'if not exist "%ProgramData%\\Junction\\logs" mkdir "%ProgramData%\\Junction\\logs"',
             'powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0licenselink-node.ps1"',
-            'exit /b %ERRORLEVEL%',
+            '>> "%ProgramData%\\Junction\\logs\\license-link-startup.log" echo %DATE% %TIME% licenselink-node.ps1 exited with code %ERRORLEVEL% (0 done, 1 failed, 2 prerequisite missing)',
+            'exit /b 0',
             '',
           ].join('\r\n'),
       },
     ],
     commands: (ctx) => [
-      `# copy ${ctx.names['licenselink-node.ps1']} and ${ctx.names['startup.bat']} to the head node as licenselink-node.ps1 and startup.bat for the packaging step`,
+      `# copy ${ctx.names['licenselink-node.ps1']} and ${ctx.names['startup.bat']} to the head node as licenselink-node.ps1 and startup.bat for the packaging step (${PACKAGE_ZIP})`,
       `.\\${ctx.names['licenselink-node.ps1']} -WhatIf   # by hand on one node, to see what it would do`,
     ],
   };
@@ -589,9 +650,10 @@ function checkStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host, head: Hos
     title: `Prove the license server ${lic.name} answers through the tunnel from the nodes`,
     runAs: 'any user on a compute node (via clusrun from the head node)',
     prerequisites: ['Nodes provisioned with the startup script'],
-    notes: head
-      ? [`From ${head.name}: copy the script to a share the nodes can read, then clusrun as shown.`]
-      : [],
+    notes: [
+      `Azure nodes cannot reach on-premises shares ("Deploying Applications to Azure Nodes"), so the script travels in ${PACKAGE_ZIP} (packaging step) and runs from ${PACKAGE_DIR}\\ on every node.`,
+      ...(head ? [`Run the clusrun line on ${head.name} (or any machine with the HPC Pack client utilities).`] : []),
+    ],
     files: [
       {
         name: 'check-license-server.ps1',
@@ -616,7 +678,8 @@ function checkStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host, head: Hos
       },
     ],
     commands: (ctx) => [
-      `clusrun /nodegroup:${group} powershell.exe -NoProfile -ExecutionPolicy Bypass -File \\\\<share>\\${ctx.names['check-license-server.ps1']}`,
+      `# ${ctx.names['check-license-server.ps1']} is in ${PACKAGE_ZIP} as check-license-server.ps1`,
+      `clusrun /nodegroup:${group} powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${PACKAGE_DIR}\\check-license-server.ps1"`,
     ],
   };
 }

@@ -37,6 +37,7 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: the .pfx of "HPC Azure management certificate" (-PfxPath)'
     }
+    $PfxPath = (Resolve-Path -LiteralPath $PfxPath).ProviderPath
     $pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint
     if (Get-ChildItem -Path ('Cert:\CurrentUser\My\' + $pfxThumb) -ErrorAction SilentlyContinue) {
         Write-Host ('Already in Cert:\CurrentUser\My: ' + $pfxThumb)

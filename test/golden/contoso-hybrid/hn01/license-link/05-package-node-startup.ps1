@@ -1,15 +1,17 @@
 <#
 .SYNOPSIS
-  Builds startup.zip (licenselink-node.ps1, startup.bat, secrets) and uploads it to node template "Azure Burst Nodes".
+  Builds licenselink-startup.zip (licenselink-node.ps1, startup.bat, check-license-server.ps1, secrets) and uploads it to node template "Azure Burst Nodes".
 .DESCRIPTION
   Uses hpcpack create / hpcpack upload (seed 000: Configure a Startup Script for Azure nodes).
+  HPC Pack unpacks it on every Azure node into %CCP_PACKAGE_ROOT%\licenselink-startup\; the nodes cannot reach on-premises shares.
+  Uploads only when the SHA-256 of the node files and template differs from the last upload (or with -Force).
 
   Runs on:       HN01 (hn01.contoso.com) - head node
   Run as:        an HPC cluster administrator on the head node
   Runbook:       step 5 of RUNBOOK.md (hn01, License Link (seed 000))
   Prerequisites:
     - HPC Pack client utilities (hpcpack.exe) on the PATH
-    - licenselink-node.ps1 and startup.bat beside this script
+    - licenselink-node.ps1, startup.bat, check-license-server.ps1 beside this script
   Dry run:       add -WhatIf to see every change without making it.
   Exit codes:
     0     done: every setting holds (changed now or already in place)
@@ -22,9 +24,10 @@
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
-    [Parameter(Mandatory, HelpMessage = 'L2TP pre-shared key (secret licenselink-l2tp-psk)')][securestring]$PreSharedKey,
-    [Parameter(Mandatory, HelpMessage = 'Password of relayUSER (secret licenselink-relay-password)')][securestring]$RelayPassword,
+    [securestring]$PreSharedKey,
+    [securestring]$RelayPassword,
     [string]$NodeTemplate = 'Azure Burst Nodes',
+    [switch]$Force,
     [string]$LogPath = (Join-Path -Path $env:ProgramData -ChildPath 'Junction\logs\license-link-package-node-startup.log')
 )
 $ErrorActionPreference = 'Stop'
@@ -38,34 +41,49 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: hpcpack.exe (HPC Pack client utilities)'
     }
-    foreach ($f in @('licenselink-node.ps1', 'startup.bat')) {
+    $files = @('licenselink-node.ps1', 'startup.bat', 'check-license-server.ps1')
+    foreach ($f in $files) {
         if (-not (Test-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f))) {
             $script:ExitCode = 2
-            throw 'prerequisite missing: licenselink-node.ps1 and startup.bat beside this script'
+            throw 'prerequisite missing: licenselink-node.ps1, startup.bat, check-license-server.ps1 beside this script'
         }
     }
-    $stage = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-package'
-    $zip = Join-Path -Path $env:TEMP -ChildPath 'junction-licenselink-startup.zip'
-    if ($PSCmdlet.ShouldProcess('startup.zip', 'hpcpack create and upload to node template Azure Burst Nodes')) {
-        $null = New-Item -ItemType Directory -Force -Path $stage
-        Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'licenselink-node.ps1') -Destination $stage -Force
-        Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'startup.bat') -Destination $stage -Force
-        $secrets = [ordered]@{
-            psk = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password
-            password = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $RelayPassword)).Password
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    $parts = foreach ($f in $files) { [BitConverter]::ToString($sha.ComputeHash([System.IO.File]::ReadAllBytes((Join-Path -Path $PSScriptRoot -ChildPath $f)))) }
+    $hash = [BitConverter]::ToString($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes(($parts -join '|') + '|' + $NodeTemplate))).Replace('-', '')
+    $marker = Join-Path -Path $env:ProgramData -ChildPath 'Junction\state\licenselink-startup.sha256'
+    $previous = if (Test-Path -LiteralPath $marker) { (Get-Content -LiteralPath $marker) -join '' } else { '' }
+    if ($hash -eq $previous -and -not $Force) {
+        Write-Host 'licenselink-startup.zip unchanged since its last upload; nothing to do (-Force uploads it again, e.g. after a new key or password)'
+    } else {
+        if (-not $PreSharedKey -or -not $RelayPassword) {
+            $script:ExitCode = 2
+            throw 'prerequisite missing: -PreSharedKey (secret licenselink-l2tp-psk) and -RelayPassword (secret licenselink-relay-password) to build the package'
         }
-        $secrets | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'licenselink-secrets.json') -Encoding UTF8
-        $secrets = $null
-        try {
-            hpcpack create $zip $stage
-            if ($LASTEXITCODE -ne 0) { throw 'hpcpack create failed' }
-            hpcpack upload $zip /nodetemplate:$NodeTemplate
-            if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }
-        } finally {
-            Remove-Item -LiteralPath $stage -Recurse -Force
-            if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }
+        $stage = Join-Path -Path $env:TEMP -ChildPath 'licenselink-startup'
+        $zip = Join-Path -Path $env:TEMP -ChildPath 'licenselink-startup.zip'
+        if ($PSCmdlet.ShouldProcess('licenselink-startup.zip', 'hpcpack create and upload to node template Azure Burst Nodes')) {
+            $null = New-Item -ItemType Directory -Force -Path $stage
+            foreach ($f in $files) { Copy-Item -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath $f) -Destination $stage -Force }
+            $secrets = [ordered]@{
+                psk = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $PreSharedKey)).Password
+                password = (New-Object -TypeName System.Net.NetworkCredential -ArgumentList @([string]::Empty, $RelayPassword)).Password
+            }
+            $secrets | ConvertTo-Json -Compress | Set-Content -LiteralPath (Join-Path -Path $stage -ChildPath 'licenselink-secrets.json') -Encoding UTF8
+            $secrets = $null
+            try {
+                hpcpack create $zip $stage
+                if ($LASTEXITCODE -ne 0) { throw 'hpcpack create failed' }
+                hpcpack upload $zip /nodetemplate:$NodeTemplate
+                if ($LASTEXITCODE -ne 0) { throw 'hpcpack upload failed' }
+            } finally {
+                Remove-Item -LiteralPath $stage -Recurse -Force
+                if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }
+            }
+            $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $marker)
+            Set-Content -LiteralPath $marker -Value $hash -Encoding ASCII
+            Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")
         }
-        Write-Host ("Uploaded. In HPC Cluster Manager set the Startup Script of node template '" + $NodeTemplate + "' to startup.bat.")
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)

@@ -39,12 +39,20 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: the .pfx of "HPC Azure management certificate" (-PfxPath)'
     }
+    $PfxPath = (Resolve-Path -LiteralPath $PfxPath).ProviderPath
     $pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint
     if (-not (Test-Path -LiteralPath $CerPath)) {
         $script:ExitCode = 2
         throw 'prerequisite missing: the .cer of "HPC Azure management certificate" (-CerPath)'
     }
-    $cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $CerPath).Thumbprint
+    $cerThumb = (New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList (Resolve-Path -LiteralPath $CerPath).ProviderPath).Thumbprint
+    if (-not (Test-Path -Path ('Cert:\CurrentUser\Root\' + $cerThumb))) {
+        if (-not [Environment]::UserInteractive -or $Host.Name -eq 'ServerRemoteHost') {
+            $script:ExitCode = 2
+            throw 'prerequisite missing: an interactive desktop session (console or Remote Desktop): Windows asks the user to confirm a certificate added to Current User\Trusted Root Certification Authorities, and that dialog cannot be answered over remoting, from a scheduled task or a service'
+        }
+        Write-Host 'Windows will show a security warning for the root certificate: check the thumbprint, then answer Yes.'
+    }
     if (Get-ChildItem -Path ('Cert:\CurrentUser\My\' + $pfxThumb) -ErrorAction SilentlyContinue) {
         Write-Host ('Already in Cert:\CurrentUser\My: ' + $pfxThumb)
     } else {

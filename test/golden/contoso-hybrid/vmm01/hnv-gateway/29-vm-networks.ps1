@@ -49,10 +49,11 @@ try {
             $vmn = New-SCVMNetwork -Name 'Adatum' -LogicalNetwork $ln -IsolationType WindowsNetworkVirtualization -CAIPAddressPoolType IPV4 -PAIPAddressPoolType IPV4 -VMMServer $vmm
         }
     }
-    if ($vmn -and -not (Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq 'Adatum-Subnet' })) {
+    $vmSubnet = if ($vmn) { Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq 'Adatum-Subnet' } }
+    if ($vmn -and -not $vmSubnet) {
         if ($PSCmdlet.ShouldProcess('Adatum-Subnet', 'New-SCVMSubnet 10.30.1.0/24')) {
             $subnetVlan = New-SCSubnetVLan -Subnet '10.30.1.0/24'
-            $null = New-SCVMSubnet -Name 'Adatum-Subnet' -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm
+            $vmSubnet = New-SCVMSubnet -Name 'Adatum-Subnet' -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm
         }
     } else {
         Write-Host 'VM subnet Adatum-Subnet exists (or its VM network is still to be created)'
@@ -70,10 +71,11 @@ try {
             $vmn = New-SCVMNetwork -Name 'Fabrikam' -LogicalNetwork $ln -IsolationType WindowsNetworkVirtualization -CAIPAddressPoolType IPV4 -PAIPAddressPoolType IPV4 -VMMServer $vmm
         }
     }
-    if ($vmn -and -not (Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq 'Fabrikam-Subnet' })) {
+    $vmSubnet = if ($vmn) { Get-SCVMSubnet -VMNetwork $vmn | Where-Object { $_.Name -eq 'Fabrikam-Subnet' } }
+    if ($vmn -and -not $vmSubnet) {
         if ($PSCmdlet.ShouldProcess('Fabrikam-Subnet', 'New-SCVMSubnet 10.30.1.0/24')) {
             $subnetVlan = New-SCSubnetVLan -Subnet '10.30.1.0/24'
-            $null = New-SCVMSubnet -Name 'Fabrikam-Subnet' -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm
+            $vmSubnet = New-SCVMSubnet -Name 'Fabrikam-Subnet' -VMNetwork $vmn -SubnetVLan $subnetVlan -VMMServer $vmm
         }
     } else {
         Write-Host 'VM subnet Fabrikam-Subnet exists (or its VM network is still to be created)'

@@ -41,7 +41,7 @@ try {
     if (-not $ra) {
         if ($PSCmdlet.ShouldProcess('GatewayVM01 Local Admin', 'New-SCRunAsAccount from a prompted credential')) {
             $cred = Get-Credential -Message 'Local administrator of GatewayVM01 for Run As account "GatewayVM01 Local Admin"'
-            $ra = New-SCRunAsAccount -Name 'GatewayVM01 Local Admin' -Credential $cred -VMMServer $vmm
+            $ra = New-SCRunAsAccount -Name 'GatewayVM01 Local Admin' -Credential $cred -NoValidation -VMMServer $vmm
         }
     }
     if (Get-SCNetworkService -Name 'Contoso HNV Gateway' -VMMServer $vmm) {

@@ -42,7 +42,7 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: VM network Fabrikam'
     }
-    $gw_Fabrikam = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam_Gateway' }
+    $gw_Fabrikam = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.NetworkGateway.Name -eq 'Contoso HNV Gateway' } | Select-Object -First 1
     if (-not $gw_Fabrikam) {
         $device = Get-SCNetworkGateway -Name 'Contoso HNV Gateway' -VMMServer $vmm
         if (-not $device) {
@@ -53,10 +53,11 @@ try {
             $gw_Fabrikam = Add-SCVMNetworkGateway -Name 'Fabrikam_Gateway' -VMNetwork $vmn -NetworkGateway $device -EnableBGP $false -VMMServer $vmm
         }
     }
+    $natExisting = if ($gw_Fabrikam) { Get-SCNATConnection -VMNetworkGateway $gw_Fabrikam -VMMServer $vmm | Select-Object -First 1 }
     if (-not $gw_Fabrikam) {
         Write-Host 'NAT connection Fabrikam NAT: waits for the gateway Fabrikam_Gateway'
-    } elseif (Get-SCNATConnection -VMNetworkGateway $gw_Fabrikam -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam NAT' }) {
-        Write-Host 'NAT connection Fabrikam NAT exists'
+    } elseif ($natExisting) {
+        Write-Host ('NAT connection for Fabrikam exists: ' + $natExisting.Name)
     } else {
         if ($PSCmdlet.ShouldProcess('Fabrikam NAT', 'Add-SCNATConnection 77.233.248.101')) {
             $null = Add-SCNATConnection -Name 'Fabrikam NAT' -VMNetworkGateway $gw_Fabrikam -ExternalIPAddress '77.233.248.101' -VMMServer $vmm
@@ -66,7 +67,7 @@ try {
     if (-not $pskAccount) {
         if ($PSCmdlet.ShouldProcess('Fabrikam HQ PSK', 'New-SCRunAsAccount holding the pre-shared key (secret fabrikam-s2s-psk)')) {
             if (-not $Psks2sfabrikam) { $Psks2sfabrikam = Get-Credential -UserName 'psk' -Message 'Pre-shared key for Fabrikam HQ (203.0.113.10) in the password field' }
-            $pskAccount = New-SCRunAsAccount -Name 'Fabrikam HQ PSK' -Credential $Psks2sfabrikam -VMMServer $vmm
+            $pskAccount = New-SCRunAsAccount -Name 'Fabrikam HQ PSK' -Credential $Psks2sfabrikam -NoValidation -VMMServer $vmm
         }
     }
     $vpn = if ($gw_Fabrikam) { Get-SCVPNConnection -VMNetworkGateway $gw_Fabrikam -VMMServer $vmm | Where-Object { $_.Name -eq 'Fabrikam HQ' } }
@@ -88,7 +89,7 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: VM network Adatum'
     }
-    $gw_Adatum = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum_Gateway' }
+    $gw_Adatum = Get-SCVMNetworkGateway -VMNetwork $vmn -VMMServer $vmm | Where-Object { $_.NetworkGateway.Name -eq 'Contoso HNV Gateway' } | Select-Object -First 1
     if (-not $gw_Adatum) {
         $device = Get-SCNetworkGateway -Name 'Contoso HNV Gateway' -VMMServer $vmm
         if (-not $device) {
@@ -99,10 +100,11 @@ try {
             $gw_Adatum = Add-SCVMNetworkGateway -Name 'Adatum_Gateway' -VMNetwork $vmn -NetworkGateway $device -EnableBGP $false -VMMServer $vmm
         }
     }
+    $natExisting = if ($gw_Adatum) { Get-SCNATConnection -VMNetworkGateway $gw_Adatum -VMMServer $vmm | Select-Object -First 1 }
     if (-not $gw_Adatum) {
         Write-Host 'NAT connection Adatum NAT: waits for the gateway Adatum_Gateway'
-    } elseif (Get-SCNATConnection -VMNetworkGateway $gw_Adatum -VMMServer $vmm | Where-Object { $_.Name -eq 'Adatum NAT' }) {
-        Write-Host 'NAT connection Adatum NAT exists'
+    } elseif ($natExisting) {
+        Write-Host ('NAT connection for Adatum exists: ' + $natExisting.Name)
     } else {
         if ($PSCmdlet.ShouldProcess('Adatum NAT', 'Add-SCNATConnection 77.233.248.102')) {
             $null = Add-SCNATConnection -Name 'Adatum NAT' -VMNetworkGateway $gw_Adatum -ExternalIPAddress '77.233.248.102' -VMMServer $vmm

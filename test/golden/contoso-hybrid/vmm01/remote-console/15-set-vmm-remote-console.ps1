@@ -2,8 +2,9 @@
 .SYNOPSIS
   Configures VMConnect on VMM01 with "Remote Console Connect" and refreshes every host so VMM pushes the certificate.
 .DESCRIPTION
-  Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database; re-running it with the same file changes nothing.
+  Set-SCVMMServer -VMConnect* imports the .pfx into the VMM database.
   Then Get-SCVMHost | Read-SCVMHost makes VMM install the certificate in each host's Personal store now instead of at the next refresh.
+  VMM does not report which VMConnect certificate it holds, so the script records the thumbprint it loaded (%ProgramData%\Junction\state) and a rerun with the same .pfx changes nothing; -Force loads and pushes it again.
 
   Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator, in PowerShell on the VMM server
@@ -25,6 +26,7 @@ param(
     [string]$PfxPath = (Join-Path -Path $PSScriptRoot -ChildPath 'cert-remote-console.pfx'),
     [Parameter(Mandatory, HelpMessage = 'Password of cert-remote-console.pfx (secret remote-console-pfx-password)')][securestring]$PfxPassword,
     [ValidateRange(1, 60)][int]$TimeToLiveInMinutes = 2,
+    [switch]$Force,
     [string]$LogPath = (Join-Path -Path $env:ProgramData -ChildPath 'Junction\logs\remote-console-vmm.log')
 )
 $ErrorActionPreference = 'Stop'
@@ -43,13 +45,22 @@ try {
         $script:ExitCode = 2
         throw 'prerequisite missing: the .pfx of "Remote Console Connect" (-PfxPath)'
     }
+    $PfxPath = (Resolve-Path -LiteralPath $PfxPath).ProviderPath
     $pfxThumb = (Get-PfxData -FilePath $PfxPath -Password $PfxPassword).EndEntityCertificates[0].Thumbprint
     $vmm = Get-SCVMMServer -ComputerName 'vmmserver01.contoso.com'
-    if ($PSCmdlet.ShouldProcess('vmmserver01.contoso.com', 'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)')) {
-        $null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm
-    }
-    if ($PSCmdlet.ShouldProcess('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)')) {
-        $null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost
+    $marker = Join-Path -Path $env:ProgramData -ChildPath 'Junction\state\vmm-vmconnect-cert-remote-console.thumbprint'
+    $recorded = if (Test-Path -LiteralPath $marker) { (Get-Content -LiteralPath $marker) -join '' } else { '' }
+    if ($recorded -eq $pfxThumb -and -not $Force) {
+        Write-Host ('VMM already has VMConnect certificate ' + $pfxThumb + ' from an earlier run; nothing to do (-Force loads and pushes it again)')
+    } else {
+        if ($PSCmdlet.ShouldProcess('vmmserver01.contoso.com', 'Set-SCVMMServer -VMConnect* (gateway and Hyper-V certificate, FQDN, TTL)')) {
+            $null = Set-SCVMMServer -VMConnectGatewayCertificatePath $PfxPath -VMConnectGatewayCertificatePassword $PfxPassword -VMConnectHyperVCertificatePath $PfxPath -VMConnectHyperVCertificatePassword $PfxPassword -VMConnectHostIdentificationMode FQDN -VMConnectTimeToLiveInMinutes $TimeToLiveInMinutes -VMMServer $vmm
+        }
+        if ($PSCmdlet.ShouldProcess('all Hyper-V hosts', 'Read-SCVMHost (push the certificate now)')) {
+            $null = Get-SCVMHost -VMMServer $vmm | Read-SCVMHost
+            $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent -Path $marker)
+            Set-Content -LiteralPath $marker -Value $pfxThumb -Encoding ASCII
+        }
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)
