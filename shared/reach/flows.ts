@@ -9,7 +9,8 @@
 import type { Lookup } from '../model/lookup';
 import type { DocPath } from '../model/path';
 import type { Host } from '../model/schema';
-import { addressOf } from '../net/cidr';
+import { addressOf, isValidAddress, isValidCidr, ipVersion, overlaps } from '../net/cidr';
+import { DESTINATION_TAGS } from './resolve';
 import { reach, normaliseProtocol, type ReachOptions } from './engine';
 import { ReachInputError, type Decider, type Hop, type ReachProtocol, type ReachResult, type Verdict } from './types';
 
@@ -182,6 +183,58 @@ export function intentFlows(l: Lookup): NeededFlow[] {
   }));
 }
 
+/** At most this many rule-mentioned flows per workspace, so a huge rule set cannot make a diff unbounded. */
+export const MAX_RULE_FLOWS = 20_000;
+
+/**
+ * The host/subnet × port pairs the model's NSG rules mention: for each rule with concrete ports, from the subnets
+ * (and NIC hosts) the NSG sits on to what the rule names (subnets its prefixes overlap, tags), or, inbound, from the
+ * subnets its source prefixes overlap to where the NSG sits. A rule on every port ("*") is tried on the ports the
+ * same NSG's other rules mention, else 443. Protocol "*" is tried as TCP; ICMP, ESP and AH are not flows reach asks.
+ */
+export function ruleFlows(l: Lookup): NeededFlow[] {
+  const out: NeededFlow[] = [];
+  const seen = new Set<string>();
+  const subnets = [...l.subnets.values()];
+  const overlapping = (prefix: string): string[] =>
+    subnets.filter((s) => ipVersion(s.subnet.prefix) === ipVersion(prefix) && overlaps(s.subnet.prefix, prefix)).map((s) => s.id);
+  const ends = (prefixes: readonly string[], side: 'source' | 'destination'): string[] =>
+    prefixes.flatMap((p) => {
+      if (p === '*') return [];
+      if (isValidCidr(p)) return overlapping(p);
+      if (isValidAddress(p)) return [p];
+      const tag = DESTINATION_TAGS.find((t) => t.toLowerCase() === p.split('.')[0]!.toLowerCase());
+      return side === 'destination' && tag ? [p] : [];
+    });
+  l.ws.azure.nsgs.forEach((nsg, k) => {
+    const attached = [
+      ...l.ws.azure.vnets.flatMap((v) => v.subnets.filter((s) => s.nsg === nsg.id).map((s) => s.id)),
+      ...l.ws.hosts.filter((h) => h.interfaces.some((n) => n.nsg === nsg.id) && hasAddress(h)).map((h) => h.id),
+    ];
+    if (!attached.length) return;
+    const concrete = (ports: readonly string[]) => ports.flatMap((p) => (p === '*' ? [] : [Number(p.split('-')[0])]));
+    const mentioned = [...new Set(nsg.rules.flatMap((r) => concrete(r.destinationPorts)))];
+    nsg.rules.forEach((r, j) => {
+      if (!['Tcp', 'Udp', '*'].includes(r.protocol)) return;
+      const ports = r.destinationPorts.includes('*') ? (mentioned.length ? mentioned : [443]) : concrete(r.destinationPorts);
+      const pairs: [string, string][] =
+        r.direction === 'Outbound'
+          ? attached.flatMap((a) => ends(r.destinationPrefixes, 'destination').map((d): [string, string] => [a, d]))
+          : ends(r.sourcePrefixes, 'source').flatMap((s) => attached.map((a): [string, string] => [s, a]));
+      for (const [from, to] of pairs)
+        for (const port of ports) {
+          if (from === to || out.length >= MAX_RULE_FLOWS) continue;
+          const protocol: ReachProtocol = r.protocol === 'Udp' ? 'Udp' : 'Tcp';
+          const key = `${from}\u0000${to}\u0000${port}\u0000${protocol}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ kind: 'rule', owner: `NSG rule ${nsg.id}/${r.name}`, ownerPath: ['azure', 'nsgs', k, 'rules', j], why: `mentioned by ${nsg.id}/${r.name}`, expect: 'reachable', from, to, port, protocol });
+        }
+    });
+  });
+  return out;
+}
+
 // ── Who owns the element that decided ────────────────────────────────────────────────────────────────────
 
 /** Scenarios whose objects include the element at `path` (an NSG on their subnet, a route on their host). */
@@ -264,6 +317,14 @@ export function checkFlow(l: Lookup, flow: NeededFlow, opts: ReachOptions = {}):
 
 export function checkFlows(l: Lookup, flows: readonly NeededFlow[], opts: ReachOptions = {}): FlowOutcome[] {
   return flows.map((f) => checkFlow(l, f, opts));
+}
+
+/** The hop that decided an outcome: the blocking hop, or for a reachable flow the NSG rule that let it through
+ *  (where a deny would go), else the last route that carried it. */
+export function decidingHop(o: Pick<FlowOutcome, 'blocker' | 'result' | 'verdict'>): Hop | undefined {
+  if (o.verdict !== 'reachable') return o.blocker;
+  const hops = o.result?.hops ?? [];
+  return hops.find((h) => h.kind === 'nsg' && h.decidedBy?.path && h.decidedBy.path.length > 3) ?? [...hops].reverse().find((h) => h.decidedBy);
 }
 
 export const describeFlow = (f: FlowSpec): string => `${f.fromLabel ?? f.from} → ${f.to} ${f.protocol.toUpperCase()} ${f.port}`;

@@ -1,11 +1,14 @@
 // Issue 18: the example's scripts held to what they do on the real machines (Microsoft Learn, the seeds), item by
 // item. Each test names the item it pins.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAll, type GenerateResult, type GeneratedFile } from '../../shared/generate';
 import { CATALOG } from '../../shared/generate/catalog';
 import type { Workspace } from '../../shared/model/schema';
-import { load, rawExample } from '../helpers/example';
-import { parsePs } from './ps-parse';
+import { lintWorkspace } from '../../shared/lint/engine';
+import { FIXED_NOW, load, rawExample } from '../helpers/example';
+import { catalogProblems, parsePs } from './ps-parse';
 import { platformProblems } from './platform';
 
 let ws: Workspace;
@@ -223,4 +226,30 @@ describe('10: smaller items', () => {
     );
     expect(f.content).toMatch(/Get-SCStaticIPAddressPool -VMSubnet \$vmSubnet/);
   });
+});
+
+describe('both examples', () => {
+  const examples = ['contoso-hybrid', 'modern-hybrid'];
+  it.each(examples)(
+    '%s generates; every .ps1 parses, uses only catalogued commands, and none newer than its host os',
+    async (name) => {
+      const text = readFileSync(fileURLToPath(new URL(`../../examples/${name}.junction.json`, import.meta.url)), 'utf8');
+      const w = load(JSON.parse(text), `${name}.junction.json`);
+      expect(lintWorkspace(w, { now: FIXED_NOW }).counts.error).toBe(0);
+      const out = generateAll(w);
+      const scripts = out.files.filter((f) => f.kind === 'powershell');
+      expect(scripts.length).toBeGreaterThan(3);
+      const problems: string[] = [];
+      for (const f of scripts) {
+        const { errors, commands } = await parsePs(f.content);
+        const os = w.hosts.find((h) => h.id === f.host)?.os;
+        problems.push(
+          ...errors.map((e) => `${f.path}: ${e}`),
+          ...catalogProblems(commands, f.content).map((e) => `${f.path}: ${e}`),
+          ...platformProblems(commands, f.content, os).map((e) => `${f.path}: ${e}`),
+        );
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 });

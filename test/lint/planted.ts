@@ -18,6 +18,12 @@ export interface Plant {
 }
 
 export const PLANTED: Record<string, Plant> = {
+  RET001: {
+    // The seed-era example already carries it (Azure Connect, worker-role nodes, a management certificate).
+    what: 'the License Link rides on Azure Connect',
+    mutate: (r) => (r.licenseLinks[0].ipv6Transport = 'azure-connect'),
+    pathPrefix: ['licenseLinks', 0, 'ipv6Transport'],
+  },
   WS001: {
     what: 'two hosts share an id',
     mutate: (r) => (host(r, 'hv02').id = 'hv01'),

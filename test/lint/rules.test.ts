@@ -9,7 +9,9 @@ const lint = (raw: unknown) => lintWorkspace(load(raw), { now: FIXED_NOW });
 describe('lint rules', () => {
   it('the example workspace is lint-clean (the passing fixture of every rule)', () => {
     const report = lint(rawExample());
-    expect(report.findings).toEqual([]);
+    // RET001 (issue 18) warns that the seed-era estate relies on retired Azure services: that is the example's point,
+    // so it is the one rule whose passing fixture is examples/modern-hybrid.junction.json (test/lint/retired-services).
+    expect(report.findings.filter((f) => f.ruleId !== 'RET001')).toEqual([]);
   });
 
   it('rule ids are unique and every rule has a planted failing fixture', () => {

@@ -3,7 +3,7 @@
 // and the other scenario that owns that element when it is not the same one (the conflicts no single rule sees).
 import type { FindingDraft, Rule } from '../types';
 import { formatPath } from '../../model/path';
-import { checkFlow, describeDecider, describeFlow, intentFlows, neededFlows, type FlowOutcome } from '../../reach/flows';
+import { checkFlow, decidingHop, describeDecider, describeFlow, intentFlows, neededFlows, type FlowOutcome } from '../../reach/flows';
 
 function reachCommand(o: FlowOutcome): string {
   const f = o.flow;
@@ -81,7 +81,7 @@ export const intentViolated: Rule = {
         });
         continue;
       }
-      const hop = o.verdict === 'reachable' ? [...(o.result?.hops ?? [])].reverse().find((h) => h.decidedBy) : o.blocker;
+      const hop = decidingHop(o);
       const d = hop?.decidedBy;
       out.push({
         message: `${flow.owner} ("${flow.why}"): ${describeFlow(flow)} is ${o.verdict === 'reachable' ? 'reachable' : o.verdict === 'blocked' ? 'blocked' : 'not routed'}, expected ${flow.expect}; decided by ${describeDecider(d)}${d?.path ? ` at ${formatPath(d.path)}` : ''}`,

@@ -9,6 +9,7 @@ import { LICENSE_LINK_RULES } from './license-link';
 import { HNV_RULES } from './hnv';
 import { FLOW_RULES } from './flows';
 import { AZURE_PLATFORM_RULES } from './azure-platform';
+import { RETIRED_SERVICE_RULES } from './retired-services';
 
 export const RULES: readonly Rule[] = [
   ...WORKSPACE_RULES,
@@ -21,4 +22,5 @@ export const RULES: readonly Rule[] = [
   ...HNV_RULES,
   ...AZURE_PLATFORM_RULES,
   ...FLOW_RULES,
+  ...RETIRED_SERVICE_RULES,
 ];
