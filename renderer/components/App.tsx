@@ -14,6 +14,7 @@ import { HealthScreen } from './HealthScreen';
 import { GenerateScreen } from './GenerateScreen';
 import { CertificatesScreen } from './CertificatesScreen';
 import { PathPrompt } from './PathPrompt';
+import { ArmStatus } from './ArmStatus';
 
 const NAV: { screen: Screen; label: string; key: string }[] = [
   { screen: 'workspace', label: 'Workspace', key: '1' },
@@ -33,7 +34,6 @@ export function App() {
   const { api, ws, ui, info } = useStores();
   const screen = useUi((s) => s.screen);
   const theme = useUi((s) => s.theme);
-  const online = useUi((s) => s.online);
   const notice = useUi((s) => s.notice);
   const busy = useWs((s) => s.busy);
   const error = useWs((s) => s.error);
@@ -58,17 +58,6 @@ export function App() {
     const effective = theme === 'system' ? (prefersDark() ? 'dark' : 'light') : theme;
     document.documentElement.dataset.theme = effective;
   }, [theme]);
-
-  useEffect(() => {
-    const on = () => ui.getState().setOnline(navigator.onLine);
-    on();
-    window.addEventListener('online', on);
-    window.addEventListener('offline', on);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', on);
-    };
-  }, [ui]);
 
   const open = useCallback(async () => {
     const r = await api['dialog.openWorkspace']({});
@@ -222,17 +211,7 @@ export function App() {
         {screen === 'health' && <HealthScreen />}
       </main>
       <footer className="statusbar">
-        <span
-          className={`net ${online ? 'online' : 'offline'}`}
-          title={
-            online
-              ? 'This machine reports a network connection'
-              : 'No network: everything Junction does works offline'
-          }
-        >
-          <span className="dot" aria-hidden="true" />
-          {online ? 'Online' : 'Offline'}
-        </span>
+        <ArmStatus />
         <span>
           {info
             ? `${info.frontDoor === 'electron' ? 'Desktop' : info.frontDoor === 'web' ? 'Browser (loopback)' : info.frontDoor} · v${info.version}`

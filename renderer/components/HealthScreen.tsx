@@ -4,7 +4,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type {
   CertSummary,
-  HealthLink,
   HealthSource,
   HealthSummary,
   RowStatus,
@@ -16,6 +15,7 @@ import { useHealth, useStores, useWs } from './context';
 import { Sparkline } from './health/Sparkline';
 import { ReachPanel } from './health/ReachPanel';
 import { useHealthSync } from './health/useHealthSync';
+import { LinksPanel, takenFromText } from './health/attribution';
 
 const STATUS_ICON: Record<RowStatus, string> = { ok: '✓', warning: '!', fail: '✕', unknown: '–' };
 const STATUS_LABEL: Record<RowStatus, string> = {
@@ -29,16 +29,9 @@ const SOURCE_LABEL: Record<HealthSource, string> = {
   'far-side': 'Far side',
   azure: 'Azure',
 };
-const LEVEL_LABEL: Record<HealthLink['level'], string> = {
-  ok: 'OK',
-  degraded: 'Degraded',
-  down: 'Down',
-  unknown: 'Unknown',
-};
 
 /** Selectors return the store's own references (a fresh [] per call would re-render forever); defaults go after. */
 const NO_WARNINGS: HealthSummary['certWarnings'] = [];
-const NO_LINKS: HealthLink[] = [];
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 const when = (at: string) => `${at.slice(0, 16).replace('T', ' ')} UTC`;
@@ -397,7 +390,9 @@ function Row({ r }: { r: TargetRow }) {
           {r.target}
           {r.targetHost && <span className="muted"> · {r.targetHost}</span>}
         </span>
-        <span className="sub small muted">from {r.reportedBy ?? r.runFrom ?? '—'}</span>
+        <span className={`sub small ${r.decides === false ? 'not-deciding' : 'muted'}`} data-testid="taken-from">
+          {takenFromText(r)}
+        </span>
       </td>
       <td className="small src">
         {r.source ? SOURCE_LABEL[r.source] : <span className="muted">—</span>}
@@ -466,44 +461,6 @@ function SetsPanel() {
           aria-label="Extra trusted CA"
         />
       </label>
-    </div>
-  );
-}
-
-function LinksPanel() {
-  const { health } = useStores();
-  const links = useHealth((s) => s.summary?.links) ?? NO_LINKS;
-  const selected = useHealth((s) => s.selectedLink);
-  return (
-    <div className="panel health-links" aria-label="Links">
-      <h2>Links</h2>
-      {links.length === 0 && <p className="muted small">No links modelled.</p>}
-      <ul className="link-list">
-        {links.map((l) => (
-          <li key={l.id}>
-            <button
-              type="button"
-              className={`link-item ${selected === l.id ? 'on' : ''}`}
-              aria-pressed={selected === l.id}
-              onClick={() => health.getState().selectLink(selected === l.id ? null : l.id)}
-              data-link={l.id}
-              data-level={l.level}
-              title="Show this link's probes in the table"
-            >
-              <span className={`level-dot ${l.level}`} aria-hidden="true" />
-              <span className="link-main">
-                <span className="link-label">{l.label}</span>
-                <span className="link-summary small muted">{l.summary}</span>
-                <span className="link-meta small muted">
-                  {LEVEL_LABEL[l.level]}
-                  {l.at && ` · ${l.source ? SOURCE_LABEL[l.source] : ''} ${ageOf(l.at)}`}
-                </span>
-              </span>
-              <Sparkline points={l.series} label={`History of ${l.label}`} width={64} />
-            </button>
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

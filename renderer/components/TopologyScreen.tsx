@@ -14,6 +14,7 @@ import { ageOf } from '../stores/health';
 import { useHealth, useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
 import { useHealthSync } from './health/useHealthSync';
+import { LinkAttribution } from './health/attribution';
 
 const LEVEL_LABEL: Record<HealthLevel, string> = {
   ok: 'OK',
@@ -407,6 +408,9 @@ export function TopologyScreen() {
                     ? `latest: ${latestSources.map((s) => `${SOURCE_LABEL[s]} ${latest[s]!.slice(0, 16).replace('T', ' ')} UTC (${ageOf(latest[s])})`).join(' · ')}`
                     : 'no health results yet: run probes or import a far-side report on the Health screen'}
                 </span>
+                <span className="legend-item muted" data-testid="health-colour-source">
+                  colours: far-side reports and Azure only, not probes run on this machine
+                </span>
               </span>
             )}
           </div>
@@ -468,6 +472,7 @@ export function TopologyScreen() {
                         <span>
                           <span className="loc">{l.label}</span>
                           <span className="msg">{l.summary}</span>
+                          <LinkAttribution l={l} />
                         </span>
                       </li>
                     ))}

@@ -28,7 +28,6 @@ export interface UiState {
   selected: string | null;
   search: string;
   editorTarget: EditorTarget | null;
-  online: boolean;
   /** A short confirmation shown in the status bar ("Saved …"). */
   notice: string | null;
 }
@@ -41,7 +40,6 @@ export interface UiActions {
   setSearch(q: string): void;
   setTheme(t: Theme): void;
   toggleTheme(systemPrefersDark: boolean): Theme;
-  setOnline(online: boolean): void;
   notify(text: string | null): void;
 }
 
@@ -55,7 +53,6 @@ export function createUiStore(initial: Partial<UiState> = {}) {
     selected: null,
     search: '',
     editorTarget: null,
-    online: true,
     notice: null,
     ...initial,
     go: (screen) => set({ screen }),
@@ -71,7 +68,6 @@ export function createUiStore(initial: Partial<UiState> = {}) {
       set({ theme });
       return theme;
     },
-    setOnline: (online) => set({ online }),
     notify: (notice) => set({ notice }),
   }));
 }
