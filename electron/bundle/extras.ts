@@ -12,6 +12,7 @@ import { applyShCommand, type RunbookSection } from '../../shared/bundle/runbook
 import { probeSets } from '../health/sets';
 import { BuildError, bundlePathOf, type Artifact, type BundleInput } from './build';
 import { walk } from './fsutil';
+import { addStateScripts } from './state-scripts';
 
 export type AzureExportMode = 'arm' | 'cli' | 'both';
 
@@ -203,5 +204,6 @@ export function addHealthScripts(input: BundleInput, ws: Workspace): BundleInput
       { lang: 'powershell', text: `powershell -NoProfile -ExecutionPolicy Bypass -File .\\${bundlePathOf({ path: HEALTH_PS1 }).replace(/\//g, '\\')} -HostName <host>` },
     ],
   };
-  return { ...input, artifacts: [...input.artifacts, ...artifacts], sections: [...(input.sections ?? []), section] };
+  // The state collectors ride along wherever the health scripts do: both front doors (CLI, console) call this.
+  return addStateScripts({ ...input, artifacts: [...input.artifacts, ...artifacts], sections: [...(input.sections ?? []), section] }, ws);
 }

@@ -20,6 +20,7 @@ import { appendFarSideReport } from '../health/far-side';
 import { parseManifest } from '../../shared/bundle/manifest';
 import { writeFileAtomic } from '../services/atomic-write';
 import { walk } from './fsutil';
+import { hasStateReports, importStateReports, observedFileFor, type StateImportResult } from './state-import';
 
 export class ReceiptError extends Error {
   constructor(
@@ -41,6 +42,8 @@ export interface ImportResult {
   addedHistory: number;
   warnings: string[];
   state: WorkspaceState;
+  /** Far-side state reports (receipt/state/*.json): the latest per host, kept in <workspace>.observed.json. */
+  observed: StateImportResult;
 }
 
 async function readOptional(path: string): Promise<string | undefined> {
@@ -95,7 +98,7 @@ export async function importReceipt(media: string, stateFile: string, now = new 
   const healthText = await readOptional(join(media, HEALTH_LOG));
   const reportWarnings: string[] = [];
   const reports = await readReports(media, reportWarnings);
-  if (applyText === undefined && healthText === undefined && reports.length === 0 && reportWarnings.length === 0)
+  if (applyText === undefined && healthText === undefined && reports.length === 0 && reportWarnings.length === 0 && !(await hasStateReports(media)))
     throw new ReceiptError(
       `${media}/${APPLY_LOG} does not exist and ${media}/${HEALTH_REPORT_DIR}/ holds no report: nothing has been recorded yet`,
       'run apply.ps1 or apply.sh (they write the log) or collect-health.sh/.ps1 (they write the reports) on the far side, then import again',
@@ -122,6 +125,7 @@ export async function importReceipt(media: string, stateFile: string, now = new 
   const reportHealth = reports.flatMap((r) => healthRecordsOfReport(r.report));
   const merged = mergeReceipt(state, bundleId, pm.manifest.workspace.sha256, apply.records, [...health.records, ...reportHealth], now.toISOString());
   const far = mergeFarSideReports(merged.state, reports.map((r) => ({ bundleId, ...r.entry })), now.toISOString());
+  const observed = await importStateReports(media, observedFileFor(stateFile), { bundleId, now });
   await writeFileAtomic(stateFile, JSON.stringify(far.state, null, 2) + '\n');
   // The history append is idempotent on its own (it skips lines already there), so a crash between the two
   // writes is repaired by importing again.
@@ -135,7 +139,8 @@ export async function importReceipt(media: string, stateFile: string, now = new 
     addedReports: far.added.length,
     ...(opts.historyFile ? { historyFile: opts.historyFile } : {}),
     addedHistory,
-    warnings,
+    warnings: [...warnings, ...observed.problems],
     state: far.state,
+    observed,
   };
 }

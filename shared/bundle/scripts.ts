@@ -323,6 +323,12 @@ $check = [ordered]@{
   detail = "$ran step(s) run, $failed failed"
 }
 Add-Content -LiteralPath $health -Value ($check | ConvertTo-Json -Compress) -Encoding UTF8
+# What the host looks like now (read-only), for junction drift: after a failure too, when it matters most.
+$collector = Join-Path $root 'files\state\collect-state.ps1'
+if (Test-Path -LiteralPath $collector) {
+  $collected = Start-Process -FilePath $shell -ArgumentList @('-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $collector, '-HostName', $HostName) -WorkingDirectory $root -Wait -PassThru -NoNewWindow
+  if ($collected.ExitCode -ne 0) { Write-Host "collect-state.ps1 failed (exit code $($collected.ExitCode)); the steps are recorded anyway." -ForegroundColor Yellow }
+}
 if ($failed -gt 0) { exit 1 }
 Write-Host "All steps for $HostName succeeded; bring this media back and run: junction receipt import" -ForegroundColor Green
 `;
@@ -500,6 +506,10 @@ if [ "$dry" = 0 ]; then
   [ "$failed" = 0 ] || ok=false
   printf '{"bundleId":"%s","host":"%s","computer":"%s","checked":"%s","check":"steps","ok":%s,"detail":"%s step(s) run, %s failed"}\n' \
     "$bundle_id" "$planned" "$computer" "$(now)" "$ok" "$ran" "$failed" >>"$health"
+  # What the host looks like now (read-only), for junction drift: after a failure too, when it matters most.
+  if [ -f files/state/collect-state.sh ]; then
+    bash files/state/collect-state.sh --host "$planned" || printf 'apply.sh: collect-state.sh failed; the steps are recorded anyway\n' >&2
+  fi
 fi
 [ "$failed" = 0 ] || exit 1
 [ "$dry" = 0 ] || exit 0

@@ -13,6 +13,7 @@ import { generateCommand } from './generate';
 import { bundleCommand } from './bundle';
 import { receiptCommand } from './receipt';
 import { serveCommand } from './serve';
+import { driftCommand } from './drift';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   bundleCommand,
   receiptCommand,
   serveCommand,
+  driftCommand,
 ];

@@ -14,7 +14,8 @@ export const receiptCommand: Command = {
 
   Reads receipt/apply-log.jsonl, receipt/health.jsonl and the far-side health reports receipt/health/*.json
   from the bundle folder on the media and records which steps ran, where, when and with what result, and what
-  the far side's probes saw. With --workspace the state goes to <workspace>.state.json next to it; otherwise to
+  the far side's probes saw, and the state reports receipt/state/*.json (the latest per host is kept in
+  <workspace>.observed.json, for \`junction drift\`). With --workspace the state goes to <workspace>.state.json next to it; otherwise to
   <state-dir>/state/<workspace sha256>.state.json. Far-side probe results are appended to the health history
   (default <workspace>.health.jsonl, or <state-dir>/state/<sha256>.health.jsonl), marked source "far-side"
   with the report's time. Importing twice adds nothing twice.`,
@@ -48,7 +49,7 @@ export const receiptCommand: Command = {
       if (values.json) {
         io.out(
           JSON.stringify(
-            { stateFile: r.stateFile, bundleId: r.bundleId, addedRuns: r.addedRuns, addedHealth: r.addedHealth, addedReports: r.addedReports, historyFile: r.historyFile, addedHistory: r.addedHistory, warnings: r.warnings },
+            { stateFile: r.stateFile, bundleId: r.bundleId, addedRuns: r.addedRuns, addedHealth: r.addedHealth, addedReports: r.addedReports, historyFile: r.historyFile, addedHistory: r.addedHistory, observedFile: r.observed.observedFile, stateReports: r.observed.updated, warnings: r.warnings },
             null,
             2,
           ) + '\n',
@@ -61,6 +62,8 @@ export const receiptCommand: Command = {
       for (const f of (r.state.farSideReports ?? []).filter((x) => x.bundleId === r.bundleId))
         io.out(`  health ${f.host}${f.computer ? ` on ${f.computer}` : ''} at ${f.collected}: ${f.counts.ok} ok, ${f.counts.warning} warning, ${f.counts.fail} failed, ${f.counts.skipped} skipped\n`);
       if (r.historyFile) io.out(`history: ${r.addedHistory} far-side result(s) appended to ${r.historyFile}\n`);
+      for (const u of r.observed.updated) io.out(`  state ${u.host} at ${u.collected}: now the latest (${u.file})\n`);
+      if (r.observed.updated.length) io.out(`observed state: ${r.observed.observedFile}; compare with: junction drift <workspace>\n`);
       io.out(`state: ${r.stateFile}\n`);
       return 0;
     } catch (e) {

@@ -1,0 +1,147 @@
+// The far-side state reports of a receipt (receipt/state/*.json): read like anything that comes back on media —
+// regular files only (no links, devices or FIFOs), size and count caps, schema-validated — and folded into
+// <workspace>.observed.json, which keeps the latest report per host. A report that fails is named with the place and
+// the reason and nothing of it is imported; the others still are.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_STATE_REPORT_BYTES, STATE_REPORT_DIR, hostStateOf, parseStateReport, type HostState } from '../../shared/state/report';
+import { writeFileAtomic } from '../services/atomic-write';
+
+export const MAX_STATE_REPORTS = 2000;
+
+export interface ObservedEntry {
+  host: string;
+  /** Where it came from on the media, relative to the bundle folder. */
+  file: string;
+  sha256: string;
+  bundleId?: string;
+  importedAt: string;
+  state: HostState;
+}
+
+export interface ObservedFile {
+  version: 1;
+  /** Lower-cased host → the newest report of that host. */
+  hosts: Record<string, ObservedEntry>;
+}
+
+export interface StateImportResult {
+  observedFile: string;
+  /** Reports that became their host's latest. */
+  updated: { host: string; collected: string; file: string }[];
+  /** Valid reports older than (or the same as) what was already kept. */
+  older: number;
+  problems: string[];
+}
+
+/** <workspace>.state.json → <workspace>.observed.json, beside it. */
+export function observedFileFor(stateFile: string): string {
+  return stateFile.replace(/\.state\.json$/, '') + '.observed.json';
+}
+
+/** A regular file's bytes, refusing links and special files, and anything over `cap` bytes. */
+export async function readRegularFile(path: string, cap: number): Promise<Buffer> {
+  const st = await lstat(path);
+  if (st.isSymbolicLink()) throw new Error('is a symbolic link');
+  if (!st.isFile()) throw new Error('is not a regular file');
+  if (st.size > cap) throw new Error(`is ${st.size} bytes, more than the ${cap} allowed`);
+  // O_NOFOLLOW and a second check on the open handle: a swap between lstat and open is caught too.
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    const again = await fh.stat();
+    if (!again.isFile()) throw new Error('is not a regular file');
+    if (again.size > cap) throw new Error(`is more than the ${cap} bytes allowed`);
+    const buf = Buffer.alloc(Math.min(again.size, cap) + 1);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    if (bytesRead > cap) throw new Error(`is more than the ${cap} bytes allowed`);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function readObserved(file: string): Promise<ObservedFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, hosts: {} };
+    throw e;
+  }
+  const v = JSON.parse(text) as ObservedFile;
+  if (v?.version !== 1 || typeof v.hosts !== 'object' || v.hosts === null) throw new Error(`${file} is not an observed-state file (version 1)`);
+  return v;
+}
+
+/** Does the media carry any state report at all (so a receipt of only state is not "nothing recorded")? */
+export async function hasStateReports(media: string): Promise<boolean> {
+  try {
+    return (await readdir(join(media, ...STATE_REPORT_DIR.split('/')))).some((n) => n.endsWith('.json') && !n.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
+
+export async function importStateReports(media: string, observedFile: string, opts: { bundleId?: string; now?: Date } = {}): Promise<StateImportResult> {
+  const dir = join(media, ...STATE_REPORT_DIR.split('/'));
+  const result: StateImportResult = { observedFile, updated: [], older: 0, problems: [] };
+  let names: string[];
+  try {
+    const st = await lstat(dir);
+    if (st.isSymbolicLink() || !st.isDirectory()) {
+      result.problems.push(`${dir}: is not a plain folder (a link or a file); no state report was imported`);
+      return result;
+    }
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw e;
+  }
+  if (names.length > MAX_STATE_REPORTS) {
+    result.problems.push(`${dir}: ${names.length} reports, more than the ${MAX_STATE_REPORTS} one import takes; the first ${MAX_STATE_REPORTS} by name were read`);
+    names = names.slice(0, MAX_STATE_REPORTS);
+  }
+  const observed = await readObserved(observedFile);
+  const importedAt = (opts.now ?? new Date()).toISOString();
+  let changed = false;
+  for (const name of names) {
+    const rel = `${STATE_REPORT_DIR}/${name}`;
+    const path = join(dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = await readRegularFile(path, MAX_STATE_REPORT_BYTES);
+    } catch (e) {
+      result.problems.push(`${path}: ${(e as Error).message}; report not imported (state reports are plain files up to ${MAX_STATE_REPORT_BYTES} bytes)`);
+      continue;
+    }
+    const parsed = parseStateReport(bytes.toString('utf8'));
+    if (!parsed.ok) {
+      result.problems.push(`${path}: ${parsed.message}; report not imported (collect it again with collect-state.ps1/.sh from the bundle)`);
+      continue;
+    }
+    const state = hostStateOf(parsed.report);
+    const key = state.host.toLowerCase();
+    const kept = observed.hosts[key];
+    if (kept && Date.parse(kept.state.collected) >= Date.parse(state.collected)) {
+      result.older++;
+      continue;
+    }
+    observed.hosts[key] = {
+      host: state.host,
+      file: rel,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...(opts.bundleId ? { bundleId: opts.bundleId } : {}),
+      importedAt,
+      state,
+    };
+    result.updated.push({ host: state.host, collected: state.collected, file: rel });
+    changed = true;
+  }
+  if (changed) {
+    const sorted: ObservedFile = { version: 1, hosts: Object.fromEntries(Object.entries(observed.hosts).sort(([a], [b]) => a.localeCompare(b))) };
+    await writeFileAtomic(observedFile, JSON.stringify(sorted, null, 2) + '\n');
+  }
+  return result;
+}
