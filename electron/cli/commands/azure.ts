@@ -7,6 +7,7 @@ import type { Workspace } from '../../../shared/model/schema';
 import type { DesiredResource } from '../../../shared/azure/desired';
 import { formatPlan, type Plan } from '../../../shared/azure/plan';
 import { secretEnvVar } from '../../../shared/azure/export';
+import { refusalPlace } from '../../../shared/azure/refusal';
 import { makeCredential, probeArm, type ConnectionSettings } from '../../azure/connection';
 import { Clients, type ApplyResult } from '../../azure/engine';
 import { enqueue, stateDir } from '../../azure/state';
@@ -174,7 +175,7 @@ async function loadWs(file: string, io: CliIo) {
   return loaded.workspace;
 }
 
-function report(r: ApplyResult, io: CliIo): number {
+function report(r: ApplyResult, io: CliIo, desired: readonly DesiredResource[] = []): number {
   if (r.status === 'completed') {
     io.out(
       `Apply complete: ${r.performed} step(s) applied, ${r.skipped} already done. Journal: ${r.journal}\n`,
@@ -184,6 +185,10 @@ function report(r: ApplyResult, io: CliIo): number {
   io.out(
     `Apply stopped at ${r.failure!.step.action} ${r.failure!.step.kind} ${r.failure!.step.name}: ${r.failure!.code}: ${r.failure!.message}\nJournal: ${r.journal}\n`,
   );
+  // An ARM refusal (400) names a rule or subnet; point at the workspace field it came from.
+  const resource = desired.find((d) => d.armId.toLowerCase() === r.failure!.step.armId.toLowerCase());
+  const place = r.failure!.code.startsWith('HTTP') ? undefined : refusalPlace(resource, r.failure!.code, r.failure!.message);
+  if (place && r.failure!.step.action !== 'Delete') io.out(`In the workspace: ${place} (junction lint checks what Azure refuses)\n`);
   io.out(
     r.failure!.code === 'PreconditionFailed'
       ? 'Re-plan: junction azure plan <workspace>, then apply again.\n'
@@ -350,7 +355,7 @@ async function apply(args: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
-  return report(r.result, io);
+  return report(r.result, io, desired);
 }
 
 function queued(file: string, reason: string, io: CliIo): number {

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { listPage } from './paging';
+import { refuseWrite } from './validate';
 
 export const API = '2025-05-01';
 
@@ -306,6 +307,9 @@ export class ArmEmulator {
     const key = id.toLowerCase();
     const current = this.resources.get(key);
     if (!this.precondition(req, res, current)) return;
+    // What ARM refuses on write (./validate): 400 with ARM's error body, nothing stored.
+    const refusal = refuseWrite(type, id, name, input, (rid) => this.get(rid));
+    if (refusal) return this.send(res, req, 400, refusal);
     const location = String(input['location'] ?? current?.body['location'] ?? 'westeurope');
     const inputProps = { ...((input['properties'] as Obj) ?? {}) };
     let secret: Obj | undefined;
