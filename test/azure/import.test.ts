@@ -99,6 +99,35 @@ describe('junction azure import', () => {
     expect(counts(plan.out)?.slice(0, 3)).toEqual([0, 0, 0]);
   }, 30_000);
 
+  it('drift reports a rule changed in the portal, from the snapshot plan saved, with the command that fixes it', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const nsg = [...emu.resources.values()].map((x) => x.body).find((b) => String(b['type']).endsWith('networkSecurityGroups'))!;
+    const name = String(nsg['name']);
+    const props = nsg['properties'] as { securityRules: { name: string; properties: Record<string, unknown> }[] };
+    const rule = props.securityRules[0]!;
+    const changed = { ...nsg, properties: { securityRules: props.securityRules.map((x) => (x === rule ? { name: x.name, properties: { ...x.properties, destinationPortRange: '8443', destinationPortRanges: [] } } : x)) } };
+    expect(await portalPut(emu, pki, nsgPath(name), changed)).toBeLessThan(300);
+    const before = await cli(['drift', w.ws, '--json', '--state-dir', w.state], env);
+    expect(JSON.parse(before.out).azureSnapshot).not.toBeNull(); // apply read live state too
+    expect((await cli(['azure', 'plan', w.ws], env)).code).toBe(0); // reads Azure, saves the snapshot drift reads
+    const d = await cli(['drift', w.ws, '--json', '--state-dir', w.state], env);
+    expect(d.code).toBe(1);
+    const report = JSON.parse(d.out) as { azureSnapshot: { savedAt: string }; drift: { kind: string; path: string; observed: unknown; expected: unknown; observedAt: string; fix: { text: string } }[] };
+    const items = report.drift.filter((x) => x.kind === 'azure');
+    expect(items).toHaveLength(1);
+    const ws = loadWorkspace(readFileSync(w.ws, 'utf8'), w.ws);
+    if (!ws.ok) throw new Error('example does not load');
+    const i = ws.workspace.azure.nsgs.findIndex((n) => n.name === name);
+    expect(items[0]).toMatchObject({
+      path: `$.azure.nsgs[${i}] → properties.securityRules[${rule.name}].destinationPortRanges`,
+      observed: ['8443'],
+      observedAt: report.azureSnapshot.savedAt,
+    });
+    expect(items[0]!.fix.text).toContain('junction azure apply');
+  }, 30_000);
+
   it('bad input: a missing resource group flag, an unknown site and a workspace that does not load write nothing', async () => {
     const w = workdir();
     const env = armEnv(emu, pki, w.state);
