@@ -1,6 +1,6 @@
 // `junction bundle ...`: build, verify, inspect, diff, write and list drives. File work lives in electron/bundle.
 import { parseArgs } from 'node:util';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { createPublicKey, X509Certificate } from 'node:crypto';
@@ -10,7 +10,7 @@ import { loadOrExplain } from '../load';
 import { JUNCTION_VERSION } from '../../services/version';
 import { buildBundle, BuildError, type BundleFormat, type BundleInput } from '../../bundle/build';
 import { loadPfxSigner, SigningError, publicKeyFingerprint } from '../../bundle/signing';
-import { verifyBundle } from '../../bundle/verify';
+import { inspectBundle, verifyBundle } from '../../bundle/verify';
 import { loadTrustStore, pinSigner, resolveStateDir, TrustStoreError } from '../../bundle/trust';
 import { writeBundleToMedia, MediaError, targetInfo } from '../../bundle/media';
 import { listRemovableDrives } from '../../bundle/drives';
@@ -21,7 +21,7 @@ import { generateForBundle } from '../../bundle/generate-source';
 import { addAzureExport, addHealthScripts, addStaging, readStagingDir, type AzureExportMode } from '../../bundle/extras';
 import { diffManifests, formatDiff, isEmptyDiff } from '../../../shared/bundle/diff';
 import { formatFingerprint, normalizeFingerprint } from '../../../shared/bundle/sums';
-import { parseManifest, type Manifest } from '../../../shared/bundle/manifest';
+import type { Manifest } from '../../../shared/bundle/manifest';
 import { describeLint, formatErrors } from '../../../shared/bundle/lint-record';
 import { formatPath } from '../../../shared/model/path';
 import { lintGate, LintGateError } from '../../bundle/lint-gate';
@@ -42,8 +42,11 @@ const USAGE = `junction bundle <subcommand> ...
   verify PATH [--trust FINGERPRINT]... [--trust-file FILE] [--state-dir DIR] [--extract DIR] [--json]
       Checks the signer against the pinned signers, the signature, then every file. --trust pins a signer
       you have confirmed out of band; --trust-file pins the key in a signer.pem/.crt or a list of fingerprints.
-  inspect PATH [--json]        what a bundle holds: id, source workspace, signer, hosts and steps, files
-  diff A B [--json]            files and steps added, removed and changed between two bundles
+  inspect PATH [--json] [--state-dir DIR]
+      What a bundle holds: id, source workspace, hosts and steps, files, and the signer it claims (pinned or
+      not). Reads an archive without unpacking it; refuses a bundle whose signature does not cover its manifest.
+  diff A B [--json] [--state-dir DIR]
+      Files and steps added, removed and changed between two bundles (each checked like inspect).
   write BUNDLE (--drive MOUNTPOINT | --to DIR) [--media-limit SIZE]
       Copies a bundle folder to media atomically (temp folder + fsync + rename), resumes an interrupted copy,
       then reads it back and verifies it. Ctrl+C cancels; rerun to resume.
@@ -214,6 +217,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   try {
     r = await verifyBundle(path, {
       trusted,
+      pinned: store.signers.filter((x) => !explicit.includes(x.fingerprint)).length,
       signal: cancel.signal,
       onProgress: values.json ? undefined : progressPrinter(io),
       ...(extractTo !== undefined ? { extractTo } : {}),
@@ -241,39 +245,25 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function readManifestFrom(path: string): Promise<Manifest> {
-  const st = await stat(path).catch(() => {
-    throw new CliError(`${path} does not exist`, 'check the path to the bundle');
-  });
-  let text: string;
-  if (st.isDirectory()) {
-    text = await readFile(resolve(path, 'manifest.json'), 'utf8').catch(() => {
-      throw new CliError(`${path} holds no manifest.json`, 'point at a bundle folder, .tar or .zip');
-    });
-  } else {
-    // Inspect an archive by unpacking it safely (the same checks as verify), reading only the manifest.
-    const { extractArchive } = await import('../../bundle/archive');
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const tmp = await mkdtemp(resolve(tmpdir(), 'junction-inspect-'));
-    try {
-      const problems = await extractArchive(path, resolve(tmp, 'b'));
-      if (problems.length) throw new CliError(`${path}: ${problems[0]!.message}`, 'run `junction bundle verify` for the full report');
-      text = await readFile(resolve(tmp, 'b', 'manifest.json'), 'utf8');
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+/**
+ * The signed manifest of a bundle folder or archive, without unpacking anything: the signature made with the key
+ * the bundle carries must cover it. Whether that key is pinned is returned, not required.
+ */
+async function readManifestFrom(path: string, io: CliIo, stateDir?: string): Promise<{ manifest: Manifest; signer: { fingerprint: string; subject?: string; trusted: boolean } }> {
+  const store = await loadTrustStore(resolveStateDir(stateDir, io.env)).catch(rethrow);
+  const r = await inspectBundle(path, new Set(store.signers.map((s) => s.fingerprint)));
+  if (!r.ok || !r.manifest || !r.signer) {
+    const p = r.problems[0];
+    throw new CliError(`${path}: ${p ? `[${p.code}] ${p.path && !p.message.includes(p.path) ? `${p.path}: ` : ''}${p.message}` : 'not a bundle'}`, p?.fix ?? 'run `junction bundle verify` for the full report');
   }
-  const m = parseManifest(text);
-  if (!m.ok) throw new CliError(`${path}: ${m.message}`, 'the bundle is damaged; run `junction bundle verify` on it');
-  return m.manifest;
+  return { manifest: r.manifest, signer: r.signer };
 }
 
 async function inspect(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } });
   if (positionals.length !== 1) throw new CliError('inspect takes exactly one bundle path', 'junction bundle inspect PATH');
   const path = resolve(io.cwd, positionals[0]!);
-  const m = await readManifestFrom(path);
+  const { manifest: m, signer } = await readManifestFrom(path, io, values['state-dir']);
   if (values.json) {
     io.out(JSON.stringify(m, null, 2) + '\n');
     return 0;
@@ -287,15 +277,19 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
     io.out(`\n${h.host}\n`);
     for (const s of h.steps) io.out(`  ${String(s.step).padStart(3)}. ${s.title}\n       ${s.script}${s.files.length ? ` (+${s.files.length} files)` : ''}\n`);
   }
-  io.out('\nnot verified: run `junction bundle verify` before using it\n');
+  io.out(
+    `\nclaims to be signed by ${signer.subject ?? '(no certificate)'}, key ${formatFingerprint(signer.fingerprint)} (${signer.trusted ? 'pinned here' : 'NOT pinned here'})\n` +
+      'the signature over manifest.json holds for that key; payload files were not checked.\n' +
+      'not verified: compare the fingerprint with the one the sender gave you, and run `junction bundle verify` before using it\n',
+  );
   return 0;
 }
 
 async function diff(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } });
   if (positionals.length !== 2) throw new CliError('diff takes two bundle paths', 'junction bundle diff OLD NEW');
-  const a = await readManifestFrom(resolve(io.cwd, positionals[0]!));
-  const b = await readManifestFrom(resolve(io.cwd, positionals[1]!));
+  const a = (await readManifestFrom(resolve(io.cwd, positionals[0]!), io, values['state-dir'])).manifest;
+  const b = (await readManifestFrom(resolve(io.cwd, positionals[1]!), io, values['state-dir'])).manifest;
   const d = diffManifests(a, b);
   io.out(values.json ? JSON.stringify(d, null, 2) + '\n' : formatDiff(d));
   return isEmptyDiff(d) ? 0 : 1;
