@@ -1,6 +1,8 @@
 // The same desired state for someone else to deploy from a connected machine: an ARM template per resource group
-// (`az deployment group create`) and a bash script of `az network ...` commands.
-import { API_VERSION, ARM_TYPES, parseArmId, type DesiredResource } from './desired';
+// (`az deployment group create`) and a bash script of `az rest` calls (shared/azure/az-script.ts).
+import { API_VERSION, ARM_TYPES, OWNER_TAG, parseArmId, referencedGateways, type DesiredResource } from './desired';
+import { renderSh, shq as shWord } from '../generate/sh';
+import { CLOSING_LINES, ensureLines, preambleLines, secretEnvVar } from './az-script';
 
 export interface ArmTemplateFile {
   subscriptionId: string;
@@ -13,30 +15,96 @@ export function secretParameter(secret: string): string {
   return secret.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
 }
 
-export function secretEnvVar(secret: string): string {
-  return `JUNCTION_SECRET_${secret.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+export { secretEnvVar };
+
+/** Template parameter naming an existing resource the template refers to but does not deploy. */
+function existingParameter(type: string, name: string): string {
+  return `existing${type.replace(/^Microsoft\.Network\//, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase())}${secretParameter(name).replace(/^./, (c) => c.toUpperCase())}`;
 }
 
-/** Same-group references become resourceId() expressions so the template deploys into any group of that name. */
-function localise(v: unknown, sub: string, rg: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => localise(x, sub, rg));
+export interface Localiser {
+  sub: string;
+  rg: string;
+  /** Lower-cased ARM ids of the top-level resources the template deploys. */
+  inTemplate: Set<string>;
+  /** Parameters added for existing resources, by name. */
+  parameters: Record<string, unknown>;
+}
+
+const armString = (n: string) => `'${n.replace(/'/g, "''")}'`;
+
+/**
+ * Same-group references become resourceId() expressions so the template deploys into any group of that name. A
+ * reference to a resource the template does not deploy (a VPN gateway with create: false) goes through a parameter
+ * that says it must exist, so every resourceId() resolves inside the template or to a documented existing resource.
+ */
+function localise(v: unknown, c: Localiser): unknown {
+  if (Array.isArray(v)) return v.map((x) => localise(x, c));
   if (!v || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'id' && typeof x === 'string') {
       const p = parseArmId(x);
-      if (p && p.subscriptionId === sub && p.resourceGroup.toLowerCase() === rg.toLowerCase()) {
+      if (p && p.subscriptionId === c.sub && p.resourceGroup.toLowerCase() === c.rg.toLowerCase()) {
         const rest = x.slice(x.toLowerCase().indexOf(`/${p.type.toLowerCase()}/${p.name.toLowerCase()}`) + p.type.length + p.name.length + 2);
         const child = rest.split('/').filter(Boolean); // e.g. subnets/GatewaySubnet
         const type = [`Microsoft.Network/${p.type}`, ...child.filter((_, i) => i % 2 === 0)].join('/');
-        const names = [p.name, ...child.filter((_, i) => i % 2 === 1)].map((n) => `'${n.replace(/'/g, "''")}'`);
+        const top = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.Network/${p.type}/${p.name}`.toLowerCase();
+        let first = armString(p.name);
+        if (!c.inTemplate.has(top)) {
+          const param = existingParameter(p.type, p.name);
+          c.parameters[param] = {
+            type: 'string',
+            defaultValue: p.name,
+            metadata: { description: `Name of the existing Microsoft.Network/${p.type} this template refers to but does not deploy (in the workspace but not created by Junction): it must exist in the resource group before deployment.` },
+          };
+          first = `parameters('${param}')`;
+        }
+        const names = [first, ...child.filter((_, i) => i % 2 === 1).map(armString)];
         out[k] = `[resourceId('${type}', ${names.join(', ')})]`;
         continue;
       }
     }
-    out[k] = localise(x, sub, rg);
+    out[k] = localise(x, c);
   }
   return out;
+}
+
+/** The template parameter that lists existing resources to leave alone, as `azure apply` leaves unowned ones. */
+export const NOT_OWNED_PARAMETER = 'notOwned';
+
+export const NOT_OWNED_PARAMETER_DEFINITION = {
+  type: 'array',
+  defaultValue: [],
+  metadata: {
+    description: `Names of resources that already exist without the tag ${OWNER_TAG}=<workspace> and must be left as they are (junction azure apply and the az script leave them; run the script with --dry-run to list them). Every other resource in this template is deployed as the workspace says: rules, routes and subnets not in the workspace are removed from it.`,
+  },
+} as const;
+
+/** One template resource for a desired resource: deployed unless named in notOwned. */
+export function templateResource(r: DesiredResource, c: Localiser, parameters: Record<string, unknown>): Record<string, unknown> {
+  const properties = localise(r.body.properties, c) as Record<string, unknown>;
+  for (const [prop, secret] of Object.entries(r.secrets)) {
+    parameters[secretParameter(secret)] = { type: 'securestring', metadata: { description: `Junction secret "${secret}"` } };
+    properties[prop] = `[parameters('${secretParameter(secret)}')]`;
+  }
+  const deps = r.dependsOn.filter((d) => c.inTemplate.has(d.toLowerCase()));
+  return {
+    condition: `[not(contains(parameters('${NOT_OWNED_PARAMETER}'), ${armString(r.name)}))]`,
+    type: `Microsoft.Network/${ARM_TYPES[r.kind]}`,
+    apiVersion: API_VERSION,
+    name: r.name,
+    location: r.body.location,
+    tags: r.body.tags,
+    ...(r.body.sku ? { sku: r.body.sku } : {}),
+    ...(deps.length ? { dependsOn: deps.map((d) => (localise({ id: d }, c) as { id: string }).id) } : {}),
+    properties,
+  };
+}
+
+/** A localiser for the resources one template deploys. */
+export function localiserFor(rs: readonly DesiredResource[], parameters: Record<string, unknown>): Localiser {
+  return { sub: rs[0]?.subscriptionId ?? '', rg: rs[0]?.resourceGroup ?? '', inTemplate: new Set(rs.map((r) => r.armId.toLowerCase())), parameters };
 }
 
 export function exportArmTemplates(resources: readonly DesiredResource[]): ArmTemplateFile[] {
@@ -47,24 +115,9 @@ export function exportArmTemplates(resources: readonly DesiredResource[]): ArmTe
   }
   return [...groups.values()].map((rs) => {
     const { subscriptionId, resourceGroup } = rs[0]!;
-    const parameters: Record<string, unknown> = {};
-    const armResources = rs.map((r) => {
-      const properties = localise(r.body.properties, subscriptionId, resourceGroup) as Record<string, unknown>;
-      for (const [prop, secret] of Object.entries(r.secrets)) {
-        parameters[secretParameter(secret)] = { type: 'securestring', metadata: { description: `Junction secret "${secret}"` } };
-        properties[prop] = `[parameters('${secretParameter(secret)}')]`;
-      }
-      return {
-        type: `Microsoft.Network/${ARM_TYPES[r.kind]}`,
-        apiVersion: API_VERSION,
-        name: r.name,
-        location: r.body.location,
-        tags: r.body.tags,
-        ...(r.body.sku ? { sku: r.body.sku } : {}),
-        ...(r.dependsOn.length ? { dependsOn: r.dependsOn.map((d) => localise({ id: d }, subscriptionId, resourceGroup) as { id: string }).map((x) => x.id) } : {}),
-        properties,
-      };
-    });
+    const parameters: Record<string, unknown> = { [NOT_OWNED_PARAMETER]: NOT_OWNED_PARAMETER_DEFINITION };
+    const c = localiserFor(rs, parameters);
+    const armResources = rs.map((r) => templateResource(r, c, parameters));
     return {
       subscriptionId,
       resourceGroup,
@@ -81,117 +134,38 @@ export function exportArmTemplates(resources: readonly DesiredResource[]): ArmTe
 
 /** POSIX single-quoting: safe for any value. */
 export function shq(s: string | number | boolean): string {
-  const t = String(s);
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`;
+  return shWord(String(s));
 }
 
-type P = Record<string, unknown>;
-const many = (p: P, singular: string, plural: string): string[] => (Array.isArray(p[plural]) ? (p[plural] as string[]) : p[singular] !== undefined ? [String(p[singular])] : []);
-
+/**
+ * The same desired state as a bash script for a connected machine: every resource read first and PUT (from a 0600
+ * temp file) only when it is missing or differs, resources that exist without the ownership tag left alone unless
+ * --allow-unowned names them (as `azure apply`), --dry-run only reads, and the exit codes of the generated scripts.
+ */
 export function exportCliScript(resources: readonly DesiredResource[], workspaceName: string): string {
-  const L: string[] = [
-    '#!/usr/bin/env bash',
-    `# Generated by Junction from workspace ${JSON.stringify(workspaceName)}. Run on a machine signed in with \`az login\`.`,
-    'set -euo pipefail',
+  const secrets = [...new Set(resources.flatMap((r) => Object.values(r.secrets)))];
+  const required = referencedGateways(resources);
+  const body = [
+    ...preambleLines(resources.map((r) => r.subscriptionId), secrets, workspaceName),
+    ...required.map((id) => `require ${shWord(id)} ${shWord(`the VPN gateway ${parseArmId(id)?.name ?? id} (create: false in the workspace: someone else creates it)`)}`),
+    ...ensureLines(resources),
+    ...CLOSING_LINES,
   ];
-  const secrets = new Set(resources.flatMap((r) => Object.values(r.secrets)));
-  for (const s of secrets) L.push(`: "\${${secretEnvVar(s)}:?set ${secretEnvVar(s)} to the value of secret ${s}}"`);
-  for (const r of resources) {
-    const g = `--subscription ${shq(r.subscriptionId)} -g ${shq(r.resourceGroup)}`;
-    const tags = Object.entries(r.body.tags).map(([k, v]) => shq(`${k}=${v}`)).join(' ');
-    const p = r.body.properties;
-    const loc = `-l ${shq(r.body.location)}`;
-    L.push('', `# ${r.kind} ${r.name} (${r.source})`);
-    switch (r.kind) {
-      case 'nsg':
-        L.push(`az network nsg create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --output none`);
-        for (const rule of p['securityRules'] as { name: string; properties: P }[]) {
-          const q = rule.properties;
-          const list = (xs: string[]) => xs.map(shq).join(' ');
-          L.push(
-            `az network nsg rule create ${g} --nsg-name ${shq(r.name)} -n ${shq(rule.name)} --priority ${shq(q['priority'] as number)} --direction ${shq(q['direction'] as string)}` +
-              ` --access ${shq(q['access'] as string)} --protocol ${shq(q['protocol'] as string)}` +
-              ` --source-address-prefixes ${list(many(q, 'sourceAddressPrefix', 'sourceAddressPrefixes'))} --source-port-ranges ${list(many(q, 'sourcePortRange', 'sourcePortRanges'))}` +
-              ` --destination-address-prefixes ${list(many(q, 'destinationAddressPrefix', 'destinationAddressPrefixes'))} --destination-port-ranges ${list(many(q, 'destinationPortRange', 'destinationPortRanges'))}` +
-              (q['description'] ? ` --description ${shq(q['description'] as string)}` : '') +
-              ' --output none',
-          );
-        }
-        break;
-      case 'routeTable':
-        L.push(`az network route-table create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --disable-bgp-route-propagation ${p['disableBgpRoutePropagation'] === true} --output none`);
-        for (const route of p['routes'] as { name: string; properties: P }[]) {
-          const q = route.properties;
-          L.push(
-            `az network route-table route create ${g} --route-table-name ${shq(r.name)} -n ${shq(route.name)} --address-prefix ${shq(q['addressPrefix'] as string)} --next-hop-type ${shq(q['nextHopType'] as string)}` +
-              (q['nextHopIpAddress'] ? ` --next-hop-ip-address ${shq(q['nextHopIpAddress'] as string)}` : '') +
-              ' --output none',
-          );
-        }
-        break;
-      case 'vnet': {
-        const space = (p['addressSpace'] as { addressPrefixes: string[] }).addressPrefixes;
-        L.push(`az network vnet create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --address-prefixes ${space.map(shq).join(' ')} --output none`);
-        for (const s of p['subnets'] as { name: string; properties: P }[]) {
-          const q = s.properties;
-          const id = (k: string) => (q[k] as { id: string } | undefined)?.id;
-          const eps = ((q['serviceEndpoints'] as { service: string }[] | undefined) ?? []).map((e) => shq(e.service));
-          L.push(
-            `az network vnet subnet create ${g} --vnet-name ${shq(r.name)} -n ${shq(s.name)} --address-prefixes ${shq(q['addressPrefix'] as string)}` +
-              (id('networkSecurityGroup') ? ` --network-security-group ${shq(id('networkSecurityGroup')!)}` : '') +
-              (id('routeTable') ? ` --route-table ${shq(id('routeTable')!)}` : '') +
-              (eps.length ? ` --service-endpoints ${eps.join(' ')}` : '') +
-              ' --output none',
-          );
-        }
-        break;
-      }
-      case 'localNetworkGateway': {
-        const prefixes = (p['localNetworkAddressSpace'] as { addressPrefixes: string[] }).addressPrefixes;
-        const bgp = p['bgpSettings'] as { asn: number; bgpPeeringAddress: string } | undefined;
-        L.push(
-          `az network local-gateway create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --gateway-ip-address ${shq(p['gatewayIpAddress'] as string)}` +
-            (prefixes.length ? ` --local-address-prefixes ${prefixes.map(shq).join(' ')}` : '') +
-            (bgp ? ` --asn ${bgp.asn} --bgp-peering-address ${shq(bgp.bgpPeeringAddress)}` : '') +
-            ' --output none',
-        );
-        break;
-      }
-      case 'publicIp':
-        L.push(`az network public-ip create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --sku Standard --allocation-method Static --output none`);
-        break;
-      case 'vpnGateway': {
-        const ipc = (p['ipConfigurations'] as { properties: P }[])[0]!.properties;
-        const vnet = parseArmId((ipc['subnet'] as { id: string }).id)!.name;
-        const pip = parseArmId((ipc['publicIPAddress'] as { id: string }).id)!.name;
-        const bgp = p['bgpSettings'] as { asn: number } | undefined;
-        L.push(
-          `# slow: a VPN gateway takes tens of minutes to create`,
-          `az network vnet-gateway create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --vnet ${shq(vnet)} --public-ip-addresses ${shq(pip)} --gateway-type Vpn --vpn-type ${shq(p['vpnType'] as string)} --sku ${shq((p['sku'] as { name: string }).name)}` +
-            (bgp ? ` --asn ${bgp.asn}` : '') +
-            ' --output none',
-        );
-        break;
-      }
-      case 'connection': {
-        const key = r.secrets['sharedKey'];
-        L.push(
-          `az network vpn-connection create ${g} -n ${shq(r.name)} ${loc} --tags ${tags} --vnet-gateway1 ${shq((p['virtualNetworkGateway1'] as { id: string }).id)} --local-gateway2 ${shq((p['localNetworkGateway2'] as { id: string }).id)}` +
-            (key ? ` --shared-key "\${${secretEnvVar(key)}}"` : '') +
-            (p['enableBgp'] === true ? ' --enable-bgp' : '') +
-            ' --output none',
-          `az network vpn-connection update ${g} -n ${shq(r.name)} --set connectionProtocol=${shq(p['connectionProtocol'] as string)} --output none`,
-        );
-        for (const pol of (p['ipsecPolicies'] as P[] | undefined) ?? []) {
-          L.push(
-            `az network vpn-connection ipsec-policy add ${g} --connection-name ${shq(r.name)} --ike-encryption ${shq(pol['ikeEncryption'] as string)} --ike-integrity ${shq(pol['ikeIntegrity'] as string)}` +
-              ` --dh-group ${shq(pol['dhGroup'] as string)} --ipsec-encryption ${shq(pol['ipsecEncryption'] as string)} --ipsec-integrity ${shq(pol['ipsecIntegrity'] as string)}` +
-              ` --pfs-group ${shq(pol['pfsGroup'] as string)} --sa-lifetime ${shq(pol['saLifeTimeSeconds'] as number)} --sa-max-size ${shq(pol['saDataSizeKilobytes'] as number)} --output none`,
-          );
-        }
-        break;
-      }
-    }
-  }
-  return L.join('\n') + '\n';
+  return renderSh({
+    synopsis: `Applies the Azure network resources of workspace ${JSON.stringify(workspaceName)} with the Azure CLI (az rest).`,
+    description: [
+      'Each resource is read first; a missing one is created, one that differs is replaced by the workspace body (PUT), one that matches is left alone.',
+      `Resources that exist without the tag ${OWNER_TAG}=<workspace> are not changed unless named with --allow-unowned NAME[,NAME] (junction azure apply does the same).`,
+      'Rules, routes and subnets not in the workspace are removed from the resources Junction owns: the ARM template and azure apply do the same.',
+      'Request bodies go to az in a 0600 file under a private temp folder (az rest --body @file), removed at exit: shared keys never appear on a command line.',
+    ],
+    runsOn: 'a connected admin machine with Azure CLI 2.x signed in (az login)',
+    runAs: 'an account with Network Contributor on the resource groups',
+    prerequisites: ['Azure CLI (az)', ...secrets.map((s) => `${secretEnvVar(s)} set to the value of secret ${s} (not needed for --dry-run)`)],
+    runbookStep: 'junction azure export --format cli',
+    workspace: workspaceName,
+    logName: 'junction-azure-export',
+    options: [{ flag: '--allow-unowned', variable: 'ALLOW_UNOWNED', help: 'comma-separated names of existing resources without the ownership tag to take over', default: '' }],
+    body,
+  });
 }
