@@ -198,3 +198,34 @@ describe('regional service tags', () => {
     expect(hits(raw, 'CC001').map((f) => f.message.match(/to (\w+) is/)![1]).sort()).toEqual(['AzureMonitor', 'AzureResourceManager', 'Storage']);
   });
 });
+
+describe('AZ011 BGP and AZ012 address space', () => {
+  it('BGP on a Basic or PolicyBased gateway is refused; a private ASN outside the reserved ones is fine', () => {
+    const raw = rawExample();
+    raw.azure.vpnGateways[0].bgp = { asn: 65515, peeringAddress: '10.50.255.30' };
+    raw.azure.localNetworkGateways[0].bgp = { asn: 65010, peeringAddress: '10.0.0.1' };
+    expect(hits(raw, 'AZ011')).toEqual([]);
+    raw.azure.vpnGateways[0].sku = 'Basic';
+    expect(hits(raw, 'AZ011')[0]!.message).toMatch(/Basic SKU/);
+    raw.azure.vpnGateways[0].sku = 'VpnGw1';
+    raw.azure.vpnGateways[0].vpnType = 'PolicyBased';
+    expect(hits(raw, 'AZ011')[0]!.message).toMatch(/is PolicyBased/);
+  });
+
+  it('IANA-reserved ASNs are refused too', () => {
+    for (const asn of [23456, 64500, 65550]) {
+      const raw = rawExample();
+      raw.azure.localNetworkGateways[0].bgp = { asn, peeringAddress: '10.0.0.1' };
+      expect(hits(raw, 'AZ011')[0]!.message, String(asn)).toMatch(/reserved by IANA/);
+    }
+  });
+
+  it('168.63.129.16 inside the VNet space is refused; neighbouring private space is not', () => {
+    const raw = rawExample();
+    raw.azure.vnets[0].addressSpace.push('168.63.0.0/16');
+    expect(hits(raw, 'AZ012')[0]!.message).toMatch(/168\.63\.129\.16/);
+    const ok = rawExample();
+    ok.azure.vnets[0].addressSpace.push('10.51.0.0/16');
+    expect(hits(ok, 'AZ012')).toEqual([]);
+  });
+});

@@ -319,4 +319,14 @@ export const PLANTED: Record<string, Plant> = {
     mutate: (r) => (r.azure.routeTables[0].routes[0].nextHopType = 'VirtualAppliance'),
     pathPrefix: ['azure', 'routeTables', 0, 'routes', 0],
   },
+  AZ011: {
+    what: 'the on-premises device peering with ASN 65515, which Azure keeps for its gateways',
+    mutate: (r) => (r.azure.localNetworkGateways[0].bgp = { asn: 65515, peeringAddress: '10.0.0.1' }),
+    pathPrefix: ['azure', 'localNetworkGateways', 0, 'bgp', 'asn'],
+  },
+  AZ012: {
+    what: 'a VNet address space including link-local 169.254.0.0/16',
+    mutate: (r) => r.azure.vnets[0].addressSpace.push('169.254.0.0/16'),
+    pathPrefix: ['azure', 'vnets', 0, 'addressSpace', 1],
+  },
 };

@@ -5,7 +5,7 @@
 import type { FindingDraft, Rule } from '../types';
 import type { Lookup } from '../../model/lookup';
 import type { DocPath } from '../../model/path';
-import { addressOf, contains, isValidCidr, toRange } from '../../net/cidr';
+import { addressOf, contains, isValidCidr, overlaps, toRange } from '../../net/cidr';
 import { isTag, parseTag, REGIONAL_TAGS } from '../../nsg/tags';
 import { parsePortRange } from '../../nsg/evaluate';
 import ipaddr from 'ipaddr.js';
@@ -43,6 +43,14 @@ const SRC = {
   gatewaySubnet: {
     title: "About VPN Gateway configuration settings: the gateway subnet must be named 'GatewaySubnet'",
     url: `${LEARN}/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub`,
+  },
+  vnetFaqRanges: {
+    title: 'Azure Virtual Network FAQ: what address ranges can I use in my virtual networks',
+    url: `${LEARN}/virtual-network/virtual-networks-faq#what-address-ranges-can-i-use-in-my-virtual-networks`,
+  },
+  vpnFaqBgp: {
+    title: 'VPN Gateway FAQ: BGP (SKUs, policy-based gateways, reserved ASNs)',
+    url: `${LEARN}/vpn-gateway/vpn-gateway-vpn-faq#bgp`,
   },
   udr: {
     title: 'Virtual network traffic routing: user-defined routes and next hop types',
@@ -452,6 +460,86 @@ export const routeNextHop: Rule = {
   },
 };
 
+// ── BGP and address space ────────────────────────────────────────────────────────────────────────────────────
+
+/** ASNs an on-premises device may not use towards an Azure VPN gateway: Azure's own and IANA's special ones. */
+export function reservedAsn(asn: number): string | undefined {
+  if ([8074, 8075, 12076, 65515, 65517, 65518, 65519, 65520].includes(asn)) return 'reserved by Azure';
+  if (asn === 23456 || (asn >= 64496 && asn <= 64511) || (asn >= 65535 && asn <= 65551) || asn === 4294967295)
+    return 'reserved by IANA';
+  return undefined;
+}
+
+export const vpnBgp: Rule = {
+  id: 'AZ011',
+  name: 'vpn-gateway-bgp',
+  severity: 'error',
+  seeds: [],
+  title: 'BGP runs on RouteBased, non-Basic VPN gateways, with an on-premises ASN Azure allows',
+  explanation:
+    'BGP is supported on every VPN gateway SKU except Basic, and on route-based gateways only. An on-premises device cannot use an ASN reserved by Azure (8074, 8075, 12076, 65515, 65517–65520) or by IANA (23456, 64496–64511, 65535–65551, 4294967295).',
+  sources: [SRC.vpnFaqBgp],
+  check({ lookup: l }) {
+    const out: FindingDraft[] = [];
+    for (const [, g] of l.vpnGateways) {
+      if (!g.value.bgp) continue;
+      const why = g.value.vpnType === 'PolicyBased' ? 'is PolicyBased' : /^basic$/i.test(g.value.sku) ? 'is on the Basic SKU' : undefined;
+      if (why)
+        out.push({
+          message: `VPN gateway "${g.value.id}" has BGP settings but ${why}, which has no BGP`,
+          path: [...g.path, 'bgp'],
+          fix: 'use a RouteBased gateway on VpnGw1 or above, or drop the bgp settings (static routes through the local network gateway)',
+        });
+    }
+    for (const [, g] of l.localNetworkGateways) {
+      const asn = g.value.bgp?.asn;
+      const why = asn !== undefined ? reservedAsn(asn) : undefined;
+      if (why)
+        out.push({
+          message: `local network gateway "${g.value.id}" uses ASN ${asn}, ${why}`,
+          path: [...g.path, 'bgp', 'asn'],
+          fix: 'give the on-premises device a private ASN outside the reserved ones (for example 65010)',
+        });
+    }
+    return out;
+  },
+};
+
+/** Ranges a VNet's address space may not include (VNet FAQ). */
+const FORBIDDEN_RANGES: readonly [string, string][] = [
+  ['224.0.0.0/4', 'multicast'],
+  ['255.255.255.255/32', 'broadcast'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local'],
+  ['168.63.129.16/32', "Azure's internal DNS, DHCP and load balancer probe address"],
+];
+
+export const vnetForbiddenRange: Rule = {
+  id: 'AZ012',
+  name: 'vnet-forbidden-range',
+  severity: 'error',
+  seeds: [],
+  title: "A VNet's address space stays clear of multicast, broadcast, loopback, link-local and 168.63.129.16",
+  explanation:
+    'Azure does not let a virtual network include 224.0.0.0/4, 255.255.255.255/32, 127.0.0.0/8, 169.254.0.0/16 or 168.63.129.16/32; the VNet deployment is refused.',
+  sources: [SRC.vnetFaqRanges],
+  check({ lookup: l }) {
+    const out: FindingDraft[] = [];
+    for (const [, v] of l.vnets) {
+      v.value.addressSpace.forEach((p, i) => {
+        const hit = FORBIDDEN_RANGES.find(([r]) => overlaps(r, p));
+        if (hit)
+          out.push({
+            message: `VNet "${v.value.id}" address space ${p} includes ${hit[0]} (${hit[1]})`,
+            path: [...v.path, 'addressSpace', i],
+            fix: 'use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10) that avoids it',
+          });
+      });
+    }
+    return out;
+  },
+};
+
 export const AZURE_PLATFORM_RULES: readonly Rule[] = [
   reservedAddress,
   subnetTooSmall,
@@ -463,4 +551,6 @@ export const AZURE_PLATFORM_RULES: readonly Rule[] = [
   portRanges,
   resourceNames,
   routeNextHop,
+  vpnBgp,
+  vnetForbiddenRange,
 ];
