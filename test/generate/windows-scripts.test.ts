@@ -93,6 +93,7 @@ describe('3: Current User root store needs a person at the console', () => {
     expect(check).toBeGreaterThan(0);
     expect(b.slice(check, check + 600)).toMatch(/ServerRemoteHost[\s\S]*\$script:ExitCode = 2/);
     expect(check).toBeLessThan(b.indexOf('Import-'));
+    expect(f.content.slice(0, f.content.indexOf('#>'))).toMatch(/INTERACTIVE: Windows asks the user to confirm/);
     const step = stepOf(f);
     expect(step.title).toMatch(/interactive/i);
     expect(step.notes.join(' ')).toMatch(/security warning|confirm/i);

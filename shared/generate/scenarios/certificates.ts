@@ -158,6 +158,11 @@ function importStep(
             description: [
               ...placements.map((p) => `${p.store} (${STORE_NAMES[p.store] ?? p.store}): the .${p.form}`),
               'Each store is checked by thumbprint first; a certificate already there is left alone.',
+              ...(userRoot
+                ? [
+                    'INTERACTIVE: Windows asks the user to confirm the certificate added to Current User\\Root. Run it at the console or over Remote Desktop; elsewhere it stops with exit code 2 before any change.',
+                  ]
+                : []),
               ...(extra.description ?? []),
             ],
             runsOn: target.label,

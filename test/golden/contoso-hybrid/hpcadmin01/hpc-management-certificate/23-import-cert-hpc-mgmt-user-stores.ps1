@@ -5,6 +5,7 @@
   CurrentUser\My (Current User\Personal): the .pfx
   CurrentUser\Root (Current User\Trusted Root Certification Authorities): the .cer
   Each store is checked by thumbprint first; a certificate already there is left alone.
+  INTERACTIVE: Windows asks the user to confirm the certificate added to Current User\Root. Run it at the console or over Remote Desktop; elsewhere it stops with exit code 2 before any change.
 
   Runs on:       HPCADMIN01 (hpcadmin01.contoso.com) - client computer
   Run as:        the HPC cluster administrator account itself (Current User stores belong to whoever runs the script), not elevated
