@@ -1,22 +1,27 @@
 // PowerShell rendering: one skeleton for every script so each has the same header, dry run (-WhatIf through
 // SupportsShouldProcess), transcript and exit codes. Values from the workspace are always single-quoted.
+import { oneLine } from './escape';
 
-/** PowerShell ends a single-quoted string at any of these: ' and the curly single quotes U+2018..U+201B. */
-const PS_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
+/**
+ * PowerShell ends a single-quoted string at any of these: ' and the curly single quotes U+2018..U+201B. NUL is
+ * matched too: parsers stop reading a script at it, so it is written as the visible text \x00 (the loader rejects it
+ * before it gets here).
+ */
+const PS_QUOTES = /['\u2018\u2019\u201a\u201b\0]/g;
 
 function hasPsQuote(s: string): boolean {
   // A plain scan instead of a regex test: psq runs ~800,000 times at 10,000 hosts, and entering the regex engine
   // for each short value cost more than the check itself.
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x27 || (c >= 0x2018 && c <= 0x201b)) return true;
+    if (c === 0x27 || (c >= 0x2018 && c <= 0x201b) || c === 0) return true;
   }
   return false;
 }
 
 /** A PowerShell single-quoted literal: nothing inside is expanded, so workspace text cannot inject code. */
 export function psq(s: string): string {
-  return hasPsQuote(s) ? `'${s.replace(PS_QUOTES, (q) => q + q)}'` : `'${s}'`;
+  return hasPsQuote(s) ? `'${s.replace(PS_QUOTES, (q) => (q === '\0' ? '\\x00' : q + q))}'` : `'${s}'`;
 }
 
 export function psArray(items: readonly string[]): string {
@@ -80,9 +85,13 @@ const EPILOGUE = [
   '',
 ].join(NL);
 
-/** Text inside the <# ... #> help block: a "#>" in workspace text would end the block early. */
+/**
+ * Text inside the <# ... #> help block: a "#>" in workspace text would end the block early, and a line break would
+ * start a new help keyword (.EXAMPLE, .LINK) or, after a "#>", code.
+ */
 function comment(t: string): string {
-  return t.includes('#>') ? t.replace(/#>/g, '# >') : t;
+  const one = oneLine(t);
+  return one.includes('#>') ? one.replace(/#>/g, '# >') : one;
 }
 
 /**

@@ -1,11 +1,41 @@
 import { parseArgs } from 'node:util';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
 import { writeFileAtomic } from '../../services/atomic-write';
-import { draftSteps, generateAll, SCENARIOS, type Scenario } from '../../../shared/generate';
+import { draftSteps, generateAll, SCENARIOS, UnsafeWorkspaceError, type Scenario } from '../../../shared/generate';
+import { isSafeName } from '../../../shared/generate/escape';
+import { formatPath } from '../../../shared/model/path';
+import type { SourceMap } from '../../../shared/model/load';
+
+/**
+ * Where a generated file goes: every "/"-separated part must be a safe name (so no "..", no absolute path, no
+ * backslash), and the resolved path must still lie under `out`. Checked for every file before the first write.
+ */
+export function checkedOutputPath(out: string, path: string): string {
+  const parts = path.split('/');
+  if (!parts.every(isSafeName))
+    throw new CliError(`generated path ${JSON.stringify(path)} is not a safe relative path`, 'this is a bug in a generator: report it with the workspace');
+  const full = resolve(out, ...parts);
+  const rel = relative(resolve(out), full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).length !== parts.length)
+    throw new CliError(`generated path ${JSON.stringify(path)} would be written outside ${out}`, 'this is a bug in a generator: report it with the workspace');
+  return full;
+}
+
+/** The generators' refusal, each finding with file:line:column from the loaded document. */
+function explainUnsafe(e: UnsafeWorkspaceError, file: string, source: SourceMap): CliError {
+  const lines = e.findings.map((f) => {
+    const pos = source.locate(f.path);
+    return `${file}${pos ? `:${pos.line}:${pos.column}` : ''}: ${f.ruleId ? `${f.ruleId} ` : ''}at ${formatPath(f.path)}: ${f.message}\n    fix: ${f.fix}`;
+  });
+  return new CliError(
+    `nothing was written: the workspace cannot be turned into scripts safely:\n${lines.join('\n')}`,
+    `correct ${e.findings.length === 1 ? 'it' : 'them'} (\`junction lint\` lists every finding); no override lets unsafe output through`,
+  );
+}
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {
   try {
@@ -42,20 +72,37 @@ export const generateCommand: Command = {
     const loaded = await loadOrExplain(resolve(io.cwd, positionals[0]!), io);
     if (!loaded) return 2;
     const ws = loaded.workspace;
-    if (values.host !== undefined) {
-      // Anything a step runs on: a host (id or name), or a target such as a site or a CycleCloud cluster subnet,
-      // exactly the names of the output folders; case-blind like Windows host names.
-      const want = values.host.toLowerCase();
-      const targets = [...new Set(draftSteps(ws).map((d) => d.target.id))];
-      const known = targets.some((t) => t.toLowerCase() === want) || ws.hosts.some((h) => h.id.toLowerCase() === want || h.name.toLowerCase() === want);
-      if (!known) throw new CliError(`no host or target "${values.host}" in the workspace`, `use a host name or one of the targets: ${targets.join(', ')}`);
+    const file = positionals[0]!;
+    try {
+      return await write(ws, values, scenario as Scenario | undefined, io);
+    } catch (e) {
+      if (e instanceof UnsafeWorkspaceError) throw explainUnsafe(e, file, loaded.source);
+      throw e;
     }
-    const out = resolve(io.cwd, values.out);
-    if (!values.force && (await isNonEmptyDir(out))) throw new CliError(`${out} is not empty`, 'choose an empty directory or pass --force');
-    const result = generateAll(ws, { host: values.host, scenario: scenario as Scenario | undefined });
-    for (const f of result.files) await writeFileAtomic(join(out, ...f.path.split('/')), f.content, f.kind === 'bash' ? 0o755 : 0o644);
-    await writeFileAtomic(join(out, 'RUNBOOK.md'), result.runbook);
-    io.out(`wrote ${result.files.length} files in ${result.steps.length} steps and RUNBOOK.md to ${out}\n`);
-    return 0;
   },
 };
+
+async function write(
+  ws: Parameters<typeof generateAll>[0],
+  values: { out?: string; host?: string; force?: boolean },
+  scenario: Scenario | undefined,
+  io: Parameters<Command['run']>[1],
+): Promise<number> {
+  if (values.host !== undefined) {
+    // Anything a step runs on: a host (id or name), or a target such as a site or a CycleCloud cluster subnet,
+    // exactly the names of the output folders; case-blind like Windows host names.
+    const want = values.host.toLowerCase();
+    const targets = [...new Set(draftSteps(ws).map((d) => d.target.id))];
+    const known = targets.some((t) => t.toLowerCase() === want) || ws.hosts.some((h) => h.id.toLowerCase() === want || h.name.toLowerCase() === want);
+    if (!known) throw new CliError(`no host or target "${values.host}" in the workspace`, `use a host name or one of the targets: ${targets.join(', ')}`);
+  }
+  const out = resolve(io.cwd, values.out!);
+  if (!values.force && (await isNonEmptyDir(out))) throw new CliError(`${out} is not empty`, 'choose an empty directory or pass --force');
+  const result = generateAll(ws, { host: values.host, scenario });
+  // Every destination is checked before the first write, so a refusal leaves nothing half-written.
+  const targets = result.files.map((f) => ({ f, to: checkedOutputPath(out, f.path) }));
+  for (const { f, to } of targets) await writeFileAtomic(to, f.content, f.kind === 'bash' ? 0o755 : 0o644);
+  await writeFileAtomic(checkedOutputPath(out, 'RUNBOOK.md'), result.runbook);
+  io.out(`wrote ${result.files.length} files in ${result.steps.length} steps and RUNBOOK.md to ${out}\n`);
+  return 0;
+}

@@ -1,11 +1,15 @@
 // CycleCloud locked down (seed 002): the NSGs and the Storage service endpoint as an ARM template and as an Azure
 // CLI script, plus outbound checks from the CycleCloud server and from a cluster node.
 import type { Lookup, SubnetEntry } from '../../model/lookup';
-import type { CycleCloud, Nsg, NsgRule } from '../../model/schema';
+import type { CycleCloud } from '../../model/schema';
+import { desiredResources, OWNER_TAG, type DesiredResource } from '../../azure/desired';
+import { NOT_OWNED_PARAMETER, NOT_OWNED_PARAMETER_DEFINITION, localiserFor, templateResource } from '../../azure/export';
+import { CLOSING_LINES, ensureLines, preambleLines } from '../../azure/az-script';
 import { CLUSTER_PORTS, representative } from '../../lint/rules/cyclecloud';
 import { addressOf } from '../../net/cidr';
 import { hostTarget } from '../common';
 import { renderSh, shq } from '../sh';
+import { armExprString, armLiteral, safeName, shComment } from '../escape';
 import type { StepDraft, Target } from '../types';
 
 /** @azure/arm-network 36 speaks this api-version; the template must match what Junction's apply path sends. */
@@ -30,69 +34,122 @@ function subnetsOf(l: Lookup, cc: CycleCloud): AzureSubnetEntry[] {
     .filter((s): s is AzureSubnetEntry => s?.kind === 'azure');
 }
 
-function ruleProperties(r: NsgRule): Record<string, unknown> {
-  const pick = (one: string, many: string, v: string[]) => (v.length === 1 ? { [one]: v[0] } : { [many]: v });
-  return {
-    ...(r.description ? { description: r.description } : {}),
-    priority: r.priority,
-    direction: r.direction,
-    access: r.access,
-    protocol: r.protocol,
-    ...pick('sourceAddressPrefix', 'sourceAddressPrefixes', r.sourcePrefixes),
-    ...pick('sourcePortRange', 'sourcePortRanges', r.sourcePorts),
-    ...pick('destinationAddressPrefix', 'destinationAddressPrefixes', r.destinationPrefixes),
-    ...pick('destinationPortRange', 'destinationPortRanges', r.destinationPorts),
-  };
-}
-
-export function armTemplate(l: Lookup, cc: CycleCloud): string {
-  const subnets = subnetsOf(l, cc);
-  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map(
-    (id) => l.nsgs.get(id)!.value,
-  );
-  const nsgId = (n: string) => `[resourceId('Microsoft.Network/networkSecurityGroups', '${n}')]`;
-  const resources: unknown[] = nsgs.map((n: Nsg) => ({
-    type: 'Microsoft.Network/networkSecurityGroups',
-    apiVersion: NETWORK_API_VERSION,
-    name: n.name,
-    location: "[parameters('location')]",
-    properties: {
-      securityRules: [...n.rules]
-        .sort((a, b) => a.priority - b.priority)
-        .map((r) => ({ name: r.name, properties: ruleProperties(r) })),
-    },
-  }));
-  // Subnets are deployed one after another: Azure rejects parallel updates of subnets in one VNet.
-  let previous: string | undefined;
+/** The NSGs and route tables the entry's subnets use, as `azure apply` would PUT them (same bodies, same tag). */
+function ownedResources(l: Lookup, subnets: readonly AzureSubnetEntry[]): DesiredResource[] {
+  const { resources } = desiredResources(l.ws);
+  const wanted = new Set<string>();
   for (const s of subnets) {
     const nsg = s.subnet.nsg ? l.nsgs.get(s.subnet.nsg)?.value : undefined;
     const rt = s.subnet.routeTable ? l.routeTables.get(s.subnet.routeTable)?.value : undefined;
-    const dependsOn = [...(nsg ? [nsgId(nsg.name)] : []), ...(previous ? [previous] : [])];
+    if (nsg) wanted.add(`nsg/${nsg.name}`.toLowerCase());
+    if (rt) wanted.add(`routeTable/${rt.name}`.toLowerCase());
+  }
+  return resources.filter((r) => wanted.has(`${r.kind}/${r.name}`.toLowerCase()));
+}
+
+const armId = (r: DesiredResource | undefined) => r?.armId;
+
+/** What the step sets on one subnet: its NSG and route table when the workspace names them, its service endpoints. */
+interface SubnetChange {
+  entry: AzureSubnetEntry;
+  id: string;
+  nsg?: DesiredResource;
+  routeTable?: DesiredResource;
+  endpoints: string[];
+}
+
+function subnetChanges(l: Lookup, subnets: readonly AzureSubnetEntry[], owned: readonly DesiredResource[]): SubnetChange[] {
+  return subnets.map((s) => {
+    const az = l.sites.get(s.site)?.value.azure;
+    const find = (kind: string, name: string | undefined) => owned.find((r) => r.kind === kind && r.name.toLowerCase() === name?.toLowerCase());
+    const nsg = find('nsg', s.subnet.nsg ? l.nsgs.get(s.subnet.nsg)?.value.name : undefined);
+    const routeTable = find('routeTable', s.subnet.routeTable ? l.routeTables.get(s.subnet.routeTable)?.value.name : undefined);
+    return {
+      entry: s,
+      id: `/subscriptions/${az?.subscriptionId ?? ''}/resourceGroups/${az?.resourceGroup ?? ''}/providers/Microsoft.Network/virtualNetworks/${s.vnet.name}/subnets/${s.subnet.name}`,
+      ...(nsg ? { nsg } : {}),
+      ...(routeTable ? { routeTable } : {}),
+      endpoints: [...s.subnet.serviceEndpoints].sort(),
+    };
+  });
+}
+
+/**
+ * The ARM template: the NSGs and route tables (created, or made as the workspace says when Junction owns them; named
+ * in notOwned, left alone), then each subnet through a nested deployment that first reads the subnet as it is, so the
+ * service endpoints already there are kept (merged, not replaced) and an NSG or route table the workspace does not
+ * name stays attached. The VNet is an existing resource named by a parameter.
+ */
+export function armTemplate(l: Lookup, cc: CycleCloud): string {
+  const subnets = subnetsOf(l, cc);
+  const owned = ownedResources(l, subnets);
+  const parameters: Record<string, unknown> = { [NOT_OWNED_PARAMETER]: NOT_OWNED_PARAMETER_DEFINITION };
+  const c = localiserFor(owned, parameters);
+  const resources: unknown[] = owned.map((r) => templateResource(r, c, parameters));
+  const vnetParam = (name: string) => `existingVirtualNetwork${name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, x: string | undefined) => (x ? x.toUpperCase() : '')).replace(/^./, (x) => x.toUpperCase())}`;
+  const refTo = (r: DesiredResource) => `[resourceId('Microsoft.Network/${r.kind === 'nsg' ? 'networkSecurityGroups' : 'routeTables'}', ${armExprString(r.name)})]`;
+  // Subnets are updated one after another: Azure rejects parallel updates of subnets in one VNet.
+  let previous: string | undefined;
+  for (const ch of subnetChanges(l, subnets, owned)) {
+    const s = ch.entry;
+    const vp = vnetParam(s.vnet.name);
+    parameters[vp] = {
+      type: 'string',
+      defaultValue: armLiteral(s.vnet.name),
+      metadata: { description: `Name of the existing virtual network of ${armLiteral(s.subnet.name)}: this template changes its subnets' NSG, route table and service endpoints; the VNet and subnet must exist (junction azure apply or junction azure export create them).` },
+    };
+    const keep = (prop: string) => `[if(contains(parameters('existing'), '${prop}'), parameters('existing').${prop}, null())]`;
+    const name = `junction-subnet-${s.vnet.name}-${s.subnet.name}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
     resources.push({
-      type: 'Microsoft.Network/virtualNetworks/subnets',
-      apiVersion: NETWORK_API_VERSION,
-      name: `${s.vnet.name}/${s.subnet.name}`,
-      ...(dependsOn.length ? { dependsOn } : {}),
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name,
+      dependsOn: [...(ch.nsg ? [refTo(ch.nsg)] : []), ...(ch.routeTable ? [refTo(ch.routeTable)] : []), ...(previous ? [previous] : [])],
       properties: {
-        addressPrefix: s.subnet.prefix,
-        ...(nsg ? { networkSecurityGroup: { id: nsgId(nsg.name) } } : {}),
-        ...(rt ? { routeTable: { id: `[resourceId('Microsoft.Network/routeTables', '${rt.name}')]` } } : {}),
-        serviceEndpoints: s.subnet.serviceEndpoints.map((service) => ({ service })),
+        mode: 'Incremental',
+        expressionEvaluationOptions: { scope: 'inner' },
+        parameters: {
+          vnetName: { value: `[parameters('${vp}')]` },
+          existing: { value: `[reference(resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('${vp}'), ${armExprString(s.subnet.name)}), '${NETWORK_API_VERSION}')]` },
+          ...(ch.nsg ? { nsgId: { value: refTo(ch.nsg) } } : {}),
+          ...(ch.routeTable ? { routeTableId: { value: refTo(ch.routeTable) } } : {}),
+        },
+        template: {
+          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+          contentVersion: '1.0.0.0',
+          parameters: {
+            vnetName: { type: 'string' },
+            existing: { type: 'object' },
+            ...(ch.nsg ? { nsgId: { type: 'string' } } : {}),
+            ...(ch.routeTable ? { routeTableId: { type: 'string' } } : {}),
+          },
+          resources: [
+            {
+              type: 'Microsoft.Network/virtualNetworks/subnets',
+              apiVersion: NETWORK_API_VERSION,
+              name: `[concat(parameters('vnetName'), '/', ${armExprString(s.subnet.name)})]`,
+              properties: {
+                addressPrefix: s.subnet.prefix,
+                networkSecurityGroup: ch.nsg ? { id: "[parameters('nsgId')]" } : keep('networkSecurityGroup'),
+                routeTable: ch.routeTable ? { id: "[parameters('routeTableId')]" } : keep('routeTable'),
+                // The endpoints already there, as { service }, plus the workspace's: union() drops duplicates.
+                serviceEndpoints: `[union(map(if(contains(parameters('existing'), 'serviceEndpoints'), parameters('existing').serviceEndpoints, createArray()), lambda('e', createObject('service', lambdaVariables('e').service))), createArray(${ch.endpoints.map((e) => `createObject('service', ${armExprString(e)})`).join(', ')}))]`,
+              },
+            },
+          ],
+        },
       },
     });
-    previous = `[resourceId('Microsoft.Network/virtualNetworks/subnets', '${s.vnet.name}', '${s.subnet.name}')]`;
+    previous = name;
   }
-  const site = l.sites.get(subnets[0]?.site ?? '')?.value;
   const template = {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
     metadata: {
       generator: 'Junction',
-      description: `NSG rules and Storage service endpoints for ${cc.name} (seed 002)`,
+      description: armLiteral(`NSG rules, route tables and Storage service endpoints for ${cc.name} (seed 002)`),
     },
-    parameters: {
-      location: { type: 'string', defaultValue: site?.azure?.region ?? '[resourceGroup().location]' },
-    },
+    parameters,
     resources,
   };
   return JSON.stringify(template, null, 2) + '\n';
@@ -106,92 +163,72 @@ function azureTarget(l: Lookup, siteId: string): Target {
   };
 }
 
+/** Bash that sets one subnet: read it, merge the service endpoints, update only when something differs. */
+function subnetLines(ch: SubnetChange): string[] {
+  const want = (r: DesiredResource | undefined) => shq(armId(r) ?? '');
+  const query = "join('|', [properties.addressPrefix || join(' ', properties.addressPrefixes || `[]`), properties.networkSecurityGroup.id || '', properties.routeTable.id || '', join(' ', sort((properties.serviceEndpoints || `[]`)[].service))])";
+  return [
+    `# subnet ${shComment(`${ch.entry.vnet.name}/${ch.entry.subnet.name}`)}: endpoints already there are kept; an NSG or route table the workspace does not name is left attached`,
+    `SUBNET=${shq(ch.id)}`,
+    `WANT_PREFIX=${shq(ch.entry.subnet.prefix)}`,
+    `WANT_NSG=${want(ch.nsg)}`,
+    `WANT_RT=${want(ch.routeTable)}`,
+    `WANT_ENDPOINTS=${shq(ch.endpoints.join(' '))}`,
+    '# shellcheck disable=SC2016 # backquotes are JMESPath literals for az, not shell',
+    `live="$(az rest --method get --url "$SUBNET?api-version=$API_VERSION" --query ${shq(query)} --output tsv)"`,
+    "IFS='|' read -r live_prefix live_nsg live_rt live_endpoints <<<\"$live\"",
+    'for e in $live_endpoints; do',
+    '  case "$e" in *[!A-Za-z0-9.]*) echo "unexpected service endpoint name: $e"; exit 1 ;; esac',
+    'done',
+    '# shellcheck disable=SC2086 # word splitting wanted: the lists are service names',
+    'merged="$(printf \'%s\\n\' $live_endpoints $WANT_ENDPOINTS | sed \'/^$/d\' | sort -u | paste -sd \' \' -)"',
+    'args=()',
+    '[ -z "$WANT_NSG" ] || args+=(--network-security-group "$WANT_NSG")',
+    '[ -z "$WANT_RT" ] || args+=(--route-table "$WANT_RT")',
+    'if [ "$live_prefix" = "$WANT_PREFIX" ] && { [ -z "$WANT_NSG" ] || [ "$(lower "$live_nsg")" = "$(lower "$WANT_NSG")" ]; } &&',
+    '  { [ -z "$WANT_RT" ] || [ "$(lower "$live_rt")" = "$(lower "$WANT_RT")" ]; } && [ "$merged" = "$live_endpoints" ]; then',
+    '  echo "in place: subnet ${SUBNET##*/}"',
+    'elif [ "$DRY_RUN" -eq 1 ]; then',
+    '  echo "would update: subnet ${SUBNET##*/} (service endpoints: ${merged:-none})"',
+    'else',
+    '  # shellcheck disable=SC2086 # one argument per service name',
+    '  az network vnet subnet update --ids "$SUBNET" --address-prefixes "$WANT_PREFIX" "${args[@]}" ${merged:+--service-endpoints $merged} --output none',
+    '  wait_ready "${SUBNET%/subnets/*}" "VNet of subnet ${SUBNET##*/}"',
+    '  echo "updated: subnet ${SUBNET##*/}"',
+    'fi',
+    '',
+  ];
+}
+
 function cliScript(l: Lookup, cc: CycleCloud, reference: string): string {
   const subnets = subnetsOf(l, cc);
   const site = l.sites.get(subnets[0]?.site ?? '')?.value;
-  const rg = site?.azure?.resourceGroup ?? '';
-  const nsgs = [...new Set(subnets.map((s) => s.subnet.nsg).filter((x): x is string => !!x))].map(
-    (id) => l.nsgs.get(id)!.value,
-  );
+  const owned = ownedResources(l, subnets);
+  const changes = subnetChanges(l, subnets, owned);
   const body: string[] = [
-    'command -v az >/dev/null 2>&1 || { echo "prerequisite missing: Azure CLI (az)"; exit 2; }',
-    ...(site?.azure?.subscriptionId
-      ? [
-          'current_sub="$(az account show --query id --output tsv 2>/dev/null || true)"',
-          `if [ "$current_sub" != ${shq(site.azure.subscriptionId)} ]; then`,
-          `  echo "prerequisite missing: az signed in to subscription ${site.azure.subscriptionId} (az login; az account set --subscription ${site.azure.subscriptionId})"`,
-          '  exit 2',
-          'fi',
-        ]
-      : []),
-    `RG=${shq(rg)}`,
-    `LOCATION=${shq(site?.azure?.region ?? '')}`,
+    ...preambleLines(site?.azure?.subscriptionId ? [site.azure.subscriptionId] : [], [], l.ws.name),
+    '# The VNet and its subnets must exist before anything is changed.',
+    ...changes.map((ch) => `require ${shq(ch.id)} ${shq(`subnet ${ch.entry.subnet.name} of VNet ${ch.entry.vnet.name} (junction azure apply or junction azure export create it)`)}`),
     '',
-    '# Creates the rule, or updates it in place when a rule of that name exists.',
-    'apply_rule() {',
-    '  local nsg="$1" name="$2"',
-    '  shift 2',
-    '  if az network nsg rule show --resource-group "$RG" --nsg-name "$nsg" --name "$name" --output none 2>/dev/null; then',
-    '    run az network nsg rule update --resource-group "$RG" --nsg-name "$nsg" --name "$name" "$@" --output none',
-    '  else',
-    '    run az network nsg rule create --resource-group "$RG" --nsg-name "$nsg" --name "$name" "$@" --output none',
-    '  fi',
-    '}',
-    '',
+    ...ensureLines(owned),
+    ...changes.flatMap(subnetLines),
+    ...CLOSING_LINES,
   ];
-  for (const n of nsgs) {
-    body.push(
-      `if az network nsg show --resource-group "$RG" --name ${shq(n.name)} --output none 2>/dev/null; then`,
-      `  echo "NSG ${n.name} exists"`,
-      'else',
-      `  run az network nsg create --resource-group "$RG" --name ${shq(n.name)} --location "$LOCATION" --output none`,
-      'fi',
-    );
-    for (const r of [...n.rules].sort((a, b) => a.priority - b.priority)) {
-      const args = [
-        `--priority ${r.priority}`,
-        `--direction ${r.direction}`,
-        `--access ${r.access}`,
-        `--protocol ${shq(r.protocol)}`,
-        `--source-address-prefixes ${r.sourcePrefixes.map(shq).join(' ')}`,
-        `--source-port-ranges ${r.sourcePorts.map(shq).join(' ')}`,
-        `--destination-address-prefixes ${r.destinationPrefixes.map(shq).join(' ')}`,
-        `--destination-port-ranges ${r.destinationPorts.map(shq).join(' ')}`,
-        ...(r.description ? [`--description ${shq(r.description)}`] : []),
-      ];
-      body.push(`apply_rule ${shq(n.name)} ${shq(r.name)} ${args.join(' ')}`);
-    }
-    body.push('');
-  }
-  for (const s of subnets) {
-    const nsg = s.subnet.nsg ? l.nsgs.get(s.subnet.nsg)?.value : undefined;
-    const want = [...s.subnet.serviceEndpoints].sort().join(',');
-    body.push(
-      `endpoints="$(az network vnet subnet show --resource-group "$RG" --vnet-name ${shq(s.vnet.name)} --name ${shq(s.subnet.name)} --query "serviceEndpoints[].service" --output tsv 2>/dev/null | sort | paste -sd, - || true)"`,
-      `nsg_id="$(az network vnet subnet show --resource-group "$RG" --vnet-name ${shq(s.vnet.name)} --name ${shq(s.subnet.name)} --query "networkSecurityGroup.id" --output tsv 2>/dev/null || true)"`,
-      `if [ "$endpoints" = ${shq(want || '')} ] && [ "\${nsg_id##*/}" = ${shq(nsg?.name ?? '')} ]; then`,
-      `  echo "subnet ${s.subnet.name}: NSG and service endpoints already in place"`,
-      'else',
-      `  run az network vnet subnet update --resource-group "$RG" --vnet-name ${shq(s.vnet.name)} --name ${shq(s.subnet.name)}${nsg ? ` --network-security-group ${shq(nsg.name)}` : ''}${s.subnet.serviceEndpoints.length ? ` --service-endpoints ${s.subnet.serviceEndpoints.map(shq).join(' ')}` : ''} --output none`,
-      'fi',
-    );
-  }
-  body.push('echo "done"');
   return renderSh({
-    synopsis: `Applies the NSG rules and Storage service endpoints of ${cc.name} with the Azure CLI.`,
+    synopsis: `Applies the NSG rules, route tables and Storage service endpoints of ${cc.name} with the Azure CLI.`,
     description: [
       'Seed 002: allow Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager (100-103) above a deny to Internet (4000).',
-      'Every NSG, rule and subnet is read first: missing ones are created, a subnet is updated only when it differs, and an existing rule is set to the workspace values (az network nsg rule update; the same values change nothing).',
+      'Each NSG and route table is read first and written (az rest PUT of the workspace body) only when missing or different: rules and routes not in the workspace are removed, as the ARM template and junction azure apply do.',
+      `One that exists without the tag ${OWNER_TAG}=<workspace> is left as it is (exit 1 at the end) unless --allow-unowned NAME names it.`,
+      'Each subnet keeps the service endpoints it already has (the workspace ones are added) and is updated only when something differs.',
     ],
     runsOn: 'an admin workstation with Azure CLI 2.x signed in (az login)',
     runAs: 'an account with Network Contributor on the resource group',
-    prerequisites: [
-      'Azure CLI (az)',
-      `Subscription ${site?.azure?.subscriptionId ?? '(see workspace)'} selected`,
-    ],
+    prerequisites: ['Azure CLI (az)', `Subscription ${site?.azure?.subscriptionId ?? '(see workspace)'} selected`, 'The VNet and subnets exist'],
     runbookStep: reference,
     workspace: l.ws.name,
     logName: 'cyclecloud-apply-nsg',
+    options: [{ flag: '--allow-unowned', variable: 'ALLOW_UNOWNED', help: 'comma-separated names of existing NSGs or route tables without the ownership tag to take over', default: '' }],
     body,
   });
 }
@@ -252,8 +289,8 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
           return [
             `bash ${ctx.names['apply-nsg-rules.sh']} --dry-run`,
             `bash ${ctx.names['apply-nsg-rules.sh']}`,
-            `# or: az deployment group what-if --resource-group ${rg} --template-file ${ctx.names['nsg-and-service-endpoints.json']}`,
-            `# then: az deployment group create --resource-group ${rg} --template-file ${ctx.names['nsg-and-service-endpoints.json']}`,
+            `# or: az deployment group what-if --resource-group ${shq(rg)} --template-file ${ctx.names['nsg-and-service-endpoints.json']}`,
+            `# then: az deployment group create --resource-group ${shq(rg)} --template-file ${ctx.names['nsg-and-service-endpoints.json']}`,
           ];
         },
       },
@@ -310,6 +347,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
     const nic = server.interfaces.find((i) => i.subnet === cc.serverSubnet) ?? server.interfaces[0];
     const serverAddr = nic?.address ? addressOf(nic.address) : representative(subnets[0]!.subnet.prefix);
     for (const s of subnets.slice(1)) {
+      const checkFile = `check-cyclecloud-ports-${safeName(s.subnet.name, [...s.path, 'name'])}.sh`;
       const target: Target = {
         id: `${cc.id}-${s.id}`,
         label: `a cluster node in ${s.subnet.name} (${s.subnet.prefix}) of ${cc.name}`,
@@ -327,7 +365,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
           : [],
         files: [
           {
-            name: `check-cyclecloud-ports-${s.subnet.name}.sh`,
+            name: checkFile,
             kind: 'bash',
             content: (ctx) =>
               renderSh({
@@ -350,7 +388,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
               }),
           },
         ],
-        commands: (ctx) => [`bash ${ctx.names[`check-cyclecloud-ports-${s.subnet.name}.sh`]}`],
+        commands: (ctx) => [`bash ${ctx.names[checkFile]}`],
       });
     }
     return steps;

@@ -5,6 +5,7 @@ import type { Host, LicenseLink } from '../../model/schema';
 import { bare, hostAddress, hostTarget } from '../common';
 import { change, indent, prereq, psArray, psq, renderPs, say } from '../ps';
 import type { StepDraft } from '../types';
+import { batchRem } from '../escape';
 
 const FEATURES = ['RemoteAccess', 'DirectAccess-VPN', 'Routing'];
 
@@ -193,7 +194,7 @@ function junctionBoxSteps(l: Lookup, ll: LicenseLink, jb: Host, lic: Host): Step
               '} else {',
               ...indent(
                 change(jb.name, `netsh ras ipv6 set prefix prefix=${ll.ipv6Prefix}`, [
-                  `netsh ras ipv6 set prefix prefix=${ll.ipv6Prefix}`,
+                  `netsh ras ipv6 set prefix ${psq(`prefix=${ll.ipv6Prefix}`)}`,
                   "if ($LASTEXITCODE -ne 0) { throw 'netsh ras ipv6 set prefix failed' }",
                   '$restart = $true',
                 ]),
@@ -372,7 +373,7 @@ function checkScript(
       ...extra,
       `foreach ($port in @(${ports.join(', ')})) {`,
       `    $r = Test-NetConnection -ComputerName ${psq(address)} -Port $port -WarningAction SilentlyContinue`,
-      `    if ($r.TcpTestSucceeded) { Write-Host ("OK    ${address}:" + $port) } else { Write-Host ("FAIL  ${address}:" + $port); $script:ExitCode = 3 }`,
+      `    if ($r.TcpTestSucceeded) { Write-Host (${psq(`OK    ${address}:`)} + $port) } else { Write-Host (${psq(`FAIL  ${address}:`)} + $port); $script:ExitCode = 3 }`,
       '}',
     ],
   };
@@ -622,7 +623,7 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
         content: (ctx) =>
           [
             '@echo off',
-            `rem License Link "${ll.name}" node startup (Junction, ${ctx.reference}).`,
+            `rem License Link "${batchRem(ll.name)}" node startup (Junction, ${batchRem(ctx.reference)}).`,
             'rem HPC Pack runs this from the unpacked package; it hands over to licenselink-node.ps1 beside it.',
             'rem Exit code 0 always: a failing startup script can keep HPC Pack from bringing the node online, and the',
             'rem scheduled task the script registers dials again. The script\'s own code goes to the log below.',

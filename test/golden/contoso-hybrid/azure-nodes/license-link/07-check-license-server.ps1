@@ -34,7 +34,7 @@ try {
     if (-not $vpn -or $vpn.ConnectionStatus -ne 'Connected') { Write-Warning -Message 'LicenseLink is not connected'; $script:ExitCode = 3 }
     foreach ($port in @(27000, 27001)) {
         $r = Test-NetConnection -ComputerName '10.10.1.20' -Port $port -WarningAction SilentlyContinue
-        if ($r.TcpTestSucceeded) { Write-Host ("OK    10.10.1.20:" + $port) } else { Write-Host ("FAIL  10.10.1.20:" + $port); $script:ExitCode = 3 }
+        if ($r.TcpTestSucceeded) { Write-Host ('OK    10.10.1.20:' + $port) } else { Write-Host ('FAIL  10.10.1.20:' + $port); $script:ExitCode = 3 }
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)

@@ -18,8 +18,8 @@ STORAGE_ACCOUNT=''
 TIMEOUT=5
 usage() {
   echo "usage: $0 [--dry-run] [--storage-account VALUE] [--timeout VALUE]"
-  echo "  --storage-account VALUE  also test <name>.blob.core.windows.net:443"
-  echo "  --timeout VALUE  seconds per connection attempt"
+  echo '  --storage-account VALUE  also test <name>.blob.core.windows.net:443'
+  echo '  --timeout VALUE  seconds per connection attempt'
 }
 while [ "$#" -gt 0 ]; do
   case "$1" in

@@ -75,7 +75,7 @@ try {
         Write-Host 'IPv6 client prefix already 2011:1234:5678::'
     } else {
         if ($PSCmdlet.ShouldProcess('JB01', 'netsh ras ipv6 set prefix prefix=2011:1234:5678::')) {
-            netsh ras ipv6 set prefix prefix=2011:1234:5678::
+            netsh ras ipv6 set prefix 'prefix=2011:1234:5678::'
             if ($LASTEXITCODE -ne 0) { throw 'netsh ras ipv6 set prefix failed' }
             $restart = $true
         }

@@ -34,7 +34,7 @@ try {
     if ($svc.Status -ne 'Running') { Write-Warning -Message 'RemoteAccess service is not running'; $script:ExitCode = 3 }
     foreach ($port in @(27000, 27001)) {
         $r = Test-NetConnection -ComputerName '10.10.1.20' -Port $port -WarningAction SilentlyContinue
-        if ($r.TcpTestSucceeded) { Write-Host ("OK    10.10.1.20:" + $port) } else { Write-Host ("FAIL  10.10.1.20:" + $port); $script:ExitCode = 3 }
+        if ($r.TcpTestSucceeded) { Write-Host ('OK    10.10.1.20:' + $port) } else { Write-Host ('FAIL  10.10.1.20:' + $port); $script:ExitCode = 3 }
     }
 } catch {
     Write-Warning -Message ("FAILED: " + $_.Exception.Message)
