@@ -17,8 +17,8 @@ const SOURCES = [
     url: 'https://learn.microsoft.com/troubleshoot/azure/cloud-services/classic/deploy/troubleshoot-mismatched-config',
   },
   {
-    title: 'HPC Pack: burst to Azure IaaS VM nodes from an HPC Pack cluster (HPC Pack 2016 and later)',
-    url: 'https://learn.microsoft.com/powershell/high-performance-computing/burst-to-azure-iaas-vm-from-an-hpc-pack-cluster',
+    title: 'HPC Pack troubleshooting: Azure deployment settings for bursting to Azure IaaS nodes with a service principal or managed identity',
+    url: 'https://learn.microsoft.com/troubleshoot/azure/hpc/pack/error-no-virtual-network-found',
   },
 ];
 
@@ -72,7 +72,7 @@ export const retiredAzureServices: Rule = {
           out.push({
             message: `certificate "${c.id}" is uploaded as a subscription management certificate; management certificates authenticated Azure Service Management, retired with Cloud Services (classic) on ${RETIRED}`,
             path: ['certificates', i, 'placements', j, 'store'],
-            fix: 'give HPC Pack 2016/2019 an Azure service principal (Microsoft Entra application) with a role on the resource group instead of a management certificate',
+            fix: 'give HPC Pack 2016/2019 an Azure service principal (Microsoft Entra application) or the head node a managed identity, with the Contributor role, in Cluster Manager > Azure Deployment Settings, instead of a management certificate',
           });
       });
     });
