@@ -4,13 +4,13 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter } from 'node:path';
 import { missingMessage, missingSystemPackages } from './system-packages.mjs';
 
-const executable = (p) => {
+const exists = (p, kind) => {
   try {
-    accessSync(p, constants.X_OK);
+    accessSync(p, kind === 'file' ? constants.R_OK : constants.X_OK);
     return true;
   } catch {
     return false;
   }
 };
-for (const line of missingMessage(missingSystemPackages(process.env, executable, delimiter)))
+for (const line of missingMessage(missingSystemPackages(process.env, exists, delimiter)))
   process.stderr.write(line);

@@ -22,25 +22,36 @@ export const SYSTEM_PACKAGES = [
   },
   { pkg: 'iproute2', command: 'ip', needs: 'the network-namespace probe tests (test/health/probes)' },
   { pkg: 'unzip', command: 'unzip', needs: 'the zip bundle checks (test/bundle, test/desktop)' },
+  {
+    pkg: 'graphviz',
+    command: 'dot',
+    needs: 'the check that `junction topology --format dot` parses (test/topology)',
+  },
+  {
+    pkg: 'fonts-dejavu-core',
+    file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    needs: 'the labels of `junction topology --format png` (test/topology)',
+  },
 ];
 
 /**
- * The packages whose command is on none of PATH's folders. `exists` is injected so tests can pass a fake
- * file system; `env` supplies PATH and overrides such as JUNCTION_CHROMIUM (a full path to the browser).
+ * The packages whose command is on none of PATH's folders (or whose file is absent). `exists(path, kind)` is
+ * injected so tests can pass a fake file system (kind 'exec' for a command, 'file' for a data file); `env` supplies PATH and overrides such as JUNCTION_CHROMIUM (a full path to the browser).
  */
 export function missingSystemPackages(env, exists, sep = ':') {
   const dirs = (env.PATH ?? '').split(sep).filter(Boolean);
-  return SYSTEM_PACKAGES.filter(({ command, env: override }) => {
+  return SYSTEM_PACKAGES.filter(({ command, file, env: override }) => {
+    if (file) return !exists(file, 'file');
     if (override && env[override]) return !exists(env[override]);
     return !dirs.some((d) => exists(`${d}/${command}`));
   });
 }
 
 export function missingMessage(missing) {
-  return missing.map(
-    (m) =>
-      `npm test: missing Debian package ${m.pkg} (no \`${m.command}\` on PATH): ${m.needs} will fail. Fix: apt-get install ${m.pkg}\n`,
-  );
+  return missing.map((m) => {
+    const what = m.file ? `no ${m.file}` : `no \`${m.command}\` on PATH`;
+    return `npm test: missing Debian package ${m.pkg} (${what}): ${m.needs} will fail. Fix: apt-get install ${m.pkg}\n`;
+  });
 }
 
 export const APT_LINE = `apt-get install ${SYSTEM_PACKAGES.map((p) => p.pkg).join(' ')}`;

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
-// @ts-expect-error plain .mjs module shared with .ci/run and the pretest check
 import {
   APT_LINE,
   SYSTEM_PACKAGES,
@@ -53,7 +52,13 @@ describe('supported Node lines', () => {
 
 describe('system packages', () => {
   it('names each missing package, the tests it affects and the apt-get line, once each', () => {
-    const present = new Set(['/usr/bin/openssl', '/usr/bin/unzip', '/usr/sbin/ip']);
+    const present = new Set([
+      '/usr/bin/openssl',
+      '/usr/bin/unzip',
+      '/usr/sbin/ip',
+      '/usr/bin/dot',
+      '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    ]);
     const missing = missingSystemPackages({ PATH: '/usr/bin:/usr/sbin' }, (p: string) => present.has(p));
     expect(missing.map((m: { pkg: string }) => m.pkg)).toEqual(['shellcheck', 'chromium']);
     const lines = missingMessage(missing) as string[];
@@ -66,7 +71,9 @@ describe('system packages', () => {
 
   it('honours JUNCTION_CHROMIUM as the browser path', () => {
     const env = { PATH: '/usr/bin', JUNCTION_CHROMIUM: '/opt/chrome/chrome' };
-    const all = new Set(SYSTEM_PACKAGES.map((p: { command: string }) => `/usr/bin/${p.command}`));
+    const all = new Set(
+      SYSTEM_PACKAGES.map((p: { command?: string; file?: string }) => p.file ?? `/usr/bin/${p.command}`),
+    );
     expect(missingSystemPackages(env, (p: string) => all.has(p)).map((m: { pkg: string }) => m.pkg)).toEqual([
       'chromium',
     ]);
@@ -75,7 +82,7 @@ describe('system packages', () => {
 
   it('`npm test` prints one line per missing package at the start and goes on (the real script, a bare PATH)', () => {
     const bin = mkdtempSync(join(tmpdir(), 'junction-path-'));
-    for (const c of ['openssl', 'unzip', 'ip', 'chromium']) {
+    for (const c of ['openssl', 'unzip', 'ip', 'chromium', 'dot']) {
       writeFileSync(join(bin, c), '#!/bin/sh\n');
       chmodSync(join(bin, c), 0o755);
     }

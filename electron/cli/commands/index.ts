@@ -14,6 +14,7 @@ import { bundleCommand } from './bundle';
 import { receiptCommand } from './receipt';
 import { serveCommand } from './serve';
 import { driftCommand } from './drift';
+import { topologyCommand } from './topology';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   receiptCommand,
   serveCommand,
   driftCommand,
+  topologyCommand,
 ];
