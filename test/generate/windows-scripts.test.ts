@@ -251,6 +251,9 @@ describe('both examples', () => {
         );
       }
       expect(problems).toEqual([]);
+      // The modern example gives its VM subnets IP pools (item 10): they reach VMM.
+      if (name === 'modern-hybrid')
+        expect(out.files.find((f) => f.path.endsWith('vm-networks.ps1'))!.content).toMatch(/New-SCStaticIPAddressPool -Name 'Adatum-Subnet Pool' -VMSubnet/);
     },
   );
 });

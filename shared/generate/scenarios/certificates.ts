@@ -167,7 +167,7 @@ function importStep(
             ],
             runsOn: target.label,
             runAs,
-            prerequisites: ['Windows PowerShell 4.0 or later (PKI module)'],
+            prerequisites: ['Windows Server 2012 or Windows 8 or later (PKI module: Get-PfxData, Import-PfxCertificate, Import-Certificate)'],
             runbookStep: ctx.reference,
             workspace: l.ws.name,
             params: [...certParams(c, pfx, cer), ...(extra.params ?? [])],

@@ -363,7 +363,7 @@ function checkScript(
     description: ['Read-only: changes nothing. Exit code 3 when any port does not answer.'],
     runsOn,
     runAs,
-    prerequisites: ['Windows PowerShell 4.0 or later (Test-NetConnection)'],
+    prerequisites: ['Windows Server 2012 R2 or Windows 8.1 or later (Test-NetConnection)'],
     runbookStep: reference,
     workspace: ws,
     params: [],
