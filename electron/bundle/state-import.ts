@@ -84,44 +84,57 @@ export async function hasStateReports(media: string): Promise<boolean> {
   }
 }
 
-export async function importStateReports(media: string, observedFile: string, opts: { bundleId?: string; now?: Date } = {}): Promise<StateImportResult> {
-  const dir = join(media, ...STATE_REPORT_DIR.split('/'));
-  const result: StateImportResult = { observedFile, updated: [], older: 0, problems: [] };
+export interface ReadReport {
+  name: string;
+  bytes: Buffer;
+  state: HostState;
+}
+
+/** Every valid report in `dir` (plain *.json files), and a located problem for each that is not. */
+export async function readStateDir(dir: string): Promise<{ reports: ReadReport[]; problems: string[] }> {
+  const problems: string[] = [];
   let names: string[];
   try {
     const st = await lstat(dir);
-    if (st.isSymbolicLink() || !st.isDirectory()) {
-      result.problems.push(`${dir}: is not a plain folder (a link or a file); no state report was imported`);
-      return result;
-    }
+    if (st.isSymbolicLink() || !st.isDirectory()) return { reports: [], problems: [`${dir}: is not a plain folder (a link or a file); no state report was read`] };
     names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { reports: [], problems };
     throw e;
   }
   if (names.length > MAX_STATE_REPORTS) {
-    result.problems.push(`${dir}: ${names.length} reports, more than the ${MAX_STATE_REPORTS} one import takes; the first ${MAX_STATE_REPORTS} by name were read`);
+    problems.push(`${dir}: ${names.length} reports, more than the ${MAX_STATE_REPORTS} one import takes; the first ${MAX_STATE_REPORTS} by name were read`);
     names = names.slice(0, MAX_STATE_REPORTS);
   }
-  const observed = await readObserved(observedFile);
-  const importedAt = (opts.now ?? new Date()).toISOString();
-  let changed = false;
+  const reports: ReadReport[] = [];
   for (const name of names) {
-    const rel = `${STATE_REPORT_DIR}/${name}`;
     const path = join(dir, name);
     let bytes: Buffer;
     try {
       bytes = await readRegularFile(path, MAX_STATE_REPORT_BYTES);
     } catch (e) {
-      result.problems.push(`${path}: ${(e as Error).message}; report not imported (state reports are plain files up to ${MAX_STATE_REPORT_BYTES} bytes)`);
+      problems.push(`${path}: ${(e as Error).message}; report not imported (state reports are plain files up to ${MAX_STATE_REPORT_BYTES} bytes)`);
       continue;
     }
     const parsed = parseStateReport(bytes.toString('utf8'));
     if (!parsed.ok) {
-      result.problems.push(`${path}: ${parsed.message}; report not imported (collect it again with collect-state.ps1/.sh from the bundle)`);
+      problems.push(`${path}: ${parsed.message}; report not imported (collect it again with collect-state.ps1/.sh from the bundle)`);
       continue;
     }
-    const state = hostStateOf(parsed.report);
+    reports.push({ name, bytes, state: hostStateOf(parsed.report) });
+  }
+  return { reports, problems };
+}
+
+export async function importStateReports(media: string, observedFile: string, opts: { bundleId?: string; now?: Date } = {}): Promise<StateImportResult> {
+  const { reports, problems } = await readStateDir(join(media, ...STATE_REPORT_DIR.split('/')));
+  const result: StateImportResult = { observedFile, updated: [], older: 0, problems };
+  if (!reports.length) return result;
+  const observed = await readObserved(observedFile);
+  const importedAt = (opts.now ?? new Date()).toISOString();
+  let changed = false;
+  for (const { name, bytes, state } of reports) {
+    const rel = `${STATE_REPORT_DIR}/${name}`;
     const key = state.host.toLowerCase();
     const kept = observed.hosts[key];
     if (kept && Date.parse(kept.state.collected) >= Date.parse(state.collected)) {

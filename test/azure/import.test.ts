@@ -128,6 +128,20 @@ describe('junction azure import', () => {
     expect(items[0]!.fix.text).toContain('junction azure apply');
   }, 30_000);
 
+  it('init --from-azure creates the workspace from the resource group; it refuses to overwrite one', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const target = join(w.dir, 'fresh.junction.json');
+    const r = await cli(['init', target, '--from-azure', '--subscription', SUB, '--resource-group', RG], env);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Created .*fresh\.junction\.json/);
+    expect(counts((await cli(['azure', 'plan', target], env)).out)?.slice(0, 3)).toEqual([0, 0, 0]);
+    const again = await cli(['init', w.ws, '--from-azure', '--subscription', SUB, '--resource-group', RG, '--force'], env);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('junction azure import');
+  }, 30_000);
+
   it('bad input: a missing resource group flag, an unknown site and a workspace that does not load write nothing', async () => {
     const w = workdir();
     const env = armEnv(emu, pki, w.state);

@@ -32,7 +32,7 @@ import { appendStatusHistory, historyRecords, readStatus } from '../../azure/sta
 import { defaultHistory } from './probe';
 import { azureImport, IMPORT_USAGE } from './azure-import';
 
-const CONNECTION_OPTIONS = {
+export const CONNECTION_OPTIONS = {
   'state-dir': { type: 'string' },
   'arm-endpoint': { type: 'string' },
   'authority-host': { type: 'string' },
@@ -515,6 +515,9 @@ async function queue(args: string[], io: CliIo): Promise<number> {
   }
   return 0;
 }
+
+/** What `junction init --from-azure` needs to sign in exactly as `azure import` does. */
+export const importDeps = { options: CONNECTION_OPTIONS, settingsFor, credentialFor };
 
 export const azureCommand: Command = {
   name: 'azure',
