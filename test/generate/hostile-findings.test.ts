@@ -97,7 +97,9 @@ describe('finding 3: $() in an NSG or subnet name in the NSG step script', () =>
       env: { PATH: `${bin}:${process.env['PATH']}`, HOME: dir, JUNCTION_LOG_DIR: join(dir, 'logs') },
       encoding: 'utf8',
     });
-    expect(run.status, run.stderr).toBe(0);
+    // Past the prologue into the steps that name the NSG and the subnet (the stand-in az answers nothing useful,
+    // so the script may stop later; what matters is that nothing of the names ran).
+    expect(run.stdout, run.stderr).toMatch(/^log: /m);
     expect(readdirSync(dir).filter((f) => f.startsWith('PWNED'))).toEqual([]);
   });
   it('a subnet name that is not a safe file name is refused, located, instead of becoming a file name', () => {
