@@ -11,7 +11,7 @@
   Run as:        the HPC cluster administrator account itself (Current User stores belong to whoever runs the script), not elevated
   Runbook:       step 23 of RUNBOOK.md (hpcadmin01, HPC Azure management certificate (seed 003))
   Prerequisites:
-    - Windows PowerShell 4.0 or later (PKI module)
+    - Windows Server 2012 or Windows 8 or later (PKI module: Get-PfxData, Import-PfxCertificate, Import-Certificate)
   Dry run:       add -WhatIf to see every change without making it.
   Exit codes:
     0     done: every setting holds (changed now or already in place)

@@ -8,7 +8,7 @@
   Run as:        any user
   Runbook:       step 4 of RUNBOOK.md (jb01, License Link (seed 000))
   Prerequisites:
-    - Windows PowerShell 4.0 or later (Test-NetConnection)
+    - Windows Server 2012 R2 or Windows 8.1 or later (Test-NetConnection)
   Dry run:       add -WhatIf to see every change without making it.
   Exit codes:
     0     done: every setting holds (changed now or already in place)

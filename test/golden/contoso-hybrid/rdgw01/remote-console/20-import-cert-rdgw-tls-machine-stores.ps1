@@ -10,7 +10,7 @@
   Run as:        a local Administrator (elevated PowerShell)
   Runbook:       step 20 of RUNBOOK.md (rdgw01, Remote Console certificates (seed 001))
   Prerequisites:
-    - Windows PowerShell 4.0 or later (PKI module)
+    - Windows Server 2012 or Windows 8 or later (PKI module: Get-PfxData, Import-PfxCertificate, Import-Certificate)
   Dry run:       add -WhatIf to see every change without making it.
   Exit codes:
     0     done: every setting holds (changed now or already in place)
