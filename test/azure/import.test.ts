@@ -33,6 +33,7 @@ describe('junction azure import', () => {
     const env = armEnv(emu, pki, w.state);
     expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
     const liveCount = emu.resources.size;
+    const from = emu.requests.length;
     emu.pageSize = 1;
     emu.faults.push({ kind: '429', method: 'GET', match: /networkSecurityGroups$/, times: 1 });
     const target = join(w.dir, 'imported.junction.json');
@@ -46,7 +47,14 @@ describe('junction azure import', () => {
     // Paged: some LIST followed a nextLink; throttled: the 429 was answered and the same LIST retried.
     expect(emu.requests.some((q) => q.method === 'GET' && q.status === 200 && /networkSecurityGroups$/.test(q.path))).toBe(true);
     expect(emu.requests.filter((q) => q.status === 429)).toHaveLength(1);
-    expect(emu.requests.filter((q) => q.method === 'GET' && /virtualNetworks$/.test(q.path)).length).toBeGreaterThan(1);
+    // One page per resource of each kind: every LIST of the import followed its nextLinks to the end.
+    const during = emu.requests.slice(from).filter((q) => q.method === 'GET' && q.status === 200);
+    for (const type of ['networkSecurityGroups', 'routeTables', 'virtualNetworks', 'localNetworkGateways', 'connections']) {
+      const n = [...emu.resources.keys()].filter((k) => k.includes(`/${type.toLowerCase()}/`) && k.split('/').length === 9).length;
+      expect(n, type).toBeGreaterThan(0);
+      expect(during.filter((q) => q.path.endsWith(`/${type}`)).length, type).toBe(n);
+    }
+    expect([...emu.resources.keys()].filter((k) => k.includes('/networksecuritygroups/')).length).toBeGreaterThan(1);
     const text = readFileSync(target, 'utf8');
     expect(text).not.toContain('test-psk-value');
     const loaded = loadWorkspace(text, target);
