@@ -1,7 +1,7 @@
 // Address helpers over cidr-tools (range maths) and ipaddr.js (strict parsing). No hand-written bit maths:
 // every function here is a thin, typed wrapper so the rest of the domain speaks one vocabulary.
 import ipaddr from 'ipaddr.js';
-import { containsCidr, normalizeCidr, overlapCidr, parseCidr } from 'cidr-tools';
+import { normalizeCidr, parseCidr } from 'cidr-tools';
 
 export type IpVersion = 4 | 6;
 
@@ -67,15 +67,34 @@ export function ipVersion(cidrOrAddress: string): IpVersion {
   return cidrOrAddress.includes(':') ? 6 : 4;
 }
 
+// contains/overlaps run for every route and rule of every reach question (tens of thousands per lint of a large
+// estate); parsing the same prefix strings again each time dominated. Parsed bounds are kept, up to a limit.
+const bounds = new Map<string, { start: bigint; end: bigint }>();
+const MAX_CACHED_BOUNDS = 200_000;
+function boundsOf(s: string): { start: bigint; end: bigint } {
+  let b = bounds.get(s);
+  if (!b) {
+    const p = parseCidr(s);
+    b = { start: p.start, end: p.end };
+    if (bounds.size >= MAX_CACHED_BOUNDS) bounds.clear();
+    bounds.set(s, b);
+  }
+  return b;
+}
+
 export function overlaps(a: string, b: string): boolean {
   if (ipVersion(a) !== ipVersion(b)) return false;
-  return overlapCidr(a, b);
+  const x = boundsOf(a);
+  const y = boundsOf(b);
+  return x.start <= y.end && y.start <= x.end;
 }
 
 /** Whether `outer` contains all of `inner` (an address or a prefix). */
 export function contains(outer: string, inner: string): boolean {
   if (ipVersion(outer) !== ipVersion(inner)) return false;
-  return containsCidr(outer, inner);
+  const o = boundsOf(outer);
+  const i = boundsOf(inner);
+  return o.start <= i.start && i.end <= o.end;
 }
 
 export function isDefaultRoute(cidr: string): boolean {

@@ -310,7 +310,7 @@ export function checkFlow(l: Lookup, flow: NeededFlow, opts: ReachOptions = {}):
   const out: FlowOutcome = { flow, verdict: first.verdict, ok, result: first };
   if (!reachable && first.decisive) {
     out.blocker = first.decisive;
-    out.blockerOwners = ownersOf(l, first.decisive.decidedBy?.path);
+    if (!ok) out.blockerOwners = ownersOf(l, first.decisive.decidedBy?.path);
   }
   return out;
 }

@@ -168,13 +168,19 @@ export function resolveEndpoint(l: Lookup, text: string, role: 'source' | 'desti
 }
 
 /** A compute-node group whose interface sits on the subnet: "a node of snet-compute" is one of its nodes. */
-function groupOnSubnet(l: Lookup, subnetId: string): { host: Host; nic: HostInterface } | undefined {
-  for (const host of l.ws.hosts) {
-    if (!host.roles.includes('compute-node-group')) continue;
-    const nic = host.interfaces.find((n) => n.subnet === subnetId);
-    if (nic) return { host, nic };
+const groups = new WeakMap<Lookup, Map<string, Owner>>();
+
+function groupOnSubnet(l: Lookup, subnetId: string): Owner | undefined {
+  let index = groups.get(l);
+  if (!index) {
+    index = new Map();
+    for (const host of l.ws.hosts) {
+      if (!host.roles.includes('compute-node-group')) continue;
+      for (const nic of host.interfaces) if (!index.has(nic.subnet)) index.set(nic.subnet, { host, nic });
+    }
+    groups.set(l, index);
   }
-  return undefined;
+  return index.get(subnetId);
 }
 
 function editDistance(a: string, b: string): number {
