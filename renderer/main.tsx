@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { connect } from './api/client';
-import { createWorkspaceStore } from './stores/workspace';
+import { createWorkspaceStore, hasOwnFile } from './stores/workspace';
 import { createUiStore } from './stores/ui';
 import { createGenerateStore } from './stores/generate';
 import { createCertStore } from './stores/certs';
@@ -44,11 +44,37 @@ async function boot(): Promise<void> {
       </StoresContext.Provider>
     </StrictMode>,
   );
-  // Open what the front door was started with; `npm start` with no argument means the embedded example.
-  const startup = await api['workspace.startup']({}).catch(() => ({}) as { path?: string });
+  // After a reload, reopen the file that was open (this tab's session remembers it), not the startup document.
+  const last = lastOpened();
+  ws.subscribe((s, prev) => {
+    if (s.origin !== prev.origin && (hasOwnFile(s) || s.origin === 'example')) rememberOpened(s.origin);
+  });
   await ws.getState().refreshRecent();
+  // A file that has gone since stays unopened, with the reason shown, rather than quietly replaced by another.
+  if (last === 'example') return ws.getState().openExample();
+  if (last) return void (await ws.getState().openFile(last));
+  // Otherwise open what the front door was started with; `npm start` with no argument means the embedded example.
+  const startup = await api['workspace.startup']({}).catch(() => ({}) as { path?: string });
   if (startup.path) await ws.getState().openFile(startup.path);
   else await ws.getState().openExample();
+}
+
+const LAST_OPENED = 'junction.lastOpened';
+
+function lastOpened(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_OPENED);
+  } catch {
+    return null;
+  }
+}
+
+function rememberOpened(origin: string): void {
+  try {
+    sessionStorage.setItem(LAST_OPENED, origin);
+  } catch {
+    // Storage refused (a locked-down profile): a reload then opens the startup document, as before.
+  }
 }
 
 void boot();

@@ -161,6 +161,21 @@ function createWindow(startupPath: string | undefined): BrowserWindow {
       })),
     ),
   );
+  // The renderer's beforeunload refuses a close or reload while the workspace has unsaved edits; Electron then does
+  // nothing unless asked, so ask the admin here and let the window go only if they choose to discard.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      title: 'Unsaved changes',
+      message: 'The workspace has unsaved changes.',
+      detail: 'Closing or reloading now discards them. Save first with Ctrl+S, or discard them.',
+      buttons: ['Keep editing', 'Discard changes'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    });
+    if (choice === 1) event.preventDefault();
+  });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY);
   return win;

@@ -15,6 +15,7 @@ import { GenerateScreen } from './GenerateScreen';
 import { CertificatesScreen } from './CertificatesScreen';
 import { PathPrompt } from './PathPrompt';
 import { ArmStatus } from './ArmStatus';
+import { UnsavedChangesDialog, useBeforeUnloadGuard, useDiscardGuard } from './UnsavedGuard';
 
 const NAV: { screen: Screen; label: string; key: string }[] = [
   { screen: 'workspace', label: 'Workspace', key: '1' },
@@ -44,6 +45,9 @@ export function App() {
   const schemaProblems = useWs((s) => s.loadProblems.length);
   const ready = useWs((s) => s.status === 'ready');
   const [prompt, setPrompt] = useState<null | 'open' | 'save'>(null);
+  const [promptError, setPromptError] = useState<string | null>(null);
+  const guard = useDiscardGuard();
+  useBeforeUnloadGuard();
   const workspace = useWs((s) => s.workspace);
 
   // Lay the topology out in the worker while the admin is elsewhere, once edits pause, so Topology opens on
@@ -59,11 +63,19 @@ export function App() {
     document.documentElement.dataset.theme = effective;
   }, [theme]);
 
-  const open = useCallback(async () => {
-    const r = await api['dialog.openWorkspace']({});
-    if (r.status === 'chosen') await ws.getState().openFile(r.path);
-    else if (r.status === 'unsupported') setPrompt('open');
-  }, [api, ws]);
+  const open = useCallback(
+    () =>
+      guard('Opening another workspace', async () => {
+        const r = await api['dialog.openWorkspace']({});
+        if (r.status === 'chosen') await ws.getState().openFile(r.path);
+        else if (r.status === 'unsupported') setPrompt('open');
+      }),
+    [api, ws, guard],
+  );
+  const openExample = useCallback(
+    () => guard('"New from example"', () => ws.getState().openExample()),
+    [ws, guard],
+  );
 
   const saveAs = useCallback(async () => {
     const r = await api['dialog.saveWorkspace']({
@@ -83,7 +95,7 @@ export function App() {
   const command = useCallback(
     (c: MenuCommand) => {
       if (c === 'open') void open();
-      else if (c === 'open-example') void ws.getState().openExample();
+      else if (c === 'open-example') openExample();
       else if (c === 'save') void save();
       else if (c === 'save-as') void saveAs();
       else if (c === 'toggle-theme') {
@@ -91,7 +103,7 @@ export function App() {
         void api['settings.update']({ theme: t }).catch(() => undefined);
       } else ui.getState().go(c.slice('screen:'.length) as Screen);
     },
-    [api, ws, ui, open, save, saveAs],
+    [api, ui, open, openExample, save, saveAs],
   );
 
   useEffect(() => window.junctionMenu?.onCommand(command), [command]);
@@ -147,7 +159,7 @@ export function App() {
           <button onClick={() => void open()} title="Open workspace (Ctrl+O)">
             Open…
           </button>
-          <button onClick={() => void ws.getState().openExample()} title="New from example (Ctrl+Shift+N)">
+          <button onClick={openExample} title="New from example (Ctrl+Shift+N)">
             New from example
           </button>
           <button
@@ -234,14 +246,27 @@ export function App() {
           hint="Browser mode has no file dialog. Type the full path of a .junction.json or .yaml file on this machine."
           initial={prompt === 'save' && origin !== 'example' ? origin : ''}
           action={prompt === 'open' ? 'Open' : 'Save'}
-          onCancel={() => setPrompt(null)}
-          onSubmit={async (path) => {
+          error={promptError}
+          onCancel={() => {
             setPrompt(null);
-            if (prompt === 'open') await ws.getState().openFile(path);
-            else if (await ws.getState().save(path)) ui.getState().notify(`Saved ${ws.getState().origin}`);
+            setPromptError(null);
+          }}
+          onSubmit={async (path) => {
+            // A wrong path keeps the dialog and what was typed, with the reason beside it.
+            const ok =
+              prompt === 'open' ? await ws.getState().openFile(path) : await ws.getState().save(path);
+            if (!ok) {
+              setPromptError(ws.getState().error ?? 'That did not work; check the path.');
+              return;
+            }
+            ws.getState().clearError();
+            setPrompt(null);
+            setPromptError(null);
+            if (prompt === 'save') ui.getState().notify(`Saved ${ws.getState().origin}`);
           }}
         />
       )}
+      <UnsavedChangesDialog />
     </div>
   );
 }

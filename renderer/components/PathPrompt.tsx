@@ -5,6 +5,8 @@ export function PathPrompt(props: {
   hint: string;
   initial: string;
   action: string;
+  /** Why the last submit failed; the typed path stays for correcting. */
+  error?: string | null;
   onCancel(): void;
   onSubmit(path: string): void | Promise<void>;
 }) {
@@ -34,6 +36,11 @@ export function PathPrompt(props: {
           spellCheck={false}
           aria-label="Path"
         />
+        {props.error && (
+          <p className="error-text small" role="alert" data-testid="path-prompt-error">
+            {props.error}
+          </p>
+        )}
         <div className="modal-actions">
           <button type="button" onClick={props.onCancel}>
             Cancel

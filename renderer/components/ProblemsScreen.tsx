@@ -149,9 +149,14 @@ export function ProblemsScreen() {
                   data-rule={f.ruleId}
                   tabIndex={0}
                   onKeyDown={(e) => {
-                    if (e.key === 'Enter' && objectId) ui.getState().showInTopology(objectId);
-                    else if (e.key === 'e' && f.position)
+                    if (e.key === 'Enter' && objectId) {
+                      e.preventDefault();
+                      ui.getState().showInTopology(objectId);
+                    } else if (e.key === 'e' && f.position) {
+                      // The editor takes the focus during this keydown: without this, the "e" is typed into it.
+                      e.preventDefault();
                       ui.getState().showInEditor(f.position.line, f.position.column);
+                    }
                   }}
                 >
                   <div className="problem-main">

@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
 import { useStores, useUi, useWs } from './context';
 import { Editor, type Marker } from './Editor';
+import { useDiscardGuard } from './UnsavedGuard';
 
 export function WorkspaceScreen({ onOpen }: { onOpen(): void }) {
   const { ws, ui } = useStores();
+  const guard = useDiscardGuard();
   const status = useWs((s) => s.status);
   const text = useWs((s) => s.text);
   const fileName = useWs((s) => s.fileName);
@@ -52,9 +54,11 @@ export function WorkspaceScreen({ onOpen }: { onOpen(): void }) {
           <button className="primary" onClick={onOpen}>
             Open workspace…
           </button>
-          <button onClick={() => void ws.getState().openExample()}>New from example</button>
+          <button onClick={() => guard('"New from example"', () => ws.getState().openExample())}>
+            New from example
+          </button>
         </div>
-        <RecentList recent={recent} onOpen={(p) => void ws.getState().openFile(p)} />
+        <RecentList recent={recent} onOpen={(p) => guard(`Opening ${p}`, () => ws.getState().openFile(p))} />
       </section>
     );
   }
@@ -146,7 +150,7 @@ export function WorkspaceScreen({ onOpen }: { onOpen(): void }) {
             </ul>
           )}
         </div>
-        <RecentList recent={recent} onOpen={(p) => void ws.getState().openFile(p)} />
+        <RecentList recent={recent} onOpen={(p) => guard(`Opening ${p}`, () => ws.getState().openFile(p))} />
       </aside>
     </section>
   );

@@ -30,6 +30,14 @@ export interface UiState {
   editorTarget: EditorTarget | null;
   /** A short confirmation shown in the status bar ("Saved …"). */
   notice: string | null;
+  /** Something that would discard unsaved edits (open, new from example), waiting for the admin's answer. */
+  pendingDiscard: PendingDiscard | null;
+}
+
+export interface PendingDiscard {
+  /** What would discard them, for the question: "Opening another workspace". */
+  what: string;
+  run(): void;
 }
 
 export interface UiActions {
@@ -41,6 +49,7 @@ export interface UiActions {
   setTheme(t: Theme): void;
   toggleTheme(systemPrefersDark: boolean): Theme;
   notify(text: string | null): void;
+  askDiscard(p: PendingDiscard | null): void;
 }
 
 export type UiStore = ReturnType<typeof createUiStore>;
@@ -54,6 +63,7 @@ export function createUiStore(initial: Partial<UiState> = {}) {
     search: '',
     editorTarget: null,
     notice: null,
+    pendingDiscard: null,
     ...initial,
     go: (screen) => set({ screen }),
     select: (selected) => set({ selected }),
@@ -69,5 +79,6 @@ export function createUiStore(initial: Partial<UiState> = {}) {
       return theme;
     },
     notify: (notice) => set({ notice }),
+    askDiscard: (pendingDiscard) => set({ pendingDiscard }),
   }));
 }

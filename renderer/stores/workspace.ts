@@ -32,7 +32,8 @@ export interface WorkspaceState {
 
 export interface WorkspaceActions {
   openExample(): Promise<void>;
-  openFile(path: string): Promise<void>;
+  /** false when nothing was opened (the reason is in `error`); the current document stays. */
+  openFile(path: string): Promise<boolean>;
   edit(text: string): void;
   analyse(): Promise<void>;
   /** Saves to `path`, or to the current file; the example has no file of its own. */
@@ -106,14 +107,15 @@ export function createWorkspaceStore(api: JunctionApi, opts: { debounceMs?: numb
 
       async openFile(path) {
         const r = await run(`Opening ${path}`, () => api['workspace.openFile']({ path }));
-        if (!r) return;
+        if (!r) return false;
         if (!r.text && !r.ok) {
           // Nothing was read (missing file, permissions): keep the current document, report why.
           set({ error: r.problems.map((p) => `${p.message}${p.fix ? ` — ${p.fix}` : ''}`).join('; ') });
-          return;
+          return false;
         }
         await adopt(r);
         await get().refreshRecent();
+        return true;
       },
 
       edit(text) {
