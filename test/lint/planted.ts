@@ -329,4 +329,9 @@ export const PLANTED: Record<string, Plant> = {
     mutate: (r) => r.azure.vnets[0].addressSpace.push('169.254.0.0/16'),
     pathPrefix: ['azure', 'vnets', 0, 'addressSpace', 1],
   },
+  AZ013: {
+    what: "a custom IPsec/IKE policy on a Basic gateway's connection",
+    mutate: (r) => (r.azure.vpnGateways[0].sku = 'Basic'),
+    pathPrefix: ['azure', 'connections', 0, 'ipsecPolicy'],
+  },
 };

@@ -52,6 +52,10 @@ const SRC = {
     title: 'VPN Gateway FAQ: BGP (SKUs, policy-based gateways, reserved ASNs)',
     url: `${LEARN}/vpn-gateway/vpn-gateway-vpn-faq#bgp`,
   },
+  ipsecPolicy: {
+    title: 'Configure custom IPsec/IKE connection policies: considerations (gateway SKUs)',
+    url: `${LEARN}/vpn-gateway/ipsec-ike-policy-howto`,
+  },
   udr: {
     title: 'Virtual network traffic routing: user-defined routes and next hop types',
     url: `${LEARN}/virtual-network/virtual-networks-udr-overview#user-defined`,
@@ -540,6 +544,32 @@ export const vnetForbiddenRange: Rule = {
   },
 };
 
+export const ipsecPolicyGateway: Rule = {
+  id: 'AZ013',
+  name: 'ipsec-policy-gateway-sku',
+  severity: 'warning',
+  seeds: [],
+  title: 'A custom IPsec/IKE policy is set only on connections of RouteBased VpnGw (or Standard/HighPerformance) gateways',
+  explanation:
+    'A custom IPsec/IKE policy works only on route-based VpnGw1–5 (and AZ), Standard and HighPerformance gateways. On a Basic or PolicyBased gateway the connection keeps the default proposals, so a device configured for the custom algorithms never agrees with Azure.',
+  sources: [SRC.ipsecPolicy],
+  check({ lookup: l }) {
+    const out: FindingDraft[] = [];
+    for (const [, c] of l.connections) {
+      const gw = l.vpnGateways.get(c.value.vpnGateway)?.value;
+      if (!gw || !c.value.ipsecPolicy) continue;
+      const why = gw.vpnType === 'PolicyBased' ? 'PolicyBased' : /^basic$/i.test(gw.sku) ? 'on the Basic SKU' : undefined;
+      if (why)
+        out.push({
+          message: `connection "${c.value.id}" sets a custom IPsec/IKE policy, but its gateway "${gw.id}" is ${why}, where custom policies do not apply`,
+          path: [...c.path, 'ipsecPolicy'],
+          fix: 'use a RouteBased gateway on VpnGw1 or above for a custom policy, or remove ipsecPolicy and configure the device for the default proposals',
+        });
+    }
+    return out;
+  },
+};
+
 export const AZURE_PLATFORM_RULES: readonly Rule[] = [
   reservedAddress,
   subnetTooSmall,
@@ -553,4 +583,5 @@ export const AZURE_PLATFORM_RULES: readonly Rule[] = [
   routeNextHop,
   vpnBgp,
   vnetForbiddenRange,
+  ipsecPolicyGateway,
 ];
