@@ -145,6 +145,12 @@ export const subnetWithinSpace: Rule = {
   title: "Subnets lie inside their network's address space and do not overlap each other",
   explanation:
     'Azure rejects a subnet outside the VNet address space, and two overlapping subnets make routing ambiguous on premises.',
+  sources: [
+    {
+      title: 'Azure Virtual Network FAQ: subnet address spaces cannot overlap; a subnet needs space in the VNet range',
+      url: 'https://learn.microsoft.com/en-us/azure/virtual-network/virtual-networks-faq',
+    },
+  ],
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
     const check = (
