@@ -147,7 +147,7 @@ export const policyBasedIkev2: Rule = {
   seeds: [],
   title: 'Connections of a PolicyBased VPN gateway use IKEv1 and no BGP',
   explanation:
-    'A PolicyBased (static routing) VPN gateway speaks IKEv1 only and has no BGP; an IKEv2 or BGP connection on it is refused. Use a RouteBased gateway for IKEv2 (with policy-based traffic selectors if the device needs them).',
+    'A PolicyBased (static routing) VPN gateway speaks IKEv1 only and has no BGP: an IKEv2 or BGP connection on it never comes up, whether ARM refuses it on write or the tunnel fails to negotiate days later. Use a RouteBased gateway for IKEv2 (with policy-based traffic selectors if the device needs them).',
   sources: [SRC.policyBasedIke, SRC.gatewayRequirements],
   check({ lookup: l }) {
     const out: FindingDraft[] = [];
