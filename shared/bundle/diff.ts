@@ -1,6 +1,7 @@
 // What changed between two bundles: the question an admin asks before carrying a second stick across the gap.
 import type { Manifest, StepEntry } from './manifest';
 import { comparePaths } from './paths';
+import { formatReachDiff, isEmptyReachDiff, type ReachDiff } from '../reach/diff';
 
 export interface FileChange {
   path: string;
@@ -19,6 +20,8 @@ export interface ManifestDiff {
   workspaceChanged: boolean;
   files: { added: FileChange[]; removed: FileChange[]; changed: FileChange[] };
   steps: { added: StepChange[]; removed: StepChange[]; changed: StepChange[] };
+  /** What the change opens or closes, when the two bundles' workspaces were given (bundles do not carry them). */
+  reach?: ReachDiff;
 }
 
 export function diffManifests(a: Manifest, b: Manifest): ManifestDiff {
@@ -71,9 +74,9 @@ export function formatDiff(d: ManifestDiff): string {
   for (const c of s.added) out.push(`  + ${c.host} step ${c.step}: ${c.after!.title}`);
   for (const c of s.removed) out.push(`  - ${c.host} step ${c.step}: ${c.before!.title}`);
   for (const c of s.changed) out.push(`  ~ ${c.host} step ${c.step}: ${c.after!.title} (${c.reasons!.join(', ')})`);
-  return out.join('\n') + '\n';
+  return out.join('\n') + '\n' + (d.reach ? formatReachDiff(d.reach) : '');
 }
 
 export function isEmptyDiff(d: ManifestDiff): boolean {
-  return !d.workspaceChanged && [...Object.values(d.files), ...Object.values(d.steps)].every((l) => l.length === 0);
+  return !d.workspaceChanged && [...Object.values(d.files), ...Object.values(d.steps)].every((l) => l.length === 0) && (!d.reach || isEmptyReachDiff(d.reach));
 }

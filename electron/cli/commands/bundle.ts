@@ -20,6 +20,7 @@ import { bundleInputFromGenerated } from '../../bundle/from-generate';
 import { generateForBundle } from '../../bundle/generate-source';
 import { addAzureExport, addHealthScripts, addStaging, readStagingDir, type AzureExportMode } from '../../bundle/extras';
 import { diffManifests, formatDiff, isEmptyDiff } from '../../../shared/bundle/diff';
+import { diffReach } from '../../../shared/reach/diff';
 import { formatFingerprint, normalizeFingerprint } from '../../../shared/bundle/sums';
 import type { Manifest } from '../../../shared/bundle/manifest';
 import { describeLint, formatErrors } from '../../../shared/bundle/lint-record';
@@ -45,8 +46,10 @@ const USAGE = `junction bundle <subcommand> ...
   inspect PATH [--json] [--state-dir DIR]
       What a bundle holds: id, source workspace, hosts and steps, files, and the signer it claims (pinned or
       not). Reads an archive without unpacking it; refuses a bundle whose signature does not cover its manifest.
-  diff A B [--json] [--state-dir DIR]
+  diff A B [--json] [--state-dir DIR] [--old-workspace FILE --new-workspace FILE]
       Files and steps added, removed and changed between two bundles (each checked like inspect).
+      With the two workspaces the bundles were built from (checked against each manifest's sha256), also the
+      flows the change opens or closes (as \`junction reach --diff\`).
   write BUNDLE (--drive MOUNTPOINT | --to DIR) [--media-limit SIZE]
       Copies a bundle folder to media atomically (temp folder + fsync + rename), resumes an interrupted copy,
       then reads it back and verifies it. Ctrl+C cancels; rerun to resume.
@@ -286,13 +289,40 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
 }
 
 async function diff(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'old-workspace': { type: 'string' }, 'new-workspace': { type: 'string' } },
+  });
   if (positionals.length !== 2) throw new CliError('diff takes two bundle paths', 'junction bundle diff OLD NEW');
   const a = (await readManifestFrom(resolve(io.cwd, positionals[0]!), io, values['state-dir'])).manifest;
   const b = (await readManifestFrom(resolve(io.cwd, positionals[1]!), io, values['state-dir'])).manifest;
   const d = diffManifests(a, b);
+  const oldWs = values['old-workspace'];
+  const newWs = values['new-workspace'];
+  if ((oldWs === undefined) !== (newWs === undefined))
+    throw new CliError('--old-workspace and --new-workspace go together', 'give the workspace file each bundle was built from, or neither');
+  if (oldWs !== undefined && newWs !== undefined) {
+    const before = await workspaceOfBundle(oldWs, a, positionals[0]!, io, values.json === true);
+    const after = await workspaceOfBundle(newWs, b, positionals[1]!, io, values.json === true);
+    if (!before || !after) return 2;
+    d.reach = diffReach(before, after);
+  }
   io.out(values.json ? JSON.stringify(d, null, 2) + '\n' : formatDiff(d));
   return isEmptyDiff(d) ? 0 : 1;
+}
+
+/** The workspace a bundle was built from: the file must hash to the sha256 its manifest recorded. */
+async function workspaceOfBundle(file: string, m: Manifest, bundle: string, io: CliIo, json: boolean) {
+  const bytes = await readFile(resolve(io.cwd, file)).catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${file}: cannot read (${e.code ?? e.message})`, 'give the path of the workspace file the bundle was built from');
+  });
+  if (sha256(bytes) !== m.workspace.sha256)
+    throw new CliError(
+      `${file} is not the workspace ${bundle} was built from (sha256 ${sha256(bytes)}, the manifest records ${m.workspace.sha256})`,
+      `use the version of ${m.workspace.name ?? 'the workspace'} that was bundled (e.g. from Git at the bundle's date)`,
+    );
+  return (await loadOrExplain(resolve(io.cwd, file), io, json))?.workspace;
 }
 
 async function write(args: string[], io: CliIo): Promise<number> {
