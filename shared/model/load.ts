@@ -43,9 +43,9 @@ export type LoadResult =
   | { ok: false; problems: LoadProblem[]; source?: SourceMap };
 
 /**
- * The largest workspace file read: a 10,000-host estate is ~8 MiB of JSON; parsing keeps a syntax tree with
- * offsets for every value, ~50 bytes of heap per byte of text, so the cap keeps a load near 1 GiB at worst
- * (bench/load.bench.ts measures it).
+ * The largest workspace file read: a 10,000-host estate is ~11 MiB of JSON. Parsing keeps a syntax tree with offsets
+ * for every value (for located errors), ~22 bytes of memory per byte of text: a file at the cap peaks near 400 MiB
+ * resident, inside the stated bound of 512 MiB (bench/load.bench.ts measures it). A 30 MB file used to take 1.6 GB.
  */
 export const MAX_WORKSPACE_BYTES = 16 * 1024 * 1024;
 /** Objects and arrays nested deeper than this are refused: the schema itself is 7 levels deep. */

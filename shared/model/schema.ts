@@ -25,19 +25,28 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Every string value of a document (and every key) that holds a control character, with its path. */
 export function controlCharacterPaths(doc: unknown): { path: (string | number)[]; char: number; key: boolean }[] {
   const out: { path: (string | number)[]; char: number; key: boolean }[] = [];
-  const walk = (v: unknown, path: (string | number)[]): void => {
+  // One path stack, copied only for a hit: the walk visits every value of a 16 MiB workspace.
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): void => {
     if (typeof v === 'string') {
       const m = CONTROL_CHARACTER.exec(v);
-      if (m) out.push({ path, char: m[0].charCodeAt(0), key: false });
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+      if (m) out.push({ path: [...path], char: m[0].charCodeAt(0), key: false });
+    } else if (Array.isArray(v))
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
     else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) {
+      for (const k in v) {
         const m = CONTROL_CHARACTER.exec(k);
-        if (m) out.push({ path, char: m[0].charCodeAt(0), key: true });
-        walk(x, [...path, k]);
+        if (m) out.push({ path: [...path], char: m[0].charCodeAt(0), key: true });
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
       }
   };
-  walk(doc, []);
+  walk(doc);
   return out;
 }
 const secretRef = z
