@@ -3,7 +3,7 @@
 import { OID_CLIENT_AUTH, OID_SERVER_AUTH, PURPOSE_REQUIREMENTS, normaliseThumbprint, thumbprintProblem } from './requirements';
 import type { CertPurpose } from './build';
 import { signedBy, type CertInfo, type ParsedFile } from './parse';
-import { PFX_PROFILES } from './pkcs12';
+import { MS_CSP_NAME_OID, PFX_PROFILES, SHA256_CAPABLE_CSP } from './pkcs12';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
 
@@ -45,6 +45,20 @@ export const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.4.1.311.10.3.4': 'Encrypting File System',
   '2.5.29.37.0': 'Any Purpose',
 };
+
+/** Providers that sign with SHA-256: the CAPI AES provider and the CNG software KSP. */
+const SHA256_PROVIDERS = new Set([SHA256_CAPABLE_CSP, 'Microsoft Software Key Storage Provider']);
+const HINT_PROVIDER = `seed 001 item 5: the key must sit in a provider that supports SHA-256. Export the .pfx again with the CSP name "${SHA256_CAPABLE_CSP}" on its key (junction cert new writes it; openssl pkcs12 -export -CSP "${SHA256_CAPABLE_CSP}"), or import it with certutil -importPFX -csp "${SHA256_CAPABLE_CSP}".`;
+
+/** Which provider Windows will put the key in, from the key bag's CSP name attribute (seed 001 item 5). */
+function keyProviderCheck(provider: string | undefined, sha256Needed: boolean): AuditCheck {
+  const requirement = 'the key is imported into a provider that can sign SHA-256';
+  const source = `seed 001 (Remote Console requirements); PKCS#12 attribute ${MS_CSP_NAME_OID}`;
+  if (provider === undefined)
+    return { id: 'key-provider', requirement, status: sha256Needed ? 'warn' : 'info', detail: 'no Microsoft CSP name on the key: Windows picks its default provider (Microsoft Enhanced Cryptographic Provider v1.0 for an RSA key), which cannot sign SHA-256', hint: HINT_PROVIDER, source };
+  const ok = SHA256_PROVIDERS.has(provider);
+  return { id: 'key-provider', requirement, status: ok ? 'pass' : sha256Needed ? 'fail' : 'warn', detail: `Microsoft CSP name: ${provider}`, ...(ok ? {} : { hint: HINT_PROVIDER }), source };
+}
 
 export const ekuLabel = (oid: string) => (EKU_NAMES[oid] ? `${EKU_NAMES[oid]} (${oid})` : oid);
 
@@ -146,6 +160,7 @@ export function auditCertificate(file: ParsedFile, opts: AuditOptions): AuditRep
     if (file.pfx) {
       const p = file.pfx.profile;
       add({ id: 'pfx-profile', requirement: 'PFX encryption the target Windows can open', status: 'info', detail: `MAC ${file.pfx.mac}, key ${file.pfx.keyEncryption}, certificates ${file.pfx.certEncryption} (${p} profile)`, hint: p === 'modern' ? PFX_PROFILES.modern.windows : p === 'legacy' ? PFX_PROFILES.legacy.windows : 'neither Junction profile: test the import on the oldest Windows that needs it', source: 'reference: PKCS#12 legacy vs modern' });
+      if (file.hasPrivateKey && cert.keyType === 'RSA') add(keyProviderCheck(file.pfx.keyProvider, purpose === 'remote-console'));
     }
   } else if (purpose && purpose !== 'ca')
     add({ id: 'private-key', requirement: 'stores of form pfx need the certificate with its key', status: 'info', detail: `${file.format.toUpperCase()} file without a private key: good for Trusted Root and the Azure subscription upload`, hint: HINT_NO_KEY, source: 'seed 003 (stores table)' });

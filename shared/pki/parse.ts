@@ -40,7 +40,14 @@ export interface ParsedFile {
   hasPrivateKey: boolean;
   /** The RSA private key's modulus (hex) when the file carries one, to check it belongs to the certificate. */
   privateKeyModulus?: string;
-  pfx?: { mac: string; keyEncryption: string; certEncryption: string; profile: 'modern' | 'legacy' | 'other' };
+  pfx?: {
+    mac: string;
+    keyEncryption: string;
+    certEncryption: string;
+    profile: 'modern' | 'legacy' | 'other';
+    /** The key bag's Microsoft CSP name attribute (1.3.6.1.4.1.311.17.1): the provider Windows imports the key into. */
+    keyProvider?: string;
+  };
 }
 
 const SIG_ALGS: Record<string, [string, string]> = {
@@ -213,6 +220,7 @@ function pfxAlgorithms(root: forge.asn1.Asn1): NonNullable<ParsedFile['pfx']> {
   }
   let keyEncryption = 'none';
   let certEncryption = 'none';
+  let keyProvider: string | undefined;
   const authSafe = asn1.fromDer(octetContent(authSafeCi!));
   for (const ci of children(authSafe, 'PKCS#12 authenticated safe')) {
     const [type, content] = ci.value as forge.asn1.Asn1[];
@@ -223,14 +231,32 @@ function pfxAlgorithms(root: forge.asn1.Asn1): NonNullable<ParsedFile['pfx']> {
     } else if (t === pki.oids.data) {
       for (const bag of children(asn1.fromDer(octetContent(ci)), 'PKCS#12 safe contents')) {
         const [bagId, bagValue] = bag.value as forge.asn1.Asn1[];
-        if (asn1.derToOid(bagId!.value as string) === pki.oids.pkcs8ShroudedKeyBag)
+        const bagType = asn1.derToOid(bagId!.value as string);
+        if (bagType === pki.oids.pkcs8ShroudedKeyBag)
           keyEncryption = algorithmName(((bagValue!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[0]);
+        if (bagType === pki.oids.pkcs8ShroudedKeyBag || bagType === pki.oids.keyBag) keyProvider ??= cspName(bag);
       }
     }
   }
   const profile =
     mac === 'sha256' && keyEncryption === 'PBES2/aes256-CBC' ? 'modern' : mac === 'sha1' && keyEncryption === 'pbeWithSHAAnd3-KeyTripleDES-CBC' ? 'legacy' : 'other';
-  return { mac, keyEncryption, certEncryption, profile };
+  return { mac, keyEncryption, certEncryption, profile, ...(keyProvider !== undefined ? { keyProvider } : {}) };
+}
+
+const MS_CSP_NAME_OID = '1.3.6.1.4.1.311.17.1';
+
+/** The BMPString of a bag's Microsoft CSP name attribute, if it has one (forge drops attributes it does not know). */
+function cspName(bag: forge.asn1.Asn1): string | undefined {
+  const attrs = (bag.value as forge.asn1.Asn1[])[2];
+  if (!attrs || !Array.isArray(attrs.value)) return undefined;
+  for (const attr of attrs.value) {
+    const [oid, values] = attr.value as forge.asn1.Asn1[];
+    if (!oid || asn1.derToOid(oid.value as string) !== MS_CSP_NAME_OID) continue;
+    const first = Array.isArray(values?.value) ? values.value[0] : undefined;
+    // forge decodes a BMPString to a JavaScript string itself.
+    if (first && typeof first.value === 'string') return first.value;
+  }
+  return undefined;
 }
 
 /** The bytes of a ContentInfo of type data: [0] EXPLICIT OCTET STRING, possibly BER-chunked. */

@@ -118,6 +118,26 @@ describe('audit of openssl-made certificates', () => {
     expect(broken.checks.find((c) => c.id === 'chain')!.hint).toMatch(/Certificate chain is broken/);
   });
 
+  it('key provider (seed 001 item 5): no CSP name warns, a provider that cannot sign SHA-256 fails, the AES provider passes', () => {
+    const c = opensslSelfSigned(dir, 'csp', { ext: RC });
+    const make = (name: string, csp?: string) => {
+      const out = join(dir, `${name}.pfx`);
+      openssl(['pkcs12', '-export', '-inkey', c.key, '-in', c.pem, '-out', out, '-passout', 'pass:pw', ...(csp ? ['-CSP', csp] : [])]);
+      return audit(out, 'remote-console', 'pw');
+    };
+    const none = make('csp-none');
+    expect(none.file.pfx?.keyProvider).toBeUndefined();
+    expect(status(none, 'key-provider')).toBe('warn');
+    const old = make('csp-old', 'Microsoft Enhanced Cryptographic Provider v1.0');
+    expect(old.file.pfx?.keyProvider).toBe('Microsoft Enhanced Cryptographic Provider v1.0');
+    expect(status(old, 'key-provider')).toBe('fail');
+    expect(old.checks.find((x) => x.id === 'key-provider')!.hint).toMatch(/Microsoft Enhanced RSA and AES Cryptographic Provider/);
+    const aes = make('csp-aes', 'Microsoft Enhanced RSA and AES Cryptographic Provider');
+    expect(status(aes, 'key-provider')).toBe('pass');
+    // A .cer has no key, so there is nothing to say about its provider.
+    expect(status(audit(c.der), 'key-provider')).toBeUndefined();
+  });
+
   it('thumbprint with spaces or of another certificate fails; a .cer that does not match the .pfx fails', () => {
     const a = opensslSelfSigned(dir, 'tpa', { ext: RC });
     const b = opensslSelfSigned(dir, 'tpb', { ext: RC });

@@ -65,7 +65,7 @@ describe('junction cert (in-process)', () => {
     expect(j.certificate.thumbprint).toBe(thumbprint);
     expect(j.hasPrivateKey).toBe(true);
     expect(j.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual([
-      'validity:pass', 'x509-v3:pass', 'key-size:pass', 'signature-hash:pass', 'key-usage:pass', 'extended-key-usage:pass', 'chain:info', 'private-key:pass', 'pfx-profile:info', 'thumbprint:pass',
+      'validity:pass', 'x509-v3:pass', 'key-size:pass', 'signature-hash:pass', 'key-usage:pass', 'extended-key-usage:pass', 'chain:info', 'private-key:pass', 'pfx-profile:info', 'key-provider:pass', 'thumbprint:pass',
     ]);
     const wrongPurpose = await cli(['cert', 'inspect', pfx, '--password-file', pw, '--purpose', 'rd-gateway-tls'], dir);
     expect(wrongPurpose.code).toBe(1);
