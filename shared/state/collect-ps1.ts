@@ -31,6 +31,7 @@ The host as the workspace names it (default: this computer's name).
 .PARAMETER OutDir
 Where to write the report (default: receipt\state in the bundle folder).
 #>
+#Requires -Version 3.0
 param(
   [string]$HostName = '',
   [string]$OutDir = ''

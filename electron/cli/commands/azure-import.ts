@@ -61,6 +61,8 @@ export async function runImport(file: string, values: Values, io: CliIo, deps: I
   const rg = typeof values['resource-group'] === 'string' ? values['resource-group'] : undefined;
   if (!sub || !rg)
     throw new CliError('import needs --subscription ID and --resource-group RG', 'junction azure import <workspace> --subscription ID --resource-group RG');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sub))
+    throw new CliError(`--subscription ${sub}: not a subscription id`, 'give the subscription id (a GUID such as 00000000-0000-4000-8000-000000000001), not its name');
   const settings = await deps.settingsFor(values, io, undefined, true);
   const p = await probe(settings);
   if (!p.online)
