@@ -190,7 +190,13 @@ const ENTRIES: Record<string, CatalogEntry> = {
   'Get-WindowsFeature': c('ServerManager', ['-Name'], REF),
   'Install-WindowsFeature': c('ServerManager', ['-Name', '-IncludeManagementTools'], REF),
   'Get-RemoteAccess': c('RemoteAccess', []),
-  'Install-RemoteAccess': c('RemoteAccess', ['-VpnType', '-Legacy', '-IPAddressRange'], REF),
+  // -Legacy is not in Windows Server 2012's Vpn parameter set (v=wps.620 reference); 2012 R2 added it.
+  'Install-RemoteAccess': later(c('RemoteAccess', ['-VpnType', '-Legacy', '-IPAddressRange'], REF), { windows: '2012' }, {
+    '-Legacy': {
+      windows: '2012 R2',
+      source: 'https://learn.microsoft.com/previous-versions/windows/powershell-scripting/hh918408(v=wps.620)',
+    },
+  }),
   'Get-VpnAuthProtocol': c('RemoteAccess', []),
   'Set-VpnAuthProtocol': c(
     'RemoteAccess',

@@ -64,6 +64,13 @@ describe('1: scripts use only what the host Windows release has', () => {
       'Test-NetConnection needs Windows Server 2012 R2; the host runs Windows Server 2012',
     ]);
     expect(platformProblems(commands, text, 'AlmaLinux 8')).toEqual([]);
+    // A parameter newer than its cmdlet is caught on its own.
+    const legacy = "Install-RemoteAccess -VpnType Vpn -Legacy -IPAddressRange '10.0.0.1', '10.0.0.9'";
+    const parsed = await parsePs(legacy);
+    expect(platformProblems(parsed.commands, legacy, 'Windows Server 2012')).toEqual([
+      'Install-RemoteAccess -Legacy needs Windows Server 2012 R2; the host runs Windows Server 2012',
+    ]);
+    expect(platformProblems(parsed.commands, legacy, 'Windows Server 2012 R2')).toEqual([]);
   });
 
   it('records a minimum Windows/PowerShell release (or product) for every catalogued Windows command', () => {
