@@ -3,6 +3,7 @@
 import type { Manifest } from './manifest';
 import { describeLint } from './lint-record';
 import { formatFingerprint } from './sums';
+import { mdText } from '../generate/escape';
 
 /** A runbook section beyond the per-host steps: who runs what where (far-side health, a connected machine). */
 export interface RunbookSection {
@@ -80,7 +81,7 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
   const out: string[] = [
     `# Junction bundle ${m.bundleId}`,
     '',
-    `Built ${m.createdAt} by Junction ${m.junctionVersion} from workspace ${m.workspace.name ?? ''} (SHA-256 ${m.workspace.sha256}).`,
+    `Built ${m.createdAt} by Junction ${m.junctionVersion} from workspace ${mdText(m.workspace.name ?? '')} (SHA-256 ${m.workspace.sha256}).`,
     '',
     ...lintLines(m),
     ...verifySection(input.signerFingerprint),
@@ -103,12 +104,13 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     for (const s of h.steps) {
       out.push(
         isBash(s.script)
-          ? `${s.step}. **${s.title}** — run \`${applyShCommand(h.host, s.step)}\` (script \`${s.script}\`)`
-          : `${s.step}. **${s.title}** — run \`${s.script}\``,
+          ? `${s.step}. **${mdText(s.title)}** — run \`${applyShCommand(h.host, s.step)}\` (script \`${s.script}\`)`
+          : `${s.step}. **${mdText(s.title)}** — run \`${s.script}\``,
       );
-      if (s.needs.length) out.push(`   - needs: ${s.needs.join('; ')}`);
+      // Titles, needs and checks carry workspace text (names): shown as written, never as Markdown or HTML.
+      if (s.needs.length) out.push(`   - needs: ${mdText(s.needs.join('; '))}`);
       if (s.files.length) out.push(`   - reads: ${s.files.map((f) => `\`${f}\``).join(', ')}`);
-      if (s.check) out.push(`   - check afterwards: ${s.check}`);
+      if (s.check) out.push(`   - check afterwards: ${mdText(s.check)}`);
     }
     out.push('');
   }
