@@ -89,6 +89,28 @@ export async function openRegularFile(
   return { fh, size: st.size };
 }
 
+/**
+ * Whether `root/rel` exists as a folder reached without any symlink; throws when something else is in the way,
+ * false when it does not exist. Check a folder this way before listing it.
+ */
+export async function isPlainFolder(root: string, rel: string): Promise<boolean> {
+  let at = root;
+  for (const part of rel.split('/').filter(Boolean)) {
+    at = join(at, part);
+    const st = await lstat(at).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw new SafeReadError(
+        at,
+        `cannot be read (${e.code ?? e.message})`,
+        'check the media and its permissions',
+      );
+    });
+    if (!st) return false;
+    if (!st.isDirectory()) throw new SafeReadError(at, `is ${kindOf(st)}, not a folder; refused`, FIX_PLAIN);
+  }
+  return true;
+}
+
 function tooLarge(file: string, size: number, cap: number): SafeReadError {
   return new SafeReadError(
     file,

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { Command } from '../io';
 import { CliError } from '../io';
-import { importReceipt, ReceiptError } from '../../bundle/receipt-import';
+import { importReceipt, ReceiptError, RECEIPT_LIMITS } from '../../bundle/receipt-import';
+import { readRegularFile, SafeReadError } from '../../bundle/safe-read';
 import { resolveStateDir } from '../../bundle/trust';
 import { historyFileFor, stateFileFor } from '../../health/files';
 
@@ -35,9 +36,13 @@ export const receiptCommand: Command = {
       stateFile = stateFileFor(resolve(io.cwd, values.workspace));
       historyFile = historyFileFor(resolve(io.cwd, values.workspace));
     } else {
-      const { readFile } = await import('node:fs/promises');
       const { parseManifest } = await import('../../../shared/bundle/manifest');
-      const m = parseManifest(await readFile(join(media, 'manifest.json'), 'utf8').catch(() => '{}'));
+      // The media is hostile: manifest.json may be a FIFO, a link or huge (safe-read refuses each, naming it).
+      const bytes = await readRegularFile(media, 'manifest.json', RECEIPT_LIMITS.manifestBytes).catch((e: unknown) => {
+        if (e instanceof SafeReadError) throw new CliError(e.message, e.fix);
+        throw e;
+      });
+      const m = parseManifest(bytes?.toString('utf8') ?? '{}');
       if (!m.ok) throw new CliError(`${media} holds no readable manifest.json`, 'point at the bundle folder on the media');
       stateFile = join(resolveStateDir(values['state-dir'], io.env), 'state', `${m.manifest.workspace.sha256}.state.json`);
       historyFile = join(resolveStateDir(values['state-dir'], io.env), 'state', `${m.manifest.workspace.sha256}.health.jsonl`);
