@@ -106,11 +106,17 @@ const MODULE_SINCE: Readonly<Record<string, Since>> = {
   CimCmdlets: { ps: '3.0' },
   // Windows Server 2012's inbox modules (their v=wps.620 reference pages); WMF cannot add them to 2008 R2.
   ServerManager: { windows: '2012' },
-  RemoteAccess: { windows: '2012' },
+  RemoteAccess: {
+    windows: '2012',
+    source: 'https://learn.microsoft.com/previous-versions/windows/powershell-scripting/hh918408(v=wps.620)',
+  },
   VpnClient: { windows: '2012' },
   ScheduledTasks: { windows: '2012' },
   NetTCPIP: { windows: '2012' },
-  PKI: { windows: '2012' },
+  PKI: {
+    windows: '2012',
+    source: 'https://learn.microsoft.com/previous-versions/windows/powershell-scripting/hh848631(v=wps.620)',
+  },
   'Hyper-V': { windows: '2012' },
   // Ships with Windows PowerShell 5.1 (WMF 5.1 on 2012 / 2012 R2).
   'Microsoft.PowerShell.LocalAccounts': { ps: '5.1' },
@@ -191,7 +197,7 @@ const ENTRIES: Record<string, CatalogEntry> = {
   'Install-WindowsFeature': c('ServerManager', ['-Name', '-IncludeManagementTools'], REF),
   'Get-RemoteAccess': c('RemoteAccess', []),
   // -Legacy is not in Windows Server 2012's Vpn parameter set (v=wps.620 reference); 2012 R2 added it.
-  'Install-RemoteAccess': later(c('RemoteAccess', ['-VpnType', '-Legacy', '-IPAddressRange'], REF), { windows: '2012' }, {
+  'Install-RemoteAccess': later(c('RemoteAccess', ['-VpnType', '-Legacy', '-IPAddressRange'], REF), MODULE_SINCE['RemoteAccess']!, {
     '-Legacy': {
       windows: '2012 R2',
       source: 'https://learn.microsoft.com/previous-versions/windows/powershell-scripting/hh918408(v=wps.620)',
