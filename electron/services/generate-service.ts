@@ -3,7 +3,8 @@
 import { ApiError, type ApiRequest, type GeneratePreview, type GenerateTarget } from '../../shared/api/contract';
 import { loadWorkspace } from '../../shared/model/load';
 import type { Workspace } from '../../shared/model/schema';
-import { generateAll, SCENARIO_TITLES, SCENARIOS, type GenerateResult } from '../../shared/generate/index';
+import { generateAll, SCENARIO_TITLES, SCENARIOS, UnsafeWorkspaceError, type GenerateResult } from '../../shared/generate/index';
+import { refusalProblems } from '../../shared/generate/safety';
 import { renderRunbook } from '../../shared/generate/runbook';
 
 export interface Selection {
@@ -45,7 +46,14 @@ export function preview(req: ApiRequest<'generate.preview'>): GeneratePreview {
   const r = loadWorkspace(req.text, req.fileName);
   if (!r.ok)
     return { ok: false, problems: r.problems, targets: [], scenarios: [], files: [], steps: [], runbook: '' };
-  const full = generateAll(r.workspace);
+  let full: GenerateResult;
+  try {
+    full = generateAll(r.workspace);
+  } catch (e) {
+    // A workspace the generators refuse (dangling reference, unsafe name) is shown like a load problem, located.
+    if (!(e instanceof UnsafeWorkspaceError)) throw e;
+    return { ok: false, problems: refusalProblems(e, req.fileName, r.source), targets: [], scenarios: [], files: [], steps: [], runbook: '' };
+  }
   const targets = new Map<string, GenerateTarget>();
   for (const s of full.steps) {
     const t = targets.get(s.target.id) ?? { id: s.target.id, label: s.target.label, steps: 0 };

@@ -7,6 +7,8 @@ import { buildLookup } from '../model/lookup';
 import { duplicateId, unknownReference } from '../lint/rules/workspace';
 import { ipv6Prefix } from '../lint/rules/license-link';
 import type { Rule } from '../lint/types';
+import type { LoadProblem, SourceMap } from '../model/load';
+import { formatPath } from '../model/path';
 import { UnsafeWorkspaceError, type UnsafeFinding } from './escape';
 
 /** The lint rules whose errors block generation. */
@@ -25,4 +27,19 @@ export function unsafeFindings(ws: Workspace): UnsafeFinding[] {
 export function assertGeneratable(ws: Workspace): void {
   const found = unsafeFindings(ws);
   if (found.length) throw new UnsafeWorkspaceError(found);
+}
+
+/** The refusal as the loader's located problems, for callers that show problems rather than print an error. */
+export function refusalProblems(e: UnsafeWorkspaceError, file: string, source?: SourceMap): LoadProblem[] {
+  return e.findings.map((f) => {
+    const position = source?.locate(f.path);
+    return {
+      file,
+      kind: 'schema' as const,
+      message: `${f.ruleId ? `${f.ruleId}: ` : ''}${f.message} (scripts are not generated from this workspace until it is fixed)`,
+      path: formatPath(f.path),
+      ...(position ? { position } : {}),
+      fix: f.fix,
+    };
+  });
 }

@@ -192,6 +192,20 @@ describe('finding 7: a dangling NSG reference', () => {
   });
 });
 
+describe('the console preview', () => {
+  it('shows the refusal as located problems, not an internal error', async () => {
+    const { preview } = await import('../../electron/services/generate-service');
+    const raw = rawExample();
+    byId<Raw>(byId<Raw>(raw.azure.vnets, 'vnet-hpc').subnets, 'snet-cluster').nsg = 'nsg-missing';
+    const text = JSON.stringify(raw, null, 2);
+    const r = preview({ text, fileName: 'ws.junction.json' });
+    expect(r.ok).toBe(false);
+    const p = r.problems.find((x) => x.path === '$.azure.vnets[0].subnets[2].nsg')!;
+    expect(p.message).toMatch(/nsg-missing/);
+    expect(p.position?.line).toBe(text.split('\n').findIndex((l) => l.includes('"nsg-missing"')) + 1);
+  });
+});
+
 describe('finding 8: ids that differ only by case', () => {
   it('are a lint error and generate refuses them', async () => {
     const raw = rawExample();
