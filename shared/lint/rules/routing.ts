@@ -70,7 +70,9 @@ export const ambiguousDefaultRoute: Rule = {
           out.push({
             message,
             path: bothFixed || !automaticOne ? ['hosts', i, 'interfaces'] : ['hosts', i, 'interfaces', automaticOne.index],
-            fix: auto
+            fix: bothFixed
+              ? 'give the interface that should carry Internet traffic the lower metric (seed 001: front-end 200, management 300)'
+              : auto
               ? `give the interface that should carry Internet traffic a route metric lower by more than ${auto.max - auto.min} (the spread of the automatic metric), or set interfaceMetric on both (seed 001: front-end 200, management 300)`
               : 'set routeMetric and interfaceMetric on every interface with a default gateway (seed 001: front-end 200, management 300)',
           });
