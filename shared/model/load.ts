@@ -430,10 +430,11 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
     case 'unrecognized_keys':
       return {
         ...base,
-        message: `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+        // Keys quoted as JSON: a key is workspace text too, and may hold a line break or an escape sequence.
+        message: `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`,
         expected: 'only the properties the schema lists',
-        got: issue.keys.join(', '),
-        fix: `remove or rename ${issue.keys.join(', ')} (check the spelling; \`junction schema\` lists the allowed names)`,
+        got: issue.keys.map((k) => JSON.stringify(k)).join(', '),
+        fix: `remove or rename ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (check the spelling; \`junction schema\` lists the allowed names)`,
       };
     case 'invalid_value':
       return {
