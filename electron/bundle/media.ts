@@ -3,7 +3,7 @@
 // verify. A rerun resumes: files already in the partial folder with the right hash are kept. Afterwards the
 // bundle is read back from the media and verified before the write counts as done.
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, statfs, access } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, statfs, access } from 'node:fs/promises';
 import { basename, join, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseManifest, RECEIPT_DIR } from '../../shared/bundle/manifest';
@@ -90,6 +90,8 @@ export interface WriteOptions {
   drives?: () => Promise<Drive[]>;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Pinned signer fingerprints: the result says whether the bundle's signer is one of them. */
+  pinned?: ReadonlySet<string>;
   /** Test hook: cap the copy rate (bytes/second) so an interruption can be staged. */
   throttleBytesPerSecond?: number;
 }
@@ -101,7 +103,12 @@ export interface WriteResult {
   copiedBytes: number;
   alreadyPresent: boolean;
   movedAside?: string;
+  /**
+   * The copy read back from the media against the source's own SHA256SUMS and signature, under the key the bundle
+   * carries: it proves the copy matches the source, not that the signer is trusted (see signer.pinned).
+   */
   readBack: VerifyResult;
+  signer: { fingerprint: string; pinned: boolean };
 }
 
 export async function writeBundleToMedia(source: string, targetDir: string, opts: WriteOptions = {}): Promise<WriteResult> {
@@ -115,6 +122,7 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
   const bundleId = pm.manifest.bundleId;
   const fingerprint = publicKeyFingerprint(await readFile(join(source, 'signer.pem'), 'utf8'));
   const hashes = new Map(sums.entries.map((e) => [e.path, e.sha256]));
+  const signer = { fingerprint, pinned: opts.pinned?.has(fingerprint) ?? false };
 
   const files = (await walk(source)).filter((e) => e.kind === 'file' && !e.path.startsWith(`${RECEIPT_DIR}/`));
   // The signature goes last: a copy cut short anywhere lacks it and cannot verify.
@@ -146,7 +154,7 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
     }, () => false);
     if (same) {
       const readBack = await verifyBundleDir(final, { trusted: new Set([fingerprint]), ...(opts.signal ? { signal: opts.signal } : {}) });
-      if (readBack.ok) return { final, bundleId, resumedFiles: 0, copiedBytes: 0, alreadyPresent: true, readBack };
+      if (readBack.ok) return { final, bundleId, resumedFiles: 0, copiedBytes: 0, alreadyPresent: true, readBack, signer };
     }
   }
   const existingBytes = await walk(partial).then(
@@ -169,13 +177,16 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
       () => -1,
     );
     const want = hashes.get(f.path);
+    const mode = await modeOf(insideRoot(source, f.path));
     if (have === f.size && want !== undefined && (await hashFile(dest)) === want) {
+      await keepMode(dest, mode);
       resumedFiles++;
       progress.bytes(f.size);
       progress.file();
       continue;
     }
     copiedBytes += await copyFileSynced(insideRoot(source, f.path), dest, opts, (n) => progress.bytes(n));
+    await keepMode(dest, mode);
     progress.file();
   }
   await mkdir(join(partial, RECEIPT_DIR), { recursive: true });
@@ -189,7 +200,20 @@ export async function writeBundleToMedia(source: string, targetDir: string, opts
   await rename(partial, final);
   await fsyncDir(targetDir);
   const readBack = await verifyBundleDir(final, { trusted: new Set([fingerprint]), ...(opts.signal ? { signal: opts.signal } : {}) });
-  return { final, bundleId, resumedFiles, copiedBytes, alreadyPresent: false, ...(movedAside ? { movedAside } : {}), readBack };
+  return { final, bundleId, resumedFiles, copiedBytes, alreadyPresent: false, ...(movedAside ? { movedAside } : {}), readBack, signer };
+}
+
+async function modeOf(file: string): Promise<number> {
+  return (await stat(file)).mode & 0o777;
+}
+
+/**
+ * The source's permission bits on the copy (verify.sh, apply.sh and the .sh steps are 0755), where the target
+ * file system keeps them. FAT32 and exFAT have no such bits: chmod fails or is ignored there, which is fine,
+ * because the documents run every script as `bash verify.sh` / `sudo bash apply.sh`.
+ */
+async function keepMode(file: string, mode: number): Promise<void> {
+  await chmod(file, mode).catch(() => undefined);
 }
 
 async function copyFileSynced(src: string, dest: string, opts: WriteOptions, onBytes: (n: number) => void): Promise<number> {

@@ -18,7 +18,7 @@ import { formatBytes, parseSize, Cancelled, type Progress } from '../../bundle/p
 import { sha256 } from '../../bundle/hash';
 import { bundleInputFromGenerated } from '../../bundle/from-generate';
 import { generateForBundle } from '../../bundle/generate-source';
-import { addAzureExport, addHealthScripts, addStaging, readStagingDir, type AzureExportMode } from '../../bundle/extras';
+import { addAzureExport, missingStagingWarning, addHealthScripts, addStaging, readStagingDir, type AzureExportMode } from '../../bundle/extras';
 import { diffManifests, formatDiff, isEmptyDiff } from '../../../shared/bundle/diff';
 import { diffReach } from '../../../shared/reach/diff';
 import { formatFingerprint, normalizeFingerprint } from '../../../shared/bundle/sums';
@@ -50,9 +50,11 @@ const USAGE = `junction bundle <subcommand> ...
       Files and steps added, removed and changed between two bundles (each checked like inspect).
       With the two workspaces the bundles were built from (checked against each manifest's sha256), also the
       flows the change opens or closes (as \`junction reach --diff\`).
-  write BUNDLE (--drive MOUNTPOINT | --to DIR) [--media-limit SIZE]
-      Copies a bundle folder to media atomically (temp folder + fsync + rename), resumes an interrupted copy,
-      then reads it back and verifies it. Ctrl+C cancels; rerun to resume.
+  write BUNDLE (--drive MOUNTPOINT | --to DIR) [--media-limit SIZE] [--state-dir DIR]
+      Copies a bundle folder to media atomically (temp folder + fsync + rename), keeping file modes where the
+      media has them, resumes an interrupted copy, then reads it back: every file must match the source's
+      SHA256SUMS. It says whether the signer is pinned in the trust store; the read-back alone does not make a
+      bundle trusted. Ctrl+C cancels; rerun to resume.
   drives [--json]              removable drives that are mounted, with their file systems
 
   The state directory (trust store) is --state-dir, else $JUNCTION_STATE_DIR, else ~/.config/junction.`;
@@ -143,6 +145,10 @@ async function build(args: string[], io: CliIo): Promise<number> {
   const cancel = cancelOnSigint();
   try {
     if (values.staging !== undefined) input = addStaging(input, loaded.workspace, await readStagingDir(resolve(io.cwd, values.staging)));
+    else {
+      const warning = missingStagingWarning(loaded.workspace);
+      if (warning) io.err(`${warning}\n`);
+    }
     if (azureExport !== undefined) input = addAzureExport(input, loaded.workspace, azureExport, values.subscription);
     input = addHealthScripts(input, loaded.workspace);
     const signer = await loadPfxSigner(keyFile, values['password-file'] !== undefined ? resolve(io.cwd, values['password-file']) : undefined);
@@ -329,7 +335,7 @@ async function write(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { drive: { type: 'string' }, to: { type: 'string' }, 'media-limit': { type: 'string' } },
+    options: { drive: { type: 'string' }, to: { type: 'string' }, 'media-limit': { type: 'string' }, 'state-dir': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new CliError('write takes exactly one bundle folder', 'junction bundle write BUNDLE --drive /media/usb');
   if ((values.drive === undefined) === (values.to === undefined)) throw new CliError('give exactly one of --drive MOUNTPOINT or --to DIR', '`junction bundle drives` lists removable drives');
@@ -350,17 +356,28 @@ async function write(args: string[], io: CliIo): Promise<number> {
   try {
     const info = await targetInfo(target).catch(() => undefined);
     if (info) io.err(`target ${target}: ${info.fsName}, ${formatBytes(info.freeBytes)} free\n`);
-    const r = await writeBundleToMedia(source, target, { ...(mediaLimit !== undefined ? { mediaLimit } : {}), signal: cancel.signal, onProgress: progressPrinter(io) });
+    const store = await loadTrustStore(resolveStateDir(values['state-dir'], io.env));
+    const pinned = new Set(store.signers.map((s) => s.fingerprint));
+    const r = await writeBundleToMedia(source, target, { ...(mediaLimit !== undefined ? { mediaLimit } : {}), pinned, signal: cancel.signal, onProgress: progressPrinter(io) });
     if (!r.readBack.ok) {
       for (const p of r.readBack.problems) io.err(`READ-BACK FAILED [${p.code}] ${p.message}\n`);
       throw new CliError(`the copy on ${r.final} does not verify when read back`, 'the media may be failing; try another drive');
     }
-    if (r.alreadyPresent) io.out(`${r.final}: bundle ${r.bundleId} is already on the media and verifies; nothing copied\n`);
+    if (r.alreadyPresent) io.out(`${r.final}: bundle ${r.bundleId} is already on the media and matches the source; nothing copied\n`);
     else {
       io.out(`wrote ${r.final} (bundle ${r.bundleId}; ${formatBytes(r.copiedBytes)} copied${r.resumedFiles ? `, ${r.resumedFiles} files resumed` : ''})\n`);
       if (r.movedAside) io.out(`the previous folder of that name was kept as ${r.movedAside}\n`);
-      io.out(`read back and verified: ${r.readBack.filesChecked} files, ${formatBytes(r.readBack.bytesChecked)}\n`);
     }
+    // Say exactly what the read-back proves: the copy is the source, byte for byte. Trust is a separate question.
+    io.out(
+      `read back: ${r.readBack.filesChecked} files (${formatBytes(r.readBack.bytesChecked)}) match the source's SHA256SUMS, signed by the key the bundle carries\n`,
+    );
+    io.out(
+      r.signer.pinned
+        ? `signer ${formatFingerprint(r.signer.fingerprint)} is pinned here\n`
+        : `signer ${formatFingerprint(r.signer.fingerprint)} is NOT pinned here: this checks the copy, not who signed it; ` +
+            'the far side runs `junction bundle verify` with the fingerprint the sender gives them by another channel\n',
+    );
     return 0;
   } catch (e) {
     rethrow(e);
