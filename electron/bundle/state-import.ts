@@ -70,8 +70,13 @@ export async function readObserved(file: string): Promise<ObservedFile> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, hosts: {} };
     throw e;
   }
-  const v = JSON.parse(text) as ObservedFile;
-  if (v?.version !== 1 || typeof v.hosts !== 'object' || v.hosts === null) throw new Error(`${file} is not an observed-state file (version 1)`);
+  let v: ObservedFile;
+  try {
+    v = JSON.parse(text) as ObservedFile;
+  } catch (e) {
+    throw new Error(`${file} is not JSON (${(e as Error).message})`);
+  }
+  if (v?.version !== 1 || typeof v.hosts !== 'object' || v.hosts === null || Array.isArray(v.hosts)) throw new Error(`${file} is not an observed-state file (version 1)`);
   return v;
 }
 
@@ -130,7 +135,13 @@ export async function importStateReports(media: string, observedFile: string, op
   const { reports, problems } = await readStateDir(join(media, ...STATE_REPORT_DIR.split('/')));
   const result: StateImportResult = { observedFile, updated: [], older: 0, problems };
   if (!reports.length) return result;
-  const observed = await readObserved(observedFile);
+  let observed: ObservedFile;
+  try {
+    observed = await readObserved(observedFile);
+  } catch (e) {
+    result.problems.push(`${(e as Error).message}: no state report was imported; move it away (it is rebuilt from the next import)`);
+    return result;
+  }
   const importedAt = (opts.now ?? new Date()).toISOString();
   let changed = false;
   for (const { name, bytes, state } of reports) {

@@ -213,6 +213,22 @@ describe('receipt import and drift', () => {
     expect(existsSync(observedFile)).toBe(false);
   });
 
+  it('a damaged observed-state file: drift exits 2 naming it, the import leaves it and says so', async () => {
+    const media = tempDir('junction-state-damaged-');
+    mkdirSync(join(media, 'receipt', 'state'), { recursive: true });
+    writeFileSync(join(media, 'receipt', 'state', 'h.json'), windowsReport('h', '2026-01-01T00:00:00Z', {}));
+    const observedFile = join(media, 'x.observed.json');
+    writeFileSync(observedFile, '{"version": 1, "hosts": ');
+    const r = await importStateReports(media, observedFile);
+    expect(r.updated).toEqual([]);
+    expect(r.problems.join('\n')).toMatch(/x\.observed\.json is not JSON .*no state report was imported/);
+    expect(readFileSync(observedFile, 'utf8')).toBe('{"version": 1, "hosts": ');
+    const d = await cli(['drift', ws, '--observed', observedFile]);
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('x.observed.json is not JSON');
+    expect(d.err).not.toMatch(/\n\s+at /);
+  });
+
   it('drift on a workspace that does not load exits 2 with the located problem', async () => {
     const bad = join(work, 'bad.junction.json');
     writeFileSync(bad, '{"schemaVersion": 1, "name": 3}');

@@ -43,7 +43,7 @@ export const driftCommand: Command = {
     try {
       observedHosts = await readObserved(observedFile);
     } catch (e) {
-      throw new CliError(`${observedFile}: ${(e as Error).message}`, 'move it away and run `junction receipt import` again to rebuild it');
+      throw new CliError((e as Error).message, 'move it away and run `junction receipt import` again to rebuild it');
     }
     const observed = new Map<string, ObservedHost>(Object.values(observedHosts.hosts).map((e) => [e.host.toLowerCase(), { state: e.state, file: e.file }]));
     let steps: RunbookStep[] = [];
