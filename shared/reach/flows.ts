@@ -225,7 +225,8 @@ export function ruleFlows(l: Lookup): NeededFlow[] {
         for (const port of ports) {
           if (from === to || out.length >= MAX_RULE_FLOWS) continue;
           const protocol: ReachProtocol = r.protocol === 'Udp' ? 'Udp' : 'Tcp';
-          const key = `${from}\u0000${to}\u0000${port}\u0000${protocol}`;
+          // Per rule: the same pair under two rules is kept twice so a diff can name every rule that mentions it.
+          const key = `${k}\u0000${j}\u0000${from}\u0000${to}\u0000${port}\u0000${protocol}`;
           if (seen.has(key)) continue;
           seen.add(key);
           out.push({ kind: 'rule', owner: `NSG rule ${nsg.id}/${r.name}`, ownerPath: ['azure', 'nsgs', k, 'rules', j], why: `mentioned by ${nsg.id}/${r.name}`, expect: 'reachable', from, to, port, protocol });
