@@ -54,16 +54,43 @@ function lintLines(m: Manifest): string[] {
   ];
 }
 
+/**
+ * The stock-tool check: the key's fingerprint, the signature over SHA256SUMS, then every file. It needs nothing from
+ * the media but data, so it can be trusted where verify.sh/verify.ps1 (which travel on the media) cannot.
+ */
+const STOCK_CHECK = [
+  'openssl pkey -pubin -in signer.pem -outform DER | sha256sum    # must equal the fingerprint you were given',
+  'openssl dgst -sha256 -verify signer.pem -signature SHA256SUMS.sig SHA256SUMS && sha256sum --strict -c SHA256SUMS',
+];
+
+const TRUST_WORDS = [
+  'Everything on this media, this RUNBOOK and the fingerprint above included, came from outside and may be forged,',
+  'and so may verify.sh and verify.ps1: a forged bundle can carry a verifier that says OK. Verify with a verifier you trust:',
+];
+const TRUST_WAYS = [
+  '`junction bundle verify <this folder> --trust <fingerprint>` on your own admin machine, with the fingerprint the sender gave you by another channel (phone, ticket); or',
+  'the stock-tool check below, with the same fingerprint; or',
+  'the shipped script, but only after the SHA-256 of verify.sh (`sha256sum verify.sh`) or of verify.ps1 (`Get-FileHash verify.ps1`) matches the value `junction bundle build` printed, which the sender passes on with the fingerprint.',
+];
+
 function verifySection(fp: string): string[] {
   return [
     '## 1. Verify the bundle before anything else',
     '',
-    `Signer fingerprint (SHA-256 of the public key): \`${formatFingerprint(fp)}\``,
+    `Signer fingerprint this bundle claims (SHA-256 of the public key): \`${formatFingerprint(fp)}\``,
     '',
-    'Compare it with the fingerprint you were given out of band, then run one of:',
+    ...TRUST_WORDS,
+    '',
+    ...TRUST_WAYS.map((w, i) => `${i + 1}. ${w}`),
     '',
     '```sh',
-    `./verify.sh ${fp}`,
+    ...STOCK_CHECK,
+    '```',
+    '',
+    'The shipped scripts, once their hashes match:',
+    '',
+    '```sh',
+    `bash verify.sh ${fp}`,
     '```',
     '',
     '```powershell',
@@ -71,7 +98,7 @@ function verifySection(fp: string): string[] {
     '```',
     '',
     'Both use only stock tools (sha256sum + openssl, or Get-FileHash + .NET) and need the fingerprint you were given: without it they',
-    'verify nothing and report FAILED (exit code 2). Do not continue if either reports FAILED.',
+    'verify nothing and report FAILED (exit code 2). Do not continue if any check fails.',
     '',
   ];
 }
@@ -120,7 +147,7 @@ export function renderRunbookMarkdown(input: RunbookInput): string {
     out.push(
       '## Split files',
       '',
-      'These files were split for the media; `./verify.sh <fingerprint> <folder>` or',
+      'These files were split for the media; `bash verify.sh <fingerprint> <folder>` or',
       '`verify.ps1 -ExpectedSigner <fingerprint> -ReassembleTo <folder>` rebuilds and checks them:',
       '',
     );
@@ -148,10 +175,14 @@ export function renderRunbookHtml(input: RunbookInput): string {
       ? `<p style="border:2px solid #b00;padding:.5em"><strong>WARNING: this bundle was built from a workspace with lint errors.</strong> Lint: ${esc(describeLint(m.lint))}. Read the findings before running any step.</p>`
       : `<p>Lint: ${esc(describeLint(m.lint))}.</p>`,
     '<h2>1. Verify the bundle before anything else</h2>',
-    `<p>Signer fingerprint: <code>${esc(formatFingerprint(fp))}</code></p>`,
-    `<pre>./verify.sh ${esc(fp)}</pre>`,
+    `<p>Signer fingerprint this bundle claims: <code>${esc(formatFingerprint(fp))}</code></p>`,
+    `<p>${esc(TRUST_WORDS.join(' '))}</p>`,
+    `<ol>${TRUST_WAYS.map((w) => `<li>${codeSpans(w)}</li>`).join('')}</ol>`,
+    `<pre>${esc(STOCK_CHECK.join('\n'))}</pre>`,
+    '<p>The shipped scripts, once their hashes match:</p>',
+    `<pre>bash verify.sh ${esc(fp)}</pre>`,
     `<pre>powershell -NoProfile -ExecutionPolicy Bypass -File .\\verify.ps1 -ExpectedSigner ${esc(fp)}</pre>`,
-    '<p>Compare the fingerprint with the one you were given out of band first. Both scripts need it: without it they verify nothing and report FAILED.</p>',
+    '<p>Both scripts need the fingerprint you were given: without it they verify nothing and report FAILED. Do not continue if any check fails.</p>',
     '<h2>2. Apply, host by host, in order</h2>',
     '<p>On each Windows host run <code>.\\apply.ps1 -HostName &lt;host&gt;</code>; it records each step in <code>receipt/apply-log.jsonl</code>.</p>',
     ...(hasBashSteps(m)

@@ -7,7 +7,7 @@
 export const VERIFY_SH = String.raw`#!/usr/bin/env bash
 # Verifies this Junction bundle with stock tools only: sha256sum and openssl (cat rebuilds split files), in the
 # order docs/bundle-format.md gives for every verifier.
-# Usage: ./verify.sh EXPECTED_SIGNER_FINGERPRINT [FOLDER_TO_REBUILD_SPLIT_FILES_INTO]
+# Usage: bash verify.sh EXPECTED_SIGNER_FINGERPRINT [FOLDER_TO_REBUILD_SPLIT_FILES_INTO]
 # Exit codes: 0 verified; 1 verification failed; 2 usage (no or no valid fingerprint given).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +19,7 @@ fail() {
 
 usage() {
   printf 'verify.sh: FAILED: %s; nothing was verified.\n' "$1" >&2
-  printf 'Run ./verify.sh <FINGERPRINT> with the signer fingerprint you received out of band (from the sender, not from\n' >&2
+  printf 'Run bash verify.sh <FINGERPRINT> with the signer fingerprint you received out of band (from the sender, not from\n' >&2
   printf 'this media): a forged bundle carries its own key, and its signature verifies under that key.\n' >&2
   exit 2
 }

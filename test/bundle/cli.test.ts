@@ -41,7 +41,7 @@ describe('junction bundle (CLI)', () => {
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { workspace: { sha256: string }; hosts: { steps: unknown[] }[] };
     expect(manifest.workspace.sha256).toBe(createHash('sha256').update(readFileSync(EXAMPLE)).digest('hex'));
     expect(manifest.hosts.length).toBeGreaterThan(1);
-    expect(readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8')).toContain(`./verify.sh ${fingerprint}`);
+    expect(readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8')).toContain(`bash verify.sh ${fingerprint}`);
   });
 
   it('refuses an unknown signer, pins it with --trust, then trusts it from the store', async () => {

@@ -147,7 +147,7 @@ describe('runbook', () => {
   it('lists each host\'s steps in order and escapes HTML', () => {
     const m = manifest([], [{ host: 'GW<01>', steps: [{ step: 2, title: 'B & C', script: 'files/b.ps1', files: [], needs: ['Administrator'], check: 'route present' }, { step: 1, title: 'A', script: 'files/a.ps1', files: [], needs: [] }] }]);
     const md = renderRunbookMarkdown({ manifest: m, signerFingerprint: h('c') });
-    expect(md).toContain(`./verify.sh ${h('c')}`);
+    expect(md).toContain(`bash verify.sh ${h('c')}`);
     expect(md).toContain('check afterwards: route present');
     const html = renderRunbookHtml({ manifest: m, signerFingerprint: h('c'), notes: '<script>alert(1)</script>' });
     expect(html).toContain('GW&lt;01&gt;');

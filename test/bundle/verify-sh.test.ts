@@ -118,10 +118,10 @@ describe('verify.sh', () => {
   it('the RUNBOOK commands pass the fingerprint: run as written, they verify the bundle', () => {
     for (const dir of [pristine, split]) {
       const md = readFileSync(join(dir, 'RUNBOOK.md'), 'utf8');
-      const commands = [...md.matchAll(/```sh\n([^`]*?)\n```/g)].map((m) => m[1]!).filter((c) => c.startsWith('./verify.sh'));
-      expect(commands).toEqual([`./verify.sh ${signer.fingerprint}`]);
+      const commands = [...md.matchAll(/```sh\n([^`]*?)\n```/g)].map((m) => m[1]!).filter((c) => c.startsWith('bash verify.sh'));
+      expect(commands).toEqual([`bash verify.sh ${signer.fingerprint}`]);
       const html = readFileSync(join(dir, 'RUNBOOK.html'), 'utf8');
-      expect(html).toContain(`<pre>./verify.sh ${signer.fingerprint}</pre>`);
+      expect(html).toContain(`<pre>bash verify.sh ${signer.fingerprint}</pre>`);
       expect(html).toContain(`-ExpectedSigner ${signer.fingerprint}</pre>`);
       const r = spawnSync('bash', ['-c', commands[0]!], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -129,7 +129,7 @@ describe('verify.sh', () => {
     }
     // The split-file section names the fingerprint argument for both scripts.
     const md = readFileSync(join(split, 'RUNBOOK.md'), 'utf8');
-    expect(md).toContain('`./verify.sh <fingerprint> <folder>`');
+    expect(md).toContain('`bash verify.sh <fingerprint> <folder>`');
     expect(md).toContain('`verify.ps1 -ExpectedSigner <fingerprint> -ReassembleTo <folder>`');
     const out = tempDir();
     const r = verifySh(split, signer.fingerprint, out);

@@ -1,7 +1,9 @@
 // What `bundle write` and `bundle verify` say about trust, and what the copy keeps: a read-back proves the copy
 // matches the source, not that the signer is trusted, and the scripts stay executable where the media allows it.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { statSync, readdirSync } from 'node:fs';
+import { statSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildBundle } from '../../electron/bundle/build';
 import type { Signer } from '../../electron/bundle/signing';
@@ -109,5 +111,68 @@ describe('untrusted signer message in the CLI (finding 5)', () => {
     expect(r.err).not.toMatch(/pinned signer\(s\) do not match/);
     expect(r.err).not.toContain(`--trust ${signer.fingerprint}`);
     expect(r.err).toMatch(/fix: compare it with the fingerprint the sender gave you by a separate channel/);
+  });
+});
+
+describe('the trust model, where the admin reads it (finding 6)', () => {
+  const EXAMPLE = join(process.cwd(), 'examples/contoso-hybrid.junction.json');
+
+  it('bundle build prints the SHA-256 of verify.sh and verify.ps1, which the far side checks before running them', async () => {
+    const key = makeTestKey('Build Signer');
+    const out = join(tempDir(), 'b');
+    const r = await cli([
+      'bundle',
+      'build',
+      EXAMPLE,
+      '--out',
+      out,
+      '--sign-key',
+      key.pfx,
+      '--password-file',
+      key.passwordFile,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    for (const script of ['verify.sh', 'verify.ps1']) {
+      const want = createHash('sha256')
+        .update(readFileSync(join(out, script)))
+        .digest('hex');
+      expect(r.out).toMatch(new RegExp(`${script.replace('.', '\\.')} +SHA-256 ${want}`));
+    }
+    expect(r.out).toMatch(/fingerprint and these two hashes/);
+  });
+
+  it('the RUNBOOK says to verify with a verifier you trust, gives the stock-tool check, and runs scripts with bash', () => {
+    const md = readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8');
+    const html = readFileSync(join(bundle, 'RUNBOOK.html'), 'utf8');
+    for (const doc of [md, html]) {
+      expect(doc).not.toMatch(/\.\/verify\.sh|\.\/apply\.sh/);
+      expect(doc).toContain(`bash verify.sh ${signer.fingerprint}`);
+      expect(doc).toContain('junction bundle verify');
+      expect(doc).toContain('openssl dgst -sha256 -verify signer.pem -signature SHA256SUMS.sig SHA256SUMS');
+      expect(doc).toContain('sha256sum --strict -c SHA256SUMS');
+      expect(doc).toMatch(/SHA-256 of verify\.sh/);
+    }
+    // The stock-tool check works as printed: the first line gives the fingerprint, the second passes.
+    const block = /```sh\n(openssl pkey[^`]*?)\n```/.exec(md)![1]!.split('\n');
+    const fp = spawnSync('bash', ['-c', block[0]!], { cwd: bundle, encoding: 'utf8' });
+    expect(fp.stdout.split(' ')[0]).toBe(signer.fingerprint);
+    const check = spawnSync('bash', ['-c', block[1]!], { cwd: bundle, encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toContain('Verified OK');
+  });
+
+  it("README, docs/bundle-format.md and the scripts' usage text run scripts with bash and state the trust model", () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const format = readFileSync(join(process.cwd(), 'docs/bundle-format.md'), 'utf8');
+    const verifySh = readFileSync(join(bundle, 'verify.sh'), 'utf8');
+    const applySh = readFileSync(join(bundle, 'apply.sh'), 'utf8');
+    for (const doc of [readme, format, verifySh, applySh])
+      expect(doc).not.toMatch(/\.\/verify\.sh|\.\/apply\.sh/);
+    expect(verifySh).toContain('# Usage: bash verify.sh');
+    for (const doc of [readme, format]) {
+      expect(doc).toMatch(/[Tt]rust model/);
+      expect(doc).toContain('junction bundle verify');
+      expect(doc).toMatch(/SHA-256 .*`bundle build` prints/);
+    }
   });
 });

@@ -164,7 +164,15 @@ async function build(args: string[], io: CliIo): Promise<number> {
     });
     io.out(`built ${r.out} (bundle ${r.manifest.bundleId}, ${r.files} files, ${formatBytes(r.bytes)} of payload)\n`);
     io.out(`signer: ${signer.subject}\nsigner fingerprint: ${formatFingerprint(r.fingerprint)}\n`);
-    io.out('  give this fingerprint to the far side by a separate channel (phone, ticket); they verify with it\n');
+    // The verifiers travel on the media they check: the far side runs them only once these hashes match.
+    for (const script of ['verify.sh', 'verify.ps1']) {
+      const f = r.manifest.files.find((x) => x.path === script);
+      if (f) io.out(`${script.padEnd(10)} SHA-256 ${f.sha256}\n`);
+    }
+    io.out(
+      '  give the fingerprint and these two hashes to the far side by a separate channel (phone, ticket), never on the media;\n' +
+        '  they verify with `junction bundle verify`, or check `sha256sum verify.sh` / `Get-FileHash verify.ps1` against them first\n',
+    );
     return 0;
   } catch (e) {
     rethrow(e);
