@@ -24,6 +24,14 @@ export function psq(s: string): string {
   return hasPsQuote(s) ? `'${s.replace(PS_QUOTES, (q) => (q === '\0' ? '\\x00' : q + q))}'` : `'${s}'`;
 }
 
+/**
+ * An argument in a command the runbook tells the admin to type into PowerShell: left bare when it is a plain word
+ * (as people write it), single-quoted otherwise, so "&", ";" or "$(...)" in a name never becomes a second command.
+ */
+export function psArg(s: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(s) ? s : psq(s);
+}
+
 export function psArray(items: readonly string[]): string {
   return `@(${items.map(psq).join(', ')})`;
 }
