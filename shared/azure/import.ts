@@ -255,6 +255,12 @@ export function importLive(raw: Obj, parsed: Workspace | undefined, live: readon
       case 'nsg': {
         const rules = arr(p['securityRules']).map((x) => {
           const r = obj(obj(x)['properties']);
+          const ruleName = str(obj(x)['name']) ?? '';
+          if (!list(r, 'sourceAddressPrefix', 'sourceAddressPrefixes').length || !list(r, 'destinationAddressPrefix', 'destinationAddressPrefixes').length)
+            throw new ImportError(
+              `${l.armId}: rule ${ruleName} uses application security groups instead of address prefixes, which the workspace cannot model; nothing was written`,
+              'change the rule to address prefixes or service tags in Azure, or model this NSG by hand and import the other resources from a group without it',
+            );
           const description = str(r['description']);
           return {
             name: str(obj(x)['name']) ?? '',

@@ -46,7 +46,11 @@ describe('junction azure import', () => {
     expect(report.plan.counts).toMatchObject({ Create: 0, Modify: 0, Delete: 0, Ignore: 0 });
     // Paged: some LIST followed a nextLink; throttled: the 429 was answered and the same LIST retried.
     expect(emu.requests.some((q) => q.method === 'GET' && q.status === 200 && /networkSecurityGroups$/.test(q.path))).toBe(true);
-    expect(emu.requests.filter((q) => q.status === 429)).toHaveLength(1);
+    const throttled = emu.requests.filter((q) => q.status === 429);
+    expect(throttled).toHaveLength(1);
+    // The retry waited for Retry-After (2 s) before asking again.
+    const retry = emu.requests.find((q) => q.at > throttled[0]!.at && q.path === throttled[0]!.path);
+    expect(retry!.at - throttled[0]!.at).toBeGreaterThanOrEqual(1900);
     // One page per resource of each kind: every LIST of the import followed its nextLinks to the end.
     const during = emu.requests.slice(from).filter((q) => q.method === 'GET' && q.status === 200);
     for (const type of ['networkSecurityGroups', 'routeTables', 'virtualNetworks', 'localNetworkGateways', 'connections']) {
@@ -161,6 +165,12 @@ describe('junction azure import', () => {
     const badSite = await cli(['azure', 'import', w.ws, '--subscription', SUB, '--resource-group', RG, '--site', 'nope'], env);
     expect(badSite.code).toBe(2);
     expect(badSite.err).toContain('--site nope');
+    // A rule on application security groups: refused by name, nothing written.
+    const asg = { location: 'westeurope', properties: { securityRules: [{ name: 'AsgRule', properties: { priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceApplicationSecurityGroups: [{ id: '/subscriptions/x/asg' }], sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '443' } }] } };
+    expect(await portalPut(emu, pki, nsgPath('nsg-asg'), asg)).toBeLessThan(300);
+    const r0 = await cli(['azure', 'import', target, '--subscription', SUB, '--resource-group', RG], env);
+    expect(r0.code).toBe(2);
+    expect(r0.err).toContain('rule AsgRule uses application security groups');
     const broken = join(w.dir, 'broken.junction.json');
     copyFileSync(EXAMPLE, broken);
     const text = readFileSync(broken, 'utf8').replace('"schemaVersion": 1', '"schemaVersion": "x"');
