@@ -89,6 +89,17 @@ export async function readStagingDir(dir: string, wording: StagingWording = CLI_
 }
 
 /** Adds the staged tree and, for each CycleCloud server of the workspace, a step that runs stage-cyclecloud.sh. */
+/**
+ * A locked-down CycleCloud with projects cannot fetch them from GitHub (seed 002): without the staged tree the first
+ * cluster start fails. The warning a build without --staging gives for such a workspace, or undefined.
+ */
+export function missingStagingWarning(ws: Workspace): string | undefined {
+  const needy = ws.cycleCloud.filter((cc) => cc.lockedDown && cc.projects.length > 0);
+  if (!needy.length) return undefined;
+  const list = needy.map((cc) => `${cc.name} (${cc.projects.map((p) => `${p.name} ${p.version}`).join(', ')})`).join('; ');
+  return `warning: ${list} is locked down and has projects, but the bundle has no --staging: its NSG blocks github.com, so node creation fails until the projects are staged. Run \`junction stage fetch <workspace> --out DIR\` and build with --staging DIR`;
+}
+
 export function addStaging(input: BundleInput, ws: Workspace, staged: StagedInput, wording: StagingWording = CLI_STAGING): BundleInput {
   if (!staged.artifacts.some((a) => a.path === STAGE_SCRIPT))
     throw new BuildError(`the staging record lists no ${STAGE_SCRIPT}`, 'run `junction stage fetch` again; it writes the far-side script');
@@ -129,6 +140,7 @@ export function addAzureExport(input: BundleInput, ws: Workspace, mode: AzureExp
   const artifacts: Artifact[] = [];
   const paragraphs = [
     'For someone on a connected machine (not the locked-down hosts): the same Azure network changes as `junction azure apply`, signed with this bundle. Verify the bundle first.',
+    'Both files reach the same state. Run the script with --dry-run first (it only reads): it names resources that exist without the junction-owned tag, which it leaves alone (exit 1; --allow-unowned NAME takes one over); pass the same names to the template as --parameters notOwned=\'["NAME"]\' or the deployment takes them over. In resources Junction owns, rules, routes and subnets not in the workspace are removed by both.',
   ];
   const commands: RunbookSection['commands'] = [];
   const secrets = [...new Set(resources.flatMap((r) => Object.values(r.secrets)))];

@@ -2,6 +2,7 @@
 // (`az deployment group create`) and a bash script of `az rest` calls (shared/azure/az-script.ts).
 import { API_VERSION, ARM_TYPES, OWNER_TAG, parseArmId, referencedGateways, type DesiredResource } from './desired';
 import { renderSh, shq as shWord } from '../generate/sh';
+import { armExprString, armLiteral } from '../generate/escape';
 import { CLOSING_LINES, ensureLines, preambleLines, secretEnvVar } from './az-script';
 
 export interface ArmTemplateFile {
@@ -31,7 +32,7 @@ export interface Localiser {
   parameters: Record<string, unknown>;
 }
 
-const armString = (n: string) => `'${n.replace(/'/g, "''")}'`;
+const armString = armExprString;
 
 /**
  * Same-group references become resourceId() expressions so the template deploys into any group of that name. A
@@ -65,7 +66,7 @@ function localise(v: unknown, c: Localiser): unknown {
         continue;
       }
     }
-    out[k] = localise(x, c);
+    out[k] = typeof x === 'string' ? armLiteral(x) : localise(x, c);
   }
   return out;
 }
@@ -93,9 +94,9 @@ export function templateResource(r: DesiredResource, c: Localiser, parameters: R
     condition: `[not(contains(parameters('${NOT_OWNED_PARAMETER}'), ${armString(r.name)}))]`,
     type: `Microsoft.Network/${ARM_TYPES[r.kind]}`,
     apiVersion: API_VERSION,
-    name: r.name,
-    location: r.body.location,
-    tags: r.body.tags,
+    name: armLiteral(r.name),
+    location: armLiteral(r.body.location),
+    tags: Object.fromEntries(Object.entries(r.body.tags).map(([k, v]) => [k, armLiteral(v)])),
     ...(r.body.sku ? { sku: r.body.sku } : {}),
     ...(deps.length ? { dependsOn: deps.map((d) => (localise({ id: d }, c) as { id: string }).id) } : {}),
     properties,

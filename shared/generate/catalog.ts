@@ -457,6 +457,12 @@ const ENTRIES: Record<string, CatalogEntry> = {
     params: ['--query', '--output'],
     source: 'https://learn.microsoft.com/cli/azure/account#az-account-show',
   },
+  // A relative --url is an ARM path on the current cloud's endpoint; --body @FILE reads the body from a file.
+  'az rest': {
+    kind: 'az',
+    params: ['--method', '--url', '--body', '--query', '--output'],
+    source: 'https://learn.microsoft.com/cli/azure/reference-index#az-rest',
+  },
   'az network nsg show': {
     kind: 'az',
     params: ['--resource-group', '--name', '--output'],
@@ -521,6 +527,8 @@ const ENTRIES: Record<string, CatalogEntry> = {
       '--resource-group',
       '--vnet-name',
       '--name',
+      '--ids',
+      '--address-prefixes',
       '--network-security-group',
       '--service-endpoints',
       '--route-table',

@@ -18,7 +18,7 @@ export { UnsafeWorkspaceError, type UnsafeFinding } from './escape';
 export { assertGeneratable, unsafeFindings } from './safety';
 
 /** Every step, in runbook order. Throws UnsafeWorkspaceError (bad input, exit 2) before drafting anything unsafe. */
-export function draftSteps(ws: Workspace): StepDraft[] {
+export function draftSteps(ws: Workspace, opts: Pick<GenerateOptions, 'serviceTagPrefixes'> = {}): StepDraft[] {
   assertGeneratable(ws);
   const l = buildLookup(ws);
   return [
@@ -26,7 +26,7 @@ export function draftSteps(ws: Workspace): StepDraft[] {
     ...routeSteps(l),
     ...remoteConsoleSteps(l),
     ...hpcManagementSteps(l),
-    ...cycleCloudSteps(l),
+    ...cycleCloudSteps(l, opts.serviceTagPrefixes),
     ...hnvSteps(l),
   ];
 }
@@ -59,7 +59,7 @@ function matchesHost(d: StepDraft, ws: Workspace, host: string): boolean {
 }
 
 export function generateAll(ws: Workspace, opts: GenerateOptions = {}): GenerateResult {
-  const drafts = draftSteps(ws);
+  const drafts = draftSteps(ws, opts);
   const mayNeedBom = hasNonAscii(ws);
   const files: GeneratedFile[] = [];
   const steps: RunbookStep[] = [];

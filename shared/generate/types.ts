@@ -62,6 +62,11 @@ export interface GenerateOptions {
   /** Only this host (id or computer name, case-insensitive). */
   host?: string;
   scenario?: Scenario;
+  /**
+   * Azure service tag -> prefixes (the cached list of `junction reach --service-tags`): the CycleCloud outbound check
+   * then decides per endpoint, from the address it resolves to, whether the NSG allows it (required) or not (advisory).
+   */
+  serviceTagPrefixes?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface GenerateResult {

@@ -216,7 +216,12 @@ function unresolvedIds(template: Obj): string[] {
   const collect = (t: Obj) => {
     for (const r of (t['resources'] ?? []) as Obj[]) {
       if (r['type'] === 'Microsoft.Resources/deployments') collect((r['properties'] as Obj)['template'] as Obj);
-      else all.push({ type: String(r['type']), name: String(r['name']) });
+      else {
+        all.push({ type: String(r['type']), name: String(r['name']) });
+        // Children declared inline (a VNet's subnets) are deployed with their parent.
+        for (const list of ['subnets', 'securityRules', 'routes'])
+          for (const c of ((r['properties'] as Obj | undefined)?.[list] ?? []) as Obj[]) all.push({ type: `${String(r['type'])}/${list}`, name: `${String(r['name'])}/${String(c['name'])}` });
+      }
     }
   };
   collect(template);

@@ -224,6 +224,8 @@ async function evalNode(n: Node, s: Scope): Promise<Val> {
       return a[0] === null || (Array.isArray(a[0]) ? a[0].length === 0 : typeof a[0] === 'object' ? Object.keys(a[0] as Obj).length === 0 : a[0] === '');
     case 'coalesce':
       return a.find((x) => x !== null && x !== undefined) ?? null;
+    case 'null':
+      return null;
     case 'true':
       return true;
     case 'false':

@@ -67,7 +67,11 @@ const USAGE = `junction azure <plan|apply|status|export|import|login|queue> ...
       gives each connection a verdict (ok/degraded/down/unknown/missing) with what to check. Appended to the health
       history (default <workspace>.health.jsonl, as \`junction probe\`). Exit 0 all ok, 1 otherwise, 2 bad input.
   junction azure export <workspace> --format arm|cli [--out FILE]
-      The desired state as an ARM template (api-version 2025-05-01) or an Azure CLI bash script.
+      The desired state as an ARM template (api-version 2025-05-01) or an Azure CLI bash script; both give the
+      same state. The script reads each resource and writes (az rest PUT, body from a 0600 file) only what is
+      missing or differs; --dry-run only reads; resources without the junction-owned tag are left alone unless
+      --allow-unowned NAME (the template: its notOwned parameter). Exit 0 in place, 1 failed or left alone, 2
+      prerequisite missing (az, subscription, JUNCTION_SECRET_<NAME>, an existing resource it needs).
 ${IMPORT_USAGE}
   junction azure login --method device-code|certificate|cli
       Signs in and reports success; the token stays in memory only.

@@ -233,37 +233,192 @@ function cliScript(l: Lookup, cc: CycleCloud, reference: string): string {
   });
 }
 
-function probeBody(checks: { host: string; port: number; why: string }[]): string[] {
+/** A check: `required` failures fail the script (exit 3); advisory ones are reported only. */
+interface Check {
+  host: string;
+  port: number;
+  why: string;
+  /** 'required', 'advisory', or 'by-tag': decided on the server from the address the name resolves to. */
+  mode: 'required' | 'advisory' | 'by-tag';
+}
+
+function probeBody(checks: readonly Check[], tagTable: readonly string[] = []): string[] {
   return [
     'failed=0',
+    'advisories=0',
+    '# probe HOST PORT WHY [advisory]',
     'probe() {',
-    '  local host="$1" port="$2" why="$3"',
+    '  local host="$1" port="$2" why="$3" mode="${4:-required}"',
     '  if [ "$DRY_RUN" -eq 1 ]; then',
-    '    echo "would test $host:$port ($why)"',
+    '    echo "would test $host:$port ($why; $mode)"',
     '    return 0',
     '  fi',
     '  # shellcheck disable=SC2016 # $1 and $2 expand in the child bash, which gets host and port as arguments',
     '  if timeout "$TIMEOUT" bash -c \'exec 3<>"/dev/tcp/$1/$2"\' _ "$host" "$port" 2>/dev/null; then',
     '    echo "OK    $host:$port  $why"',
+    '  elif [ "$mode" = advisory ]; then',
+    '    echo "ADVISORY  $host:$port did not answer ($why)"',
+    '    advisories=$((advisories + 1))',
     '  else',
     '    echo "FAIL  $host:$port  $why"',
     '    failed=1',
     '  fi',
     '}',
+    ...(tagTable.length
+      ? [
+          '# The allowed service tags\' IPv4 prefixes as "network mask tag" (integers), from the service-tag list given to junction generate.',
+          'tag_of() {',
+          '  local a b c d n net mask tag',
+          '  IFS=. read -r a b c d <<<"$1"',
+          '  n=$(( (a << 24) + (b << 16) + (c << 8) + d ))',
+          '  while read -r net mask tag; do',
+          '    if [ $(( n & mask )) -eq "$net" ]; then echo "$tag"; return 0; fi',
+          '  done <<\'PREFIXES\'',
+          ...tagTable,
+          'PREFIXES',
+          '}',
+          '# probe_by_tag HOST PORT WHY: required when an address of HOST lies in an allowed service tag, else advisory.',
+          'probe_by_tag() {',
+          '  local host="$1" port="$2" why="$3" ip tag=\'\'',
+          '  for ip in $(getent ahosts "$host" 2>/dev/null | awk \'$1 ~ /^[0-9.]+$/ { print $1 }\' | sort -u); do',
+          '    tag="$(tag_of "$ip")"',
+          '    [ -z "$tag" ] || break',
+          '  done',
+          '  if [ -n "$tag" ]; then probe "$host" "$port" "$why; in allowed service tag $tag" required',
+          '  else probe "$host" "$port" "$why; outside the allowed service tags, so the NSG blocks it" advisory',
+          '  fi',
+          '}',
+        ]
+      : []),
     'command -v timeout >/dev/null 2>&1 || { echo "prerequisite missing: timeout (coreutils)"; exit 2; }',
-    ...checks.map((c) => `probe ${shq(c.host)} ${c.port} ${shq(c.why)}`),
+    ...checks.map((c) =>
+      c.mode === 'by-tag' && tagTable.length
+        ? `probe_by_tag ${shq(c.host)} ${c.port} ${shq(c.why)}`
+        : `probe ${shq(c.host)} ${c.port} ${shq(c.why)} ${c.mode === 'advisory' ? 'advisory' : 'required'}`,
+    ),
     'if [ -n "$STORAGE_ACCOUNT" ]; then',
     '  probe "$STORAGE_ACCOUNT.blob.core.windows.net" 443 "Azure Storage (service endpoint)"',
     'fi',
+    'if [ "$DRY_RUN" -eq 1 ]; then',
+    '  echo "dry run: nothing was tested"',
+    '  exit 0',
+    'fi',
     'if [ "$failed" -ne 0 ]; then',
-    '  echo "some endpoints did not answer"',
+    '  echo "some required endpoints did not answer"',
     '  exit 3',
     'fi',
-    'echo "all endpoints answered"',
+    'if [ "$advisories" -ne 0 ]; then',
+    '  echo "every required endpoint answered; $advisories advisory endpoint(s) did not (expected behind a locked-down NSG)"',
+    'else',
+    '  echo "all endpoints answered"',
+    'fi',
   ];
 }
 
-export function cycleCloudSteps(l: Lookup): StepDraft[] {
+/**
+ * The service tag each seed-002 host is published under (seed 002: ARM, Azure AD, and the Azure Insights ranges,
+ * which are AzureMonitor). Telemetry and the rate card are in none of the tags the seed's NSG allows.
+ */
+export const HOST_SERVICE_TAGS: Readonly<Record<string, string>> = {
+  'management.azure.com': 'AzureResourceManager',
+  'login.microsoftonline.com': 'AzureActiveDirectory',
+  'dc.applicationinsights.azure.com': 'AzureMonitor',
+  'dc.applicationinsights.microsoft.com': 'AzureMonitor',
+  'dc.services.visualstudio.com': 'AzureMonitor',
+};
+
+const coversHttps = (ports: readonly string[]) =>
+  ports.length === 0 ||
+  ports.some((p) => {
+    if (p === '*' || p === '443') return true;
+    const m = /^(\d+)-(\d+)$/.exec(p);
+    return !!m && Number(m[1]) <= 443 && 443 <= Number(m[2]);
+  });
+
+/** Service tags the server subnet's NSG allows outbound on TCP 443 (undefined: no NSG, nothing is blocked). */
+function allowedTags(l: Lookup, cc: CycleCloud): Set<string> | undefined {
+  const s = l.subnets.get(cc.serverSubnet);
+  const nsgId = s?.kind === 'azure' ? s.subnet.nsg : undefined;
+  const nsg = nsgId ? l.nsgs.get(nsgId)?.value : undefined;
+  if (!nsg || !cc.lockedDown) return undefined;
+  const out = new Set<string>();
+  for (const r of nsg.rules)
+    if (r.direction === 'Outbound' && r.access === 'Allow' && (r.protocol === 'Tcp' || r.protocol === '*') && coversHttps(r.destinationPorts))
+      for (const p of r.destinationPrefixes) if (/^[A-Za-z]/.test(p) && p !== 'Internet' && p !== 'VirtualNetwork') out.add(p);
+  return out;
+}
+
+/** "network mask tag" lines (IPv4, integers) for the allowed tags, from the cached service-tag list. */
+function tagLines(tags: Set<string>, prefixes: Readonly<Record<string, readonly string[]>>): string[] {
+  const out: string[] = [];
+  for (const tag of [...tags].sort())
+    for (const p of prefixes[tag] ?? []) {
+      const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(p);
+      if (!m || !/^[A-Za-z0-9.]+$/.test(tag)) continue;
+      const bits = Number(m[5]);
+      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+      const ip = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+      out.push(`${(ip & mask) >>> 0} ${mask} ${tag}`);
+    }
+  return out;
+}
+
+/** Each seed-002 endpoint's check: decided per host from the service-tag list when Junction has one. */
+function outboundChecks(l: Lookup, cc: CycleCloud, prefixes?: Readonly<Record<string, readonly string[]>>): { checks: Check[]; table: string[]; note: string } {
+  const allowed = allowedTags(l, cc);
+  if (!allowed)
+    return { checks: CYCLECLOUD_ENDPOINTS.map((h) => ({ host: h, port: 443, why: 'HTTPS (seed 002)', mode: 'required' })), table: [], note: 'No locked-down NSG on the server subnet: every endpoint must answer.' };
+  const table = prefixes ? tagLines(allowed, prefixes) : [];
+  if (table.length)
+    return {
+      checks: CYCLECLOUD_ENDPOINTS.map((h) => ({ host: h, port: 443, why: 'HTTPS (seed 002)', mode: 'by-tag' })),
+      table,
+      note: `Each endpoint is required when the address it resolves to lies in a service tag the NSG allows (${[...allowed].sort().join(', ')}; prefixes from the service-tag list), otherwise advisory: reported, not failed.`,
+    };
+  return {
+    checks: CYCLECLOUD_ENDPOINTS.map((h) => {
+      const tag = HOST_SERVICE_TAGS[h];
+      const ok = tag !== undefined && allowed.has(tag);
+      return { host: h, port: 443, why: ok ? `HTTPS (seed 002), service tag ${tag} allowed` : 'HTTPS (seed 002), in no service tag the NSG allows', mode: ok ? 'required' : 'advisory' };
+    }),
+    table: [],
+    note: `No service-tag list was given (junction generate --service-tags FILE): endpoints are judged by the tag Microsoft publishes them under; ${CYCLECLOUD_ENDPOINTS.filter((h) => !allowed.has(HOST_SERVICE_TAGS[h] ?? '')).join(', ')} are advisory (reported, not failed).`,
+  };
+}
+
+/**
+ * Seed 002: the locked-down NSG blocks github.com, so node creation fails in the staging phase unless the projects
+ * are staged on the server first. A manual step (its files come with the bundle's --staging), before any cluster starts.
+ */
+function stagingStep(l: Lookup, cc: CycleCloud, serverTarget: Target): StepDraft {
+  const projects = cc.projects.map((p) => `${p.name} ${p.version}`).join(', ');
+  return {
+    scenario: 'cyclecloud',
+    target: serverTarget,
+    title: `Stage the CycleCloud projects (${projects}) before the first cluster start`,
+    runAs: 'root on the CycleCloud server (sudo); the fetch on a connected machine as any user',
+    prerequisites: [
+      'On a connected machine: junction stage fetch <workspace> --out <folder> (downloads each project release and its blobs from GitHub and records their SHA-256)',
+      'The bundle built with --staging <folder> (junction bundle build warns when a locked-down CycleCloud with projects is bundled without it)',
+    ],
+    notes: [
+      `The NSG of ${cc.name} blocks github.com: without staged projects, node creation fails in the staging phase (seed 002).`,
+      'stage-cyclecloud.sh checks every file against SHA256SUMS, copies it to /opt/cycle_server/work/staging/projects/<name>/<version>/ and .../blobs/, and sets the owner to cycle_server; try it first with --dry-run.',
+      "Check which version CycleCloud expects: /opt/cycle_server/cycle_server execute 'select * from cloud.project where name == \"<name>\"'.",
+    ],
+    files: [],
+    commands: () => [
+      '# connected machine:',
+      'junction stage fetch <workspace> --out <folder>',
+      'junction bundle build <workspace> --staging <folder> --out <bundle> --sign-key <key.pfx>',
+      '# CycleCloud server, from the verified bundle folder:',
+      'sudo bash staging/cyclecloud/stage-cyclecloud.sh --dry-run',
+      'sudo bash staging/cyclecloud/stage-cyclecloud.sh',
+    ],
+  };
+}
+
+export function cycleCloudSteps(l: Lookup, serviceTagPrefixes?: Readonly<Record<string, readonly string[]>>): StepDraft[] {
   return l.ws.cycleCloud.flatMap((cc) => {
     const subnets = subnetsOf(l, cc);
     const server = l.hosts.get(cc.server)?.value;
@@ -275,9 +430,12 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
         target: azure,
         title: `Apply the NSG rules and Storage service endpoints for ${cc.name}`,
         runAs: 'an account with Network Contributor on the resource group',
-        prerequisites: ['Azure CLI signed in, or the portal/az deployment for the ARM template'],
+        prerequisites: ['Azure CLI signed in', 'The VNet and subnets exist (junction azure apply, or junction azure export run on a connected machine)'],
         notes: [
-          'Two equivalent ways: the Azure CLI script (reads first; creates what is missing, sets existing rules to the workspace values) or the ARM template (az deployment group create --resource-group <rg> --template-file <file>).',
+          'Two equivalent ways, same result: the Azure CLI script (reads first; changes only what differs; --dry-run only reads) or the ARM template (az deployment group create).',
+          `Rules Junction does not own: in an NSG that Junction creates or that carries the tag ${OWNER_TAG}=${l.ws.name}, rules (and routes in a route table) that are not in the workspace are removed by both paths, as junction azure apply does. To keep such a rule, add it to the workspace.`,
+          `An NSG or route table that exists without that tag belongs to someone else: the script leaves it as it is and ends with exit 1 naming it (--allow-unowned NAME takes it over); give the template the same names in its notOwned parameter (--parameters notOwned='["NAME"]') or it takes them over.`,
+          'Subnets keep the service endpoints they already have (the workspace ones are added) and keep an NSG or route table the workspace does not name.',
           `The template uses api-version ${NETWORK_API_VERSION}, the one @azure/arm-network 36 uses.`,
         ],
         files: [
@@ -310,15 +468,14 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
       default: '5',
     };
     const serverTarget = hostTarget(server);
+    const outbound = outboundChecks(l, cc, serviceTagPrefixes);
     steps.push({
       scenario: 'cyclecloud',
       target: serverTarget,
       title: 'Check the outbound endpoints CycleCloud needs',
       runAs: 'any user on the CycleCloud VM',
       prerequisites: ['NSG rules applied (previous step)'],
-      notes: [
-        'management.azure.com and login.microsoftonline.com must answer; the Application Insights endpoints fall under AzureMonitor.',
-      ],
+      notes: [outbound.note],
       files: [
         {
           name: 'check-outbound.sh',
@@ -328,6 +485,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
               synopsis: `Tests the HTTPS endpoints ${cc.name} needs from ${server.name} (seed 002 list).`,
               description: [
                 'Read-only: opens a TCP connection to each endpoint with bash /dev/tcp and closes it.',
+                'Required endpoints that do not answer fail the check (exit 3); advisory ones (outside the service tags the NSG allows) are reported only.',
               ],
               runsOn: serverTarget.label,
               runAs: 'any user',
@@ -336,14 +494,13 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
               workspace: l.ws.name,
               logName: 'cyclecloud-check-outbound',
               options: [...storageOpt, timeoutOpt],
-              body: probeBody(
-                CYCLECLOUD_ENDPOINTS.map((h) => ({ host: h, port: 443, why: 'HTTPS (seed 002)' })),
-              ),
+              body: probeBody(outbound.checks, outbound.table),
             }),
         },
       ],
       commands: (ctx) => [`bash ${ctx.names['check-outbound.sh']} --storage-account <account>`],
     });
+    if (cc.lockedDown && cc.projects.length) steps.push(stagingStep(l, cc, serverTarget));
     const nic = server.interfaces.find((i) => i.subnet === cc.serverSubnet) ?? server.interfaces[0];
     const serverAddr = nic?.address ? addressOf(nic.address) : representative(subnets[0]!.subnet.prefix);
     for (const s of subnets.slice(1)) {
@@ -383,6 +540,7 @@ export function cycleCloudSteps(l: Lookup): StepDraft[] {
                     host: serverAddr,
                     port: p.port,
                     why: `${p.service} to CycleCloud`,
+                    mode: 'required' as const,
                   })),
                 ),
               }),

@@ -2,6 +2,7 @@
 # Tests the HTTPS endpoints CycleCloud (locked down) needs from cyclecloud01 (seed 002 list).
 #
 # Read-only: opens a TCP connection to each endpoint with bash /dev/tcp and closes it.
+# Required endpoints that do not answer fail the check (exit 3); advisory ones (outside the service tags the NSG allows) are reported only.
 #
 # Runs on:       cyclecloud01 - cyclecloud server
 # Run as:        any user
@@ -50,33 +51,46 @@ run() {
 }
 
 failed=0
+advisories=0
+# probe HOST PORT WHY [advisory]
 probe() {
-  local host="$1" port="$2" why="$3"
+  local host="$1" port="$2" why="$3" mode="${4:-required}"
   if [ "$DRY_RUN" -eq 1 ]; then
-    echo "would test $host:$port ($why)"
+    echo "would test $host:$port ($why; $mode)"
     return 0
   fi
   # shellcheck disable=SC2016 # $1 and $2 expand in the child bash, which gets host and port as arguments
   if timeout "$TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
     echo "OK    $host:$port  $why"
+  elif [ "$mode" = advisory ]; then
+    echo "ADVISORY  $host:$port did not answer ($why)"
+    advisories=$((advisories + 1))
   else
     echo "FAIL  $host:$port  $why"
     failed=1
   fi
 }
 command -v timeout >/dev/null 2>&1 || { echo "prerequisite missing: timeout (coreutils)"; exit 2; }
-probe management.azure.com 443 'HTTPS (seed 002)'
-probe login.microsoftonline.com 443 'HTTPS (seed 002)'
-probe watson.telemetry.microsoft.com 443 'HTTPS (seed 002)'
-probe dc.applicationinsights.azure.com 443 'HTTPS (seed 002)'
-probe dc.applicationinsights.microsoft.com 443 'HTTPS (seed 002)'
-probe dc.services.visualstudio.com 443 'HTTPS (seed 002)'
-probe ratecard.azure-api.net 443 'HTTPS (seed 002)'
+probe management.azure.com 443 'HTTPS (seed 002), service tag AzureResourceManager allowed' required
+probe login.microsoftonline.com 443 'HTTPS (seed 002), service tag AzureActiveDirectory allowed' required
+probe watson.telemetry.microsoft.com 443 'HTTPS (seed 002), in no service tag the NSG allows' advisory
+probe dc.applicationinsights.azure.com 443 'HTTPS (seed 002), service tag AzureMonitor allowed' required
+probe dc.applicationinsights.microsoft.com 443 'HTTPS (seed 002), service tag AzureMonitor allowed' required
+probe dc.services.visualstudio.com 443 'HTTPS (seed 002), service tag AzureMonitor allowed' required
+probe ratecard.azure-api.net 443 'HTTPS (seed 002), in no service tag the NSG allows' advisory
 if [ -n "$STORAGE_ACCOUNT" ]; then
   probe "$STORAGE_ACCOUNT.blob.core.windows.net" 443 "Azure Storage (service endpoint)"
 fi
+if [ "$DRY_RUN" -eq 1 ]; then
+  echo "dry run: nothing was tested"
+  exit 0
+fi
 if [ "$failed" -ne 0 ]; then
-  echo "some endpoints did not answer"
+  echo "some required endpoints did not answer"
   exit 3
 fi
-echo "all endpoints answered"
+if [ "$advisories" -ne 0 ]; then
+  echo "every required endpoint answered; $advisories advisory endpoint(s) did not (expected behind a locked-down NSG)"
+else
+  echo "all endpoints answered"
+fi

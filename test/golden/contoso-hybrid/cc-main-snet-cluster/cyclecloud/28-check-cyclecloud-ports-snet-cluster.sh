@@ -5,7 +5,7 @@
 #
 # Runs on:       a cluster node in snet-cluster (10.50.4.0/22) of CycleCloud (locked down)
 # Run as:        any user
-# Runbook:       step 27 of RUNBOOK.md (cc-main-snet-cluster, CycleCloud in a locked-down network (seed 002))
+# Runbook:       step 28 of RUNBOOK.md (cc-main-snet-cluster, CycleCloud in a locked-down network (seed 002))
 # Prerequisites:
 #   - bash and coreutils timeout
 # Dry run:       --dry-run prints every change without making it.
@@ -50,28 +50,41 @@ run() {
 }
 
 failed=0
+advisories=0
+# probe HOST PORT WHY [advisory]
 probe() {
-  local host="$1" port="$2" why="$3"
+  local host="$1" port="$2" why="$3" mode="${4:-required}"
   if [ "$DRY_RUN" -eq 1 ]; then
-    echo "would test $host:$port ($why)"
+    echo "would test $host:$port ($why; $mode)"
     return 0
   fi
   # shellcheck disable=SC2016 # $1 and $2 expand in the child bash, which gets host and port as arguments
   if timeout "$TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
     echo "OK    $host:$port  $why"
+  elif [ "$mode" = advisory ]; then
+    echo "ADVISORY  $host:$port did not answer ($why)"
+    advisories=$((advisories + 1))
   else
     echo "FAIL  $host:$port  $why"
     failed=1
   fi
 }
 command -v timeout >/dev/null 2>&1 || { echo "prerequisite missing: timeout (coreutils)"; exit 2; }
-probe 10.50.2.4 5672 'AMQP to CycleCloud'
-probe 10.50.2.4 9443 'HTTPS to CycleCloud'
+probe 10.50.2.4 5672 'AMQP to CycleCloud' required
+probe 10.50.2.4 9443 'HTTPS to CycleCloud' required
 if [ -n "$STORAGE_ACCOUNT" ]; then
   probe "$STORAGE_ACCOUNT.blob.core.windows.net" 443 "Azure Storage (service endpoint)"
 fi
+if [ "$DRY_RUN" -eq 1 ]; then
+  echo "dry run: nothing was tested"
+  exit 0
+fi
 if [ "$failed" -ne 0 ]; then
-  echo "some endpoints did not answer"
+  echo "some required endpoints did not answer"
   exit 3
 fi
-echo "all endpoints answered"
+if [ "$advisories" -ne 0 ]; then
+  echo "every required endpoint answered; $advisories advisory endpoint(s) did not (expected behind a locked-down NSG)"
+else
+  echo "all endpoints answered"
+fi

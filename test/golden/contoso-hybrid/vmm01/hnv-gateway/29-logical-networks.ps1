@@ -6,7 +6,7 @@
 
   Runs on:       VMM01 (vmmserver01.contoso.com) - vmm server
   Run as:        a VMM administrator (fabric administrator role)
-  Runbook:       step 28 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
+  Runbook:       step 29 of RUNBOOK.md (vmm01, HNV gateway with VMM (seed 004))
   Prerequisites:
     - System Center Virtual Machine Manager 2012 R2 or later, its PowerShell module
   Dry run:       add -WhatIf to see every change without making it.
