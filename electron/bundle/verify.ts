@@ -179,6 +179,12 @@ export async function inspectBundle(path: string, trusted: ReadonlySet<string>):
   let src: BundleSource;
   if (st.isDirectory()) {
     const tree = await walk(path);
+    const odd = tree.find((e) => e.kind === 'symlink' || e.kind === 'other');
+    if (odd)
+      return {
+        ok: false,
+        problems: [{ code: odd.kind === 'symlink' ? 'symlink' : 'special-entry', path: odd.path, message: `${odd.path} is ${odd.kind === 'symlink' ? 'a symbolic link' : 'a device, FIFO or socket'}; bundles hold only regular files`, fix: FIX.reject }],
+      };
     src = dirSource(path, new Map(tree.filter((e) => e.kind === 'file').map((e) => [e.path, e.size])));
   } else {
     const idx = await indexArchive(path, CONTROL_CAPS);
