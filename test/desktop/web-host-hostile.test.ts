@@ -2,6 +2,10 @@
 // request up. Whatever arrives, the answer is a 4xx and the next ordinary request is still served.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { exampleWorkspacePath } from '../../electron/services/paths';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +26,9 @@ afterAll(() => host.close());
  * server is concerned, so the socket stays open until an answer arrives; only a request still waiting for more
  * bytes (a truncated body) gets the end of input after 300 ms, which the parser must then refuse.
  */
-function raw(bytes: Buffer | string): Promise<string> {
+function raw(bytes: Buffer | string, port = host.port): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: '127.0.0.1', port: host.port, allowHalfOpen: true });
+    const sock = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
     const chunks: Buffer[] = [];
     let done = false;
     const finish = () => {
@@ -181,4 +185,44 @@ describe('web host against malformed requests', () => {
     }
     await stillServes();
   }, 120_000);
+});
+
+describe('junction serve in its own process', () => {
+  it('answers http://[ with 400, prints no stack trace and keeps serving (finding 1)', async () => {
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
+    if (!existsSync(`${repo}dist/renderer/index.html`) || !existsSync(`${repo}dist/cli.js`)) {
+      const b = spawnSync(process.execPath, [`${repo}scripts/build.mjs`], { cwd: repo, encoding: 'utf8' });
+      if (b.status !== 0) throw new Error(b.stderr);
+    }
+    const env = { ...process.env, JUNCTION_USER_DATA: mkdtempSync(join(tmpdir(), 'junction-serve-')) };
+    const child = spawn(process.execPath, [`${repo}bin/junction.mjs`, 'serve', exampleWorkspacePath()], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const port = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no URL printed: ${out}${err}`)), 20_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /Open: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+          if (m) {
+            clearTimeout(t);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      const hostLine = `Host: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
+      const bad = await raw(`GET http://[ HTTP/1.1\r\n${hostLine}`, port);
+      expect(status(bad), bad).toBe(400);
+      const page = await raw(`GET / HTTP/1.1\r\n${hostLine}`, port);
+      expect(status(page)).toBe(200);
+      expect(child.exitCode).toBeNull();
+      expect(err).not.toMatch(/\n\s+at |TypeError/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });
