@@ -191,6 +191,10 @@ export function computeDrift(input: DriftInput): DriftItem[] {
       const llFix = fixFrom(steps, h.id, ['license-link'], NO_STEP);
       if (!st.rras || !st.rras.installed)
         add({ kind: 'rras', path: `$.licenseLinks[${li}].vpn`, expected: 'RRAS VPN installed', observed: st.rras ? st.rras.vpnStatus ?? 'not installed' : 'RRAS not present', message: `${h.name} is the junction box of ${ll.name} but RRAS VPN is not installed`, fix: llFix });
+      const v6 = st.rras?.ipv6Config;
+      const prefix = ll.ipv6Prefix.toLowerCase().replace(/:+$/, '');
+      if (st.rras?.installed && v6 && !v6.toLowerCase().includes(prefix))
+        add({ kind: 'rras', path: `$.licenseLinks[${li}].ipv6Prefix`, expected: ll.ipv6Prefix, observed: v6.trim().split(/\r?\n/).filter((l) => /prefix/i.test(l)).join('; ') || v6.trim().slice(0, 200), message: `${h.name} RRAS hands out another IPv6 prefix than ${ll.ipv6Prefix}`, fix: llFix });
       const acct = st.relayAccounts.find((a) => norm(a.name) === norm(ll.relayAccount.name));
       if (acct && (!acct.exists || acct.enabled === false))
         add({ kind: 'relay-account', path: `$.licenseLinks[${li}].relayAccount.name`, expected: `${ll.relayAccount.name} (enabled)`, observed: acct.exists ? 'disabled' : 'does not exist', message: `relay account ${ll.relayAccount.name} on ${h.name} ${acct.exists ? 'is disabled' : 'does not exist'}`, fix: llFix });

@@ -2,6 +2,8 @@
 // flags and sign-in are plan's own (passed in from azure.ts so both stay one implementation).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { loadWorkspace } from '../../../shared/model/load';
 import type { CliIo } from '../io';
 import { CliError } from '../io';
 import type { Workspace } from '../../../shared/model/schema';
@@ -63,7 +65,12 @@ export async function runImport(file: string, values: Values, io: CliIo, deps: I
     throw new CliError('import needs --subscription ID and --resource-group RG', 'junction azure import <workspace> --subscription ID --resource-group RG');
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sub))
     throw new CliError(`--subscription ${sub}: not a subscription id`, 'give the subscription id (a GUID such as 00000000-0000-4000-8000-000000000001), not its name');
-  const settings = await deps.settingsFor(values, io, undefined, true);
+  // Merging into a workspace: its Azure site's cloud and ARM endpoint count, as they do for plan.
+  const existing = await readFile(file, 'utf8').then(
+    (t) => loadWorkspace(t.charCodeAt(0) === 0xfeff ? t.slice(1) : t, file),
+    () => undefined,
+  );
+  const settings = await deps.settingsFor(values, io, existing?.ok ? existing.workspace : undefined, true);
   const p = await probe(settings);
   if (!p.online)
     throw new CliError(`cannot import while ARM is unreachable (${p.detail})`, 'import needs live ARM: check --arm-endpoint, the proxy and the trusted CA', 4);
