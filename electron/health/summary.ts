@@ -124,7 +124,7 @@ function linkSummary(def: HealthLink['kind'], latest: Seen[], expected: number, 
     if (def === 'azure-vpn') return 'no Azure status yet: run `junction azure status` while signed in';
     const where = from ?? 'where the probes are meant to run';
     return localOnly
-      ? `no result from ${where} yet: the probes ran only on this machine, which says nothing about ${where} — import the far-side report from ${where}`
+      ? `no result from ${where} yet: the probes ran only on this machine — import the far-side report from ${where}`
       : `no result from ${where} yet: import the far-side report from ${where}`;
   }
   if (def === 'azure-vpn') return latest[0]!.message;

@@ -1,7 +1,7 @@
 // Every path that would discard unsaved edits asks first: open, "New from example", a recent file, and (through the
 // browser's own prompt, or Electron's will-prevent-unload dialog) reload and closing the window.
 import { useCallback, useEffect } from 'react';
-import { hasOwnFile, isDirty } from '../stores/workspace';
+import { hasOwnFile, hasUnsavedEdits } from '../stores/workspace';
 import { useStores, useUi, useWs } from './context';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -10,7 +10,7 @@ export function useDiscardGuard(): (what: string, run: () => unknown) => void {
   const { ws, ui } = useStores();
   return useCallback(
     (what, run) => {
-      if (isDirty(ws.getState())) ui.getState().askDiscard({ what, run: () => void run() });
+      if (hasUnsavedEdits(ws.getState())) ui.getState().askDiscard({ what, run: () => void run() });
       else void run();
     },
     [ws, ui],
@@ -19,7 +19,7 @@ export function useDiscardGuard(): (what: string, run: () => unknown) => void {
 
 /** While there are unsaved edits, a reload or close needs the admin's confirmation. */
 export function useBeforeUnloadGuard(): void {
-  const dirty = useWs(isDirty);
+  const dirty = useWs(hasUnsavedEdits);
   useEffect(() => {
     if (!dirty) return;
     const onUnload = (e: BeforeUnloadEvent) => {

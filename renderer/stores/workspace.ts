@@ -20,6 +20,8 @@ export interface WorkspaceState {
   origin: string;
   text: string;
   savedText: string;
+  /** The text as opened: the embedded example, unedited, holds nothing that closing it would lose. */
+  loadedText: string;
   workspace?: Workspace;
   loadProblems: LoadProblem[];
   findings: LocatedFinding[];
@@ -50,6 +52,11 @@ export function isDirty(s: WorkspaceState): boolean {
   return s.status === 'ready' && s.text !== s.savedText;
 }
 
+/** Edits that discarding the document would lose (an unedited example has none, though it is not saved). */
+export function hasUnsavedEdits(s: WorkspaceState): boolean {
+  return isDirty(s) && !(s.origin === 'example' && s.text === s.loadedText);
+}
+
 export function hasOwnFile(s: WorkspaceState): boolean {
   return s.origin !== 'example' && s.origin !== 'editor' && s.origin !== '';
 }
@@ -78,6 +85,7 @@ export function createWorkspaceStore(api: JunctionApi, opts: { debounceMs?: numb
         origin: r.origin,
         text: r.text,
         savedText: r.origin === 'example' ? '' : r.text,
+        loadedText: r.text,
         workspace: r.workspace,
         loadProblems: r.problems,
         findings: [],
@@ -93,6 +101,7 @@ export function createWorkspaceStore(api: JunctionApi, opts: { debounceMs?: numb
       origin: '',
       text: '',
       savedText: '',
+      loadedText: '',
       loadProblems: [],
       findings: [],
       counts: EMPTY_COUNTS,

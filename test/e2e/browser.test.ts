@@ -361,18 +361,19 @@ describe.skipIf(!!missing)('desktop console in browser mode (Chromium)', () => {
     await page.screenshot({ path: shotPath(`17-certificates-${after}`) });
   });
 
-  it('shows in the status bar when the machine goes offline and comes back', async () => {
-    const net = page.locator('.statusbar .net');
-    expect(await net.textContent()).toBe('Online');
+  it('says "Online" only for ARM answering at a check; the browser\'s network flag shows only as "No network"', async () => {
+    const arm = page.getByTestId('arm-status');
+    expect(await arm.textContent()).toBe('Azure: not checked');
+    expect(await arm.getAttribute('title')).toMatch(/has not been checked this session/);
     await page.context().setOffline(true);
     try {
-      await expect.poll(() => net.textContent()).toBe('Offline');
-      expect(await net.getAttribute('class')).toContain('offline');
-      expect(await net.getAttribute('title')).toMatch(/works offline/);
+      await expect.poll(() => page.getByTestId('no-network').count()).toBe(1);
+      expect(await arm.textContent()).toBe('Azure: not checked');
     } finally {
       await page.context().setOffline(false);
     }
-    await expect.poll(() => net.textContent()).toBe('Online');
+    await expect.poll(() => page.getByTestId('no-network').count()).toBe(0);
+    expect(await page.locator('.statusbar').textContent()).not.toMatch(/Online/);
   });
 
   it('offers "Browse…" where the front door has native dialogs, and asks only for the field\'s purpose', async () => {

@@ -93,10 +93,27 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
       /^certificate expires in [45] days \(under 7\)$/,
     );
     expect(await page.getByTestId('cert-warnings').textContent()).toContain(`${CC}:9443`);
-    expect(await page.locator('[data-link="license-link:ll-flexlm"]').getAttribute('data-level')).toBe(
-      'degraded',
+    // Issue 17: these probes are meant to run from azure-nodes and the cluster's nodes. Run here, they are labelled
+    // "from this machine" and shown beside the link, but the link's level waits for the far side's report.
+    const licenseLink = page.locator('[data-link="license-link:ll-flexlm"]');
+    expect(await licenseLink.getAttribute('data-level')).toBe('unknown');
+    expect(await licenseLink.getAttribute('data-local-level')).toBe('degraded');
+    expect(await licenseLink.getByTestId('link-local').textContent()).toMatch(
+      /^From this machine \(.*\): 1 of 2 not ok: .*:27001 .* — not this link's status$/,
     );
-    expect(await page.locator('[data-link="license-link:ll-flexlm"] svg.spark').count()).toBe(1);
+    expect(await licenseLink.getByTestId('link-decided-by').textContent()).toBe(
+      'Unknown · set only by a far-side report from azure-nodes',
+    );
+    expect(await licenseLink.locator('.link-summary').textContent()).toMatch(
+      /^no result from azure-nodes yet: the probes ran only on this machine/,
+    );
+    expect(await page.locator('[data-link="cyclecloud-cluster:cc-main"]').getAttribute('data-level')).toBe('unknown');
+    expect(
+      await page.locator('tr.hrow[data-key="ll-flexlm:tcp:27000|local"]').getByTestId('taken-from').textContent(),
+    ).toBe('from this machine · meant for azure-nodes: does not set its status');
+    // The link's sparkline holds only results that set its level: none yet.
+    expect(await licenseLink.locator('svg.spark').count()).toBe(0);
+    expect(await licenseLink.locator('.spark-empty').count()).toBe(1);
     expect(await page.getByTestId('session-only').count()).toBe(0);
     expect(existsSync(join(dir, 'estate.health.jsonl'))).toBe(true);
     expect(readFileSync(join(dir, 'estate.health.jsonl'), 'utf8').trim().split('\n')).toHaveLength(8);
@@ -156,9 +173,16 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
       .poll(() => page.getByTestId('import-outcome').textContent())
       .toBe('✓Imported 1 far-side report: 2 new results');
     expect(await rows('far-side').count()).toBe(2);
-    expect(await page.locator('[data-link="license-link:ll-flexlm"]').getAttribute('data-level')).toBe(
-      'down',
+    const licenseLink = page.locator('[data-link="license-link:ll-flexlm"]');
+    expect(await licenseLink.getAttribute('data-level')).toBe('down');
+    expect(await licenseLink.getByTestId('link-decided-by').textContent()).toMatch(
+      /^Down · far-side report from azure-nodes · /,
     );
+    // This machine's view stays beside it, still not the link's status.
+    expect(await licenseLink.getAttribute('data-local-level')).toBe('degraded');
+    expect(
+      await page.locator('tr.hrow[data-key="ll-flexlm:tcp:27000|far-side"]').getByTestId('taken-from').textContent(),
+    ).toBe('from azure-nodes on NODE-07 (far-side report)');
     expect(await page.getByTestId('health-latest').textContent()).toContain('Far side:');
     await page.getByLabel('Filter by source').selectOption('far-side');
     await expect.poll(() => page.getByTestId('row-count').textContent()).toBe('2 of 20');
@@ -186,6 +210,16 @@ describe.skipIf(!!missing)('Health screen in browser mode (Chromium) against loo
     await page.getByLabel('Search topology').fill('lic01');
     await page.getByLabel('Search topology').press('Enter');
     await expect.poll(() => page.getByTestId('details-health').textContent()).toContain('Down');
+    // The topology says where its colour came from, and what this machine saw instead.
+    const details = page.getByTestId('details-health');
+    expect(await details.getByTestId('link-decided-by').first().textContent()).toMatch(
+      /far-side report from azure-nodes/,
+    );
+    expect(await details.getByTestId('link-local').first().textContent()).toMatch(/^From this machine/);
+    expect(await page.getByTestId('health-colour-source').textContent()).toBe(
+      'colours: far-side reports and Azure only, not probes run on this machine',
+    );
+    await page.screenshot({ path: shotPath('32b-topology-health-attribution') });
 
     await page.getByLabel('Show health').uncheck();
     await expect.poll(() => canvas.getAttribute('data-health-nodes')).toBe('0');
