@@ -3,7 +3,7 @@
 // runbook stages the projects before the first cluster start (and bundle build warns when the staging is missing).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAll, type GenerateResult } from '../../shared/generate';
@@ -130,5 +130,52 @@ describe('bundle build and CycleCloud staging', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/warning: CycleCloud \(locked down\) \(slurm 2\.5\.0\) is locked down and has projects, but the bundle has no --staging/);
     expect(r.err).toContain('junction stage fetch');
+  });
+});
+
+describe('dangling references in the CycleCloud subnets', () => {
+  it('stop generation with the place and the name, never a template that fails at deployment', async () => {
+    const { UnsafeWorkspaceError } = await import('../../shared/generate');
+    for (const [field, value] of [
+      ['routeTable', 'rt-missing'],
+      ['nsg', 'nsg-missing'],
+    ] as const) {
+      const raw = rawExample() as Record<string, unknown> & { azure: { vnets: { subnets: Record<string, unknown>[] }[] } };
+      raw.azure.vnets[0]!.subnets[2]![field] = value;
+      let thrown: unknown;
+      try {
+        generateAll(load(raw));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(UnsafeWorkspaceError);
+      expect(String((thrown as Error).message)).toContain(`$.azure.vnets[0].subnets[2].${field}`);
+      expect(String((thrown as Error).message)).toContain(value);
+    }
+  });
+});
+
+describe('junction generate --service-tags', () => {
+  it('feeds the published list to the outbound check (and only when asked, so output stays deterministic)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-gen-tags-'));
+    const tagsFile = join(dir, 'ServiceTags_Public_20261130.json');
+    writeFileSync(
+      tagsFile,
+      JSON.stringify({ changeNumber: 7, cloud: 'Public', values: [{ name: 'AzureResourceManager', properties: { addressPrefixes: ['4.150.0.0/18'] } }, { name: 'AzureCloud', properties: { addressPrefixes: ['4.0.0.0/8'] } }] }),
+    );
+    const withTags = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'a'), '--service-tags', tagsFile, '--state-dir', join(dir, 'state')]);
+    expect(withTags.code, withTags.err).toBe(0);
+    const a = readFileSync(join(dir, 'a', 'cc01', 'cyclecloud', '26-check-outbound.sh'), 'utf8');
+    expect(a).toContain(`${(4 * 2 ** 24 + 150 * 2 ** 16) >>> 0} ${(0xffffffff << 14) >>> 0} AzureResourceManager`);
+    expect(a).toMatch(/probe_by_tag management\.azure\.com 443/);
+    expect(a).not.toContain('AzureCloud');
+    const cached = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'b'), '--service-tags', 'cached', '--state-dir', join(dir, 'state')]);
+    expect(cached.code, cached.err).toBe(0);
+    expect(readFileSync(join(dir, 'b', 'cc01', 'cyclecloud', '26-check-outbound.sh'), 'utf8')).toBe(a);
+    const plain = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'c'), '--state-dir', join(dir, 'state')]);
+    expect(readFileSync(join(dir, 'c', 'cc01', 'cyclecloud', '26-check-outbound.sh'), 'utf8')).not.toContain('probe_by_tag');
+    const none = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'd'), '--service-tags', 'cached', '--state-dir', join(dir, 'empty')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no service-tag list is cached/);
   });
 });

@@ -7,6 +7,8 @@ import { loadOrExplain } from '../load';
 import { writeFileAtomic } from '../../services/atomic-write';
 import { draftSteps, generateAll, SCENARIOS, UnsafeWorkspaceError, type Scenario } from '../../../shared/generate';
 import { isSafeName } from '../../../shared/generate/escape';
+import { resolveStateDir } from '../../bundle/trust';
+import { serviceTags, ServiceTagsError } from '../../health/service-tags';
 import { formatPath } from '../../../shared/model/path';
 import type { SourceMap } from '../../../shared/model/load';
 
@@ -57,12 +59,16 @@ export const generateCommand: Command = {
 
   --host NAME       only this host (id or computer name)
   --scenario NAME   only ${SCENARIOS.join(', ')}
-  --force           write into a non-empty DIR (files of the same name are replaced)`,
+  --force           write into a non-empty DIR (files of the same name are replaced)
+  --service-tags FILE|cached
+                    Azure's service-tag list (ServiceTags_Public_<date>.json, or the one cached by an earlier
+                    --service-tags): the CycleCloud outbound check then decides per endpoint, from the address it
+                    resolves to, whether the NSG allows it (required) or not (advisory)`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, host: { type: 'string' }, scenario: { type: 'string' }, force: { type: 'boolean' } },
+      options: { out: { type: 'string' }, host: { type: 'string' }, scenario: { type: 'string' }, force: { type: 'boolean' }, 'service-tags': { type: 'string' }, 'state-dir': { type: 'string' } },
     });
     if (positionals.length !== 1) throw new CliError('generate takes exactly one workspace file', 'junction generate <workspace> --out DIR');
     if (!values.out) throw new CliError('--out DIR is required', 'junction generate <workspace> --out DIR');
@@ -82,9 +88,19 @@ export const generateCommand: Command = {
   },
 };
 
+/** Only when asked for: the same workspace must give the same scripts whatever a cache holds. */
+async function serviceTagsFor(arg: string, stateDirFlag: string | undefined, io: Parameters<Command['run']>[1]): Promise<Record<string, string[]>> {
+  const got = await serviceTags(arg === 'cached' ? undefined : arg, resolveStateDir(stateDirFlag, io.env), io.cwd).catch((e: unknown) => {
+    if (e instanceof ServiceTagsError) throw new CliError(e.message, e.fix);
+    throw e;
+  });
+  if (!got) throw new CliError('--service-tags cached: no service-tag list is cached', 'pass --service-tags ServiceTags_Public_<date>.json once (junction reach or generate caches it)');
+  return got.tags.prefixes;
+}
+
 async function write(
   ws: Parameters<typeof generateAll>[0],
-  values: { out?: string; host?: string; force?: boolean },
+  values: { out?: string; host?: string; force?: boolean; 'service-tags'?: string; 'state-dir'?: string },
   scenario: Scenario | undefined,
   io: Parameters<Command['run']>[1],
 ): Promise<number> {
@@ -98,7 +114,8 @@ async function write(
   }
   const out = resolve(io.cwd, values.out!);
   if (!values.force && (await isNonEmptyDir(out))) throw new CliError(`${out} is not empty`, 'choose an empty directory or pass --force');
-  const result = generateAll(ws, { host: values.host, scenario });
+  const tags = values['service-tags'] === undefined ? undefined : await serviceTagsFor(values['service-tags'], values['state-dir'], io);
+  const result = generateAll(ws, { host: values.host, scenario, ...(tags ? { serviceTagPrefixes: tags } : {}) });
   // Every destination is checked before the first write, so a refusal leaves nothing half-written.
   const targets = result.files.map((f) => ({ f, to: checkedOutputPath(out, f.path) }));
   for (const { f, to } of targets) await writeFileAtomic(to, f.content, f.kind === 'bash' ? 0o755 : 0o644);
