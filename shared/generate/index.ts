@@ -9,6 +9,7 @@ import { cycleCloudSteps } from './scenarios/cyclecloud';
 import { hnvSteps } from './scenarios/hnv';
 import { renderRunbook } from './runbook';
 import { assertGeneratable } from './safety';
+import { oneLine } from './escape';
 import { SCENARIO_TITLES } from './types';
 import type { GenerateOptions, GenerateResult, GeneratedFile, RunbookStep, StepDraft } from './types';
 
@@ -97,7 +98,8 @@ export function generateAll(ws: Workspace, opts: GenerateOptions = {}): Generate
       title: d.title,
       runAs: d.runAs,
       prerequisites: d.prerequisites,
-      commands: d.commands(ctx),
+      // One line each, whatever a name holds: these are what the admin types, and a line break would add a command.
+      commands: d.commands(ctx).map(oneLine),
       notes: d.notes ?? [],
       files: d.files.map((f) => paths[f.name]!),
     });

@@ -29,7 +29,7 @@ export function psq(s: string): string {
  * (as people write it), single-quoted otherwise, so "&", ";" or "$(...)" in a name never becomes a second command.
  */
 export function psArg(s: string): string {
-  return /^[A-Za-z0-9._-]+$/.test(s) ? s : psq(s);
+  return /^[A-Za-z0-9._:/\\-]+$/.test(s) ? s : psq(s);
 }
 
 export function psArray(items: readonly string[]): string {

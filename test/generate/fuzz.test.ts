@@ -221,6 +221,14 @@ async function check(path: Path, token: string): Promise<string[]> {
       }
     }
   }
+  // What the runbook tells the admin to type (into PowerShell, or bash for the Azure steps): the same commands.
+  for (const [i, step] of out.gen.steps.entries()) {
+    const before = clean.gen.steps[i]!;
+    if (step.commands.join('\n') === before.commands.join('\n')) continue;
+    const [got, want] = [await psCommands(step.commands.join('\n')), await psCommands(before.commands.join('\n'))];
+    if (JSON.stringify(got.commands) !== JSON.stringify(want.commands) || got.errors.length)
+      problems.push(`${label}: the commands of runbook step ${step.number} changed: ${JSON.stringify(step.commands)}`);
+  }
   const lines = (s: string) => s.split('\n').length;
   if (lines(out.gen.runbook) !== lines(clean.gen.runbook)) problems.push(`${label}: RUNBOOK.md has ${lines(out.gen.runbook)} lines instead of ${lines(clean.gen.runbook)}`);
   if (out.az !== clean.az) {

@@ -507,7 +507,7 @@ function nodeStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host): StepDraft
     ],
     notes: [
       `Delivery: ${ll.nodeSetup.delivery}. ${ll.nodeSetup.delivery === 'startup-script' ? 'Nodes re-serviced by Azure run it again, so they reconnect by themselves.' : 'Run it by hand on each node (clusrun) after every servicing.'}`,
-      `By hand on all nodes: clusrun /nodegroup:${psArg(nodes.nodeGroup ?? nodes.name)} "${PACKAGE_DIR}\\startup.bat"`,
+      `By hand on all nodes: clusrun ${psArg(`/nodegroup:${nodes.nodeGroup ?? nodes.name}`)} "${PACKAGE_DIR}\\startup.bat"`,
       `Dialling is retried with backoff for up to ${DIAL_MINUTES} minutes (seed 000: the Azure Connect adapter takes 5-20 minutes to appear); startup.bat logs the result and exits 0 so a slow tunnel never keeps a node from starting. The scheduled task dials again every ${REDIAL_MINUTES} minutes.`,
     ],
     files: [
@@ -680,7 +680,7 @@ function checkStep(l: Lookup, ll: LicenseLink, nodes: Host, lic: Host, head: Hos
     ],
     commands: (ctx) => [
       `# ${ctx.names['check-license-server.ps1']} is in ${PACKAGE_ZIP} as check-license-server.ps1`,
-      `clusrun /nodegroup:${psArg(group)} powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${PACKAGE_DIR}\\check-license-server.ps1"`,
+      `clusrun ${psArg(`/nodegroup:${group}`)} powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${PACKAGE_DIR}\\check-license-server.ps1"`,
     ],
   };
 }
