@@ -173,6 +173,7 @@ describe('junction generate --service-tags', () => {
     expect(cached.code, cached.err).toBe(0);
     expect(readFileSync(join(dir, 'b', 'cc01', 'cyclecloud', '26-check-outbound.sh'), 'utf8')).toBe(a);
     const plain = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'c'), '--state-dir', join(dir, 'state')]);
+    expect(plain.code, plain.err).toBe(0);
     expect(readFileSync(join(dir, 'c', 'cc01', 'cyclecloud', '26-check-outbound.sh'), 'utf8')).not.toContain('probe_by_tag');
     const none = await cli(['generate', EXAMPLE_PATH, '--out', join(dir, 'd'), '--service-tags', 'cached', '--state-dir', join(dir, 'empty')]);
     expect(none.code).toBe(2);
