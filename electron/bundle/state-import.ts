@@ -1,13 +1,13 @@
 // The far-side state reports of a receipt (receipt/state/*.json): read like anything that comes back on media —
-// regular files only (no links, devices or FIFOs), size and count caps, schema-validated — and folded into
+// through safe-read (no links, devices or FIFOs; size caps), count-capped and schema-validated — and folded into
 // <workspace>.observed.json, which keeps the latest report per host. A report that fails is named with the place and
 // the reason and nothing of it is imported; the others still are.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_STATE_REPORT_BYTES, STATE_REPORT_DIR, hostStateOf, parseStateReport, type HostState } from '../../shared/state/report';
 import { writeFileAtomic } from '../services/atomic-write';
+import { isPlainFolder, readRegularFile, SafeReadError } from './safe-read';
 
 export const MAX_STATE_REPORTS = 2000;
 
@@ -39,27 +39,6 @@ export interface StateImportResult {
 /** <workspace>.state.json → <workspace>.observed.json, beside it. */
 export function observedFileFor(stateFile: string): string {
   return stateFile.replace(/\.state\.json$/, '') + '.observed.json';
-}
-
-/** A regular file's bytes, refusing links and special files, and anything over `cap` bytes. */
-export async function readRegularFile(path: string, cap: number): Promise<Buffer> {
-  const st = await lstat(path);
-  if (st.isSymbolicLink()) throw new Error('is a symbolic link');
-  if (!st.isFile()) throw new Error('is not a regular file');
-  if (st.size > cap) throw new Error(`is ${st.size} bytes, more than the ${cap} allowed`);
-  // O_NOFOLLOW and a second check on the open handle: a swap between lstat and open is caught too.
-  const fh = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  try {
-    const again = await fh.stat();
-    if (!again.isFile()) throw new Error('is not a regular file');
-    if (again.size > cap) throw new Error(`is more than the ${cap} bytes allowed`);
-    const buf = Buffer.alloc(Math.min(again.size, cap) + 1);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    if (bytesRead > cap) throw new Error(`is more than the ${cap} bytes allowed`);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 export async function readObserved(file: string): Promise<ObservedFile> {
@@ -95,16 +74,20 @@ export interface ReadReport {
   state: HostState;
 }
 
-/** Every valid report in `dir` (plain *.json files), and a located problem for each that is not. */
-export async function readStateDir(dir: string): Promise<{ reports: ReadReport[]; problems: string[] }> {
+/**
+ * Every valid report in `root/rel` (plain *.json files), and a located problem for each that is not. Files are read
+ * through safe-read (#16's reader for returned media): no link anywhere below `root`, regular files only, never
+ * blocking on a FIFO, capped in size.
+ */
+export async function readStateDir(root: string, rel = ''): Promise<{ reports: ReadReport[]; problems: string[] }> {
   const problems: string[] = [];
+  const dir = join(root, ...rel.split('/').filter(Boolean));
   let names: string[];
   try {
-    const st = await lstat(dir);
-    if (st.isSymbolicLink() || !st.isDirectory()) return { reports: [], problems: [`${dir}: is not a plain folder (a link or a file); no state report was read`] };
+    if (rel ? !(await isPlainFolder(root, rel)) : !(await stat(root).then((st) => st.isDirectory(), () => false))) return { reports: [], problems };
     names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { reports: [], problems };
+    if (e instanceof SafeReadError) return { reports: [], problems: [`${e.message}; no state report was read`] };
     throw e;
   }
   if (names.length > MAX_STATE_REPORTS) {
@@ -113,17 +96,18 @@ export async function readStateDir(dir: string): Promise<{ reports: ReadReport[]
   }
   const reports: ReadReport[] = [];
   for (const name of names) {
-    const path = join(dir, name);
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = await readRegularFile(path, MAX_STATE_REPORT_BYTES);
+      bytes = await readRegularFile(root, rel ? `${rel}/${name}` : name, MAX_STATE_REPORT_BYTES);
     } catch (e) {
-      problems.push(`${path}: ${(e as Error).message}; report not imported (state reports are plain files up to ${MAX_STATE_REPORT_BYTES} bytes)`);
+      if (!(e instanceof SafeReadError)) throw e;
+      problems.push(`${e.file}: ${e.reason.replace(/; refused.*$/, '')}; report not imported (state reports are plain files up to ${MAX_STATE_REPORT_BYTES} bytes)`);
       continue;
     }
+    if (!bytes) continue; // gone since the listing
     const parsed = parseStateReport(bytes.toString('utf8'));
     if (!parsed.ok) {
-      problems.push(`${path}: ${parsed.message}; report not imported (collect it again with collect-state.ps1/.sh from the bundle)`);
+      problems.push(`${join(dir, name)}: ${parsed.message}; report not imported (collect it again with collect-state.ps1/.sh from the bundle)`);
       continue;
     }
     reports.push({ name, bytes, state: hostStateOf(parsed.report) });
@@ -132,7 +116,7 @@ export async function readStateDir(dir: string): Promise<{ reports: ReadReport[]
 }
 
 export async function importStateReports(media: string, observedFile: string, opts: { bundleId?: string; now?: Date } = {}): Promise<StateImportResult> {
-  const { reports, problems } = await readStateDir(join(media, ...STATE_REPORT_DIR.split('/')));
+  const { reports, problems } = await readStateDir(media, STATE_REPORT_DIR);
   const result: StateImportResult = { observedFile, updated: [], older: 0, problems };
   if (!reports.length) return result;
   let observed: ObservedFile;

@@ -207,10 +207,17 @@ describe('receipt import and drift', () => {
     expect(r.updated).toEqual([]);
     const all = r.problems.join('\n');
     expect(all).toMatch(/link\.json: is a symbolic link; report not imported/);
-    expect(all).toMatch(/folder\.json: is not a regular file/);
-    expect(all).toMatch(/fifo\.json: is not a regular file/);
-    expect(all).toMatch(/huge\.json: is \d+ bytes, more than the \d+ allowed/);
+    expect(all).toMatch(/folder\.json: is a folder; report not imported/);
+    expect(all).toMatch(/fifo\.json: is a FIFO \(named pipe\); report not imported/);
+    expect(all).toMatch(/huge\.json: is \d+ bytes, more than the \d+ bytes allowed for it; report not imported/);
     expect(existsSync(observedFile)).toBe(false);
+    // A link on the way (receipt/state itself a link to elsewhere) is refused before anything is listed.
+    const other = tempDir('junction-state-media2-');
+    mkdirSync(join(other, 'receipt'), { recursive: true });
+    symlinkSync(dir, join(other, 'receipt', 'state'));
+    const viaLink = await importStateReports(other, observedFile);
+    expect(viaLink.updated).toEqual([]);
+    expect(viaLink.problems.join('\n')).toMatch(/receipt\/state: is a symbolic link, not a folder; refused; no state report was read/);
   });
 
   it('a damaged observed-state file: drift exits 2 naming it, the import leaves it and says so', async () => {
