@@ -29,7 +29,7 @@ import { listRemovableDrives } from '../bundle/drives';
 import { Cancelled, type Progress } from '../bundle/progress';
 import { sha256 } from '../bundle/hash';
 import { bundleInputFromGenerated } from '../bundle/from-generate';
-import { generateAll } from '../../shared/generate/index';
+import { generateAll, UnsafeWorkspaceError } from '../../shared/generate/index';
 import { addAzureExport, addHealthScripts, addStaging, readStagingDir } from '../bundle/extras';
 import { selectGenerated, workspaceOrThrow } from './generate-service';
 import { lintGate, LintGateError } from '../bundle/lint-gate';
@@ -121,7 +121,15 @@ export async function build(
       `Not built: ${e.message} (${formatErrors(e.errors, (f) => formatPath(f.path), 5).join('; ')}). Fix them on the Problems screen, or build anyway and confirm the list of errors.`,
     );
   }
-  const gen = selectGenerated(ws, generateAll(ws), {
+  let full;
+  try {
+    full = generateAll(ws);
+  } catch (e) {
+    // The generators' own refusal (dangling reference, unsafe name): holds even with the lint override above.
+    if (!(e instanceof UnsafeWorkspaceError)) throw e;
+    throw new ApiError('bad-request', `Not built: ${e.findings.map((f) => `${formatPath(f.path)}: ${f.message}`).join('; ')}. Fix them on the Problems screen; no override builds scripts from this.`);
+  }
+  const gen = selectGenerated(ws, full, {
     scenarios: req.scenarios,
     hosts: req.hosts,
   });

@@ -206,6 +206,16 @@ describe('the console preview', () => {
   });
 });
 
+describe('the console bundle build', () => {
+  it('refuses the workspace with the location even with the lint override', async () => {
+    const { build, createJobs } = await import('../../electron/services/bundle-service');
+    const raw = rawExample();
+    byId<Raw>(byId<Raw>(raw.azure.vnets, 'vnet-hpc').subnets, 'snet-cluster').nsg = 'nsg-missing';
+    const req = { fileName: 'ws.junction.json', text: JSON.stringify(raw), allowLintErrors: true, format: 'dir', out: join(scratch(), 'b') };
+    await expect(build(createJobs(), req as never)).rejects.toThrow(/Not built: \$\.azure\.vnets\[0\]\.subnets\[2\]\.nsg: .*nsg-missing/);
+  });
+});
+
 describe('finding 8: ids that differ only by case', () => {
   it('are a lint error and generate refuses them', async () => {
     const raw = rawExample();
