@@ -1,7 +1,7 @@
 // azure import against the HTTPS ARM emulator through the real SDK: paged LISTs (nextLink) and a throttled LIST
 // (429 + Retry-After) on the way, then `azure plan` on the result must have nothing to do.
 import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArmEmulator } from './emulator/server';
 import { makePki, type TestPki } from './emulator/certs';
@@ -138,6 +138,26 @@ describe('junction azure import', () => {
       observedAt: report.azureSnapshot.savedAt,
     });
     expect(items[0]!.fix.text).toContain('junction azure apply');
+  }, 30_000);
+
+  it('imports into a new YAML workspace, and merging into it again keeps a comment the admin added', async () => {
+    const w = workdir();
+    const env = armEnv(emu, pki, w.state);
+    expect((await cli(['azure', 'apply', w.ws, '--yes'], env)).code).toBe(0);
+    const target = join(w.dir, 'estate.junction.yaml');
+    expect((await cli(['azure', 'import', target, '--subscription', SUB, '--resource-group', RG], env)).code).toBe(0);
+    expect(counts((await cli(['azure', 'plan', target], env)).out)?.slice(0, 3)).toEqual([0, 0, 0]);
+    writeFileSync(target, '# hand-written note\n' + readFileSync(target, 'utf8'));
+    const nsg = [...emu.resources.values()].map((x) => x.body).find((b) => String(b['type']).endsWith('networkSecurityGroups'))!;
+    const props = nsg['properties'] as { securityRules: { name: string; properties: Record<string, unknown> }[] };
+    const changed = { ...nsg, properties: { securityRules: props.securityRules.map((x, i) => (i === 0 ? { name: x.name, properties: { ...x.properties, priority: 3999 } } : x)) } };
+    expect(await portalPut(emu, pki, nsgPath(String(nsg['name'])), changed)).toBeLessThan(300);
+    const r = await cli(['azure', 'import', target, '--subscription', SUB, '--resource-group', RG], env);
+    expect(r.code, r.err).toBe(0);
+    const text = readFileSync(target, 'utf8');
+    expect(text.startsWith('# hand-written note\n')).toBe(true);
+    expect(text).toContain('priority: 3999');
+    expect(counts((await cli(['azure', 'plan', target], env)).out)?.slice(0, 3)).toEqual([0, 0, 0]);
   }, 30_000);
 
   it('init --from-azure creates the workspace from the resource group; it refuses to overwrite one', async () => {
