@@ -191,6 +191,7 @@ function verifySummary(r: Awaited<ReturnType<typeof verifyBundle>>): BundleVerif
     })),
     ...(r.signer ? { signer: r.signer } : {}),
     ...(r.manifest ? { bundleId: r.manifest.bundleId, createdAt: r.manifest.createdAt } : {}),
+    ...(r.manifest?.lint ? { lint: r.manifest.lint } : {}),
     filesChecked: r.filesChecked,
     bytesChecked: r.bytesChecked,
   };

@@ -594,6 +594,10 @@ function VerifyPanel() {
                 <dd className="mono">
                   {r.bundleId.slice(0, 12)} · {r.createdAt?.replace('T', ' ').slice(0, 16)} UTC
                 </dd>
+                <dt>Lint when built</dt>
+                <dd data-testid="verify-lint" className={r.lint?.override ? 'error-text' : ''}>
+                  {describeLint(r.lint)}
+                </dd>
               </>
             )}
           </dl>

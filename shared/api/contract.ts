@@ -356,14 +356,17 @@ export interface BundleBuildResult {
   files: number;
   bytes: number;
   /** The lint result the manifest records (counts, rules, override). */
-  lint?: {
-    junctionVersion: string;
-    errors: number;
-    warnings: number;
-    infos: number;
-    override: boolean;
-    rules: { id: string; severity: 'error' | 'warning' | 'info'; count: number }[];
-  };
+  lint?: BundleLintRecord;
+}
+
+/** A bundle manifest's lint record (shared/bundle/manifest.ts LintRecord). */
+export interface BundleLintRecord {
+  junctionVersion: string;
+  errors: number;
+  warnings: number;
+  infos: number;
+  override: boolean;
+  rules: { id: string; severity: 'error' | 'warning' | 'info'; count: number }[];
 }
 
 export interface BundleProblem {
@@ -379,6 +382,8 @@ export interface BundleVerifyResult {
   signer?: { fingerprint: string; subject?: string; trusted: boolean };
   bundleId?: string;
   createdAt?: string;
+  /** The lint result recorded when the bundle was built (absent in bundles built before the lint gate). */
+  lint?: BundleLintRecord;
   filesChecked: number;
   bytesChecked: number;
 }

@@ -123,6 +123,13 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(m.manifest.lint).toMatchObject({ errors, override: true });
     expect(readFileSync(join(out, 'RUNBOOK.md'), 'utf8')).toContain('WARNING: this bundle was built from a workspace with lint errors');
     await page.screenshot({ path: shotPath('41-lint-gate-built-anyway') });
+
+    // Verifying it says the same, from the signed manifest.
+    const verify = page.getByRole('form', { name: 'Verify a bundle' });
+    expect(await verify.getByLabel('Bundle path').inputValue()).toBe(out);
+    await verify.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => page.getByTestId('verify-outcome').getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
+    expect(await page.getByTestId('verify-lint').textContent()).toMatch(/BUILT ANYWAY: the admin overrode the lint gate$/);
   });
 
   it('jumps from a problem to the editor with "e" without typing an "e" into the document', async () => {
