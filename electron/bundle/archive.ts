@@ -259,6 +259,15 @@ async function eachEntry(file: string, visit: (e: RawEntry) => Promise<void>): P
 async function eachTarEntry(file: string, size: number, visit: (e: RawEntry) => Promise<void>): Promise<void> {
   // A tar is a sequence of 512-byte records; anything else was cut short in transit.
   if (size % 512 !== 0 || size < 1024) throw new Error(`unexpected end of data: ${size} bytes is not a whole number of tar records`);
+  // Every tar ends with two zero records; cut at an entry boundary, the rest would read as a complete, smaller tar.
+  const fh = await open(file, 'r');
+  try {
+    const tail = Buffer.alloc(1024);
+    await fh.read(tail, 0, 1024, size - 1024);
+    if (tail.some((b) => b !== 0)) throw new Error('unexpected end of data: no end-of-archive marker (two zero records), so the tar was cut short');
+  } finally {
+    await fh.close();
+  }
   const extract = tar.extract();
   const src = createReadStream(file, { highWaterMark: CHUNK });
   src.on('error', (e) => extract.destroy(e));

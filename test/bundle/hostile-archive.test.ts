@@ -193,6 +193,28 @@ describe('archives are checked before anything is unpacked (finding 2)', () => {
   });
 });
 
+describe('a tar cut short at an entry boundary', () => {
+  it('is named as truncated, not as a smaller bundle missing files', async () => {
+    // The offset of an entry header in the middle: cut there, what remains is a whole number of tar records.
+    const r = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys, tarfile\nm = tarfile.open(sys.argv[1]).getmembers()\nprint(m[len(m) // 2].offset)',
+        tarFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    const at = Number(r.stdout.trim());
+    expect(at % 512).toBe(0);
+    const cut = join(tempDir(), 'cut.tar');
+    writeFileSync(cut, readFileSync(tarFile).subarray(0, at));
+    const v = await verifyBundle(cut, { trusted: trusted(), extractTo: join(tempDir(), 'x') });
+    expect(v.problems.map((p) => p.code)).toEqual(['truncated-archive']);
+    expect(v.problems[0]!.message).toMatch(/cut short/);
+  });
+});
+
 describe('bundle inspect and diff on hostile archives', () => {
   it('inspect reads an archive without unpacking it and says who it claims to be signed by', async () => {
     const r = await cli(['bundle', 'inspect', foreignZip]);
