@@ -91,7 +91,10 @@ describe('export', () => {
     execFileSync('shellcheck', ['-s', 'bash', out]);
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain('must-not-appear');
-    expect(text).toContain('--shared-key "${JUNCTION_SECRET_CONTOSO_S2S_PSK}"');
-    expect(text).toMatch(/az network nsg rule create .* -n AllowAzureStorage .* --destination-port-ranges 443/);
+    // The key goes into the request body file through printf (a builtin), never onto az's command line.
+    expect(text).toContain('json_string "$JUNCTION_SECRET_CONTOSO_S2S_PSK"');
+    expect(text).not.toMatch(/--shared-key/);
+    expect(text).toMatch(/az rest --method put --url "\$id\?api-version=\$API_VERSION" --body "@\$f"/);
+    expect(text).toMatch(/"name":"AllowAzureStorage".*"destinationPortRange":"443"/);
   });
 });

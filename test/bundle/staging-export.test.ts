@@ -206,7 +206,8 @@ describe('bundle build --azure-export', () => {
     expect(sc.stdout + sc.stderr).toBe('');
     expect(sc.status).toBe(0);
     const text = readFileSync(script, 'utf8');
-    expect(text).toMatch(/--shared-key "\$\{JUNCTION_SECRET_[A-Z0-9_]+\}"/);
+    expect(text).toMatch(/json_string "\$JUNCTION_SECRET_[A-Z0-9_]+"/);
+    expect(text).not.toMatch(/--shared-key/);
     const runbook = readFileSync(join(bundle, 'RUNBOOK.md'), 'utf8');
     expect(runbook).toContain('Azure changes from a connected machine');
     expect(runbook).toContain(
