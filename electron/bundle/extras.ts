@@ -162,7 +162,7 @@ export function addAzureExport(input: BundleInput, ws: Workspace, mode: AzureExp
     paragraphs.push('Azure CLI script: `az login`, then run it from the bundle folder' + (secrets.length ? '; it reads each secret from an environment variable, prompted without echo:' : ':'));
     commands.push({
       lang: 'sh',
-      text: [...secrets.map((s) => `read -rsp 'value of secret ${s}: ' ${secretEnvVar(s)}; echo; export ${secretEnvVar(s)}`), `bash ${bundlePathOf({ path })}`].join('\n'),
+      text: [`bash ${bundlePathOf({ path })} --dry-run`, ...secrets.map((s) => `read -rsp 'value of secret ${s}: ' ${secretEnvVar(s)}; echo; export ${secretEnvVar(s)}`), `bash ${bundlePathOf({ path })}`].join('\n'),
     });
   }
   return { ...input, artifacts: [...input.artifacts, ...artifacts], sections: [...(input.sections ?? []), { title: 'Azure changes from a connected machine', paragraphs, commands }] };
