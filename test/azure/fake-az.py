@@ -62,6 +62,9 @@ if argv[:2] == ['account', 'show']:
 if argv[:1] == ['rest']:
     body = opt('--body')
     if body is not None and body.startswith('@'):
+        # Where the body file lives and its mode, so a test can check it was private and is gone afterwards.
+        with open(os.environ['FAKE_AZ_LOG'] + '.bodies', 'a') as bl:
+            bl.write(json.dumps({'path': body[1:], 'mode': oct(os.stat(body[1:]).st_mode & 0o777), 'dir': oct(os.stat(os.path.dirname(body[1:])).st_mode & 0o777)}) + '\n')
         with open(body[1:], encoding='utf-8') as f: body = f.read()
     status, value = http(opt('--method', 'get'), opt('--url'), body)
     emit(value); sys.exit(0)

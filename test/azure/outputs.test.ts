@@ -5,7 +5,7 @@
 // against the emulator and records every argv.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,8 @@ interface Run {
   code: number;
   out: string;
   argv: string[][];
+  /** Each request body file az was given: its path, mode and its folder's mode when az read it. */
+  bodies: { path: string; mode: string; dir: string }[];
 }
 /** Runs a generated bash script with the stand-in az on PATH, pointed at the emulator (async: the emulator is in this process). */
 async function runScript(text: string, emu: ArmEmulator, sub: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
@@ -146,7 +148,8 @@ async function runScript(text: string, emu: ArmEmulator, sub: string, args: stri
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
   const argv = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
-  return { code, out, argv };
+  const bodies = existsSync(`${log}.bodies`) ? readFileSync(`${log}.bodies`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run['bodies'][number]) : [];
+  return { code, out, argv, bodies };
 }
 
 const isWrite = (a: string[]) => (a[0] === 'rest' && (a[a.indexOf('--method') + 1] ?? 'get').toLowerCase() !== 'get') || (a[0] === 'network' && !['show', 'list'].includes(a[a.length - 1] ?? '') && a.includes('update'));
@@ -280,6 +283,12 @@ describe('azure export: ARM template and az script give the same state', () => {
       const conn = e.ws.azure.connections[0]!;
       expect(viaCli.secretOf(idIn(e, 'connections', conn.name))).toEqual({ sharedKey: PSK });
       for (const a of [...first.argv, ...second.argv]) expect(a.join(' ')).not.toContain(PSK);
+      // The bodies (one holds the key) were 0600 files in a 0700 folder, and are gone once the script ends.
+      expect(first.bodies.length).toBeGreaterThan(0);
+      for (const b of first.bodies) {
+        expect([b.mode, b.dir]).toEqual(['0o600', '0o700']);
+        expect(existsSync(b.path), b.path).toBe(false);
+      }
     }, 120_000);
   }
 
