@@ -104,7 +104,8 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
 
 /** Whether a name can be used as one file or folder name as it is. */
 export function isSafeName(name: string): boolean {
-  return SAFE_NAME.test(name) && !WINDOWS_DEVICE.test(name) && !name.endsWith('.') && !name.includes('..');
+  // Starting with a letter or digit rules out "." and ".."; a trailing dot is dropped by Windows (two names, one file).
+  return SAFE_NAME.test(name) && !WINDOWS_DEVICE.test(name) && !name.endsWith('.');
 }
 
 /**
@@ -116,7 +117,7 @@ export function safeName(name: string, path: DocPath): string {
   if (isSafeName(name)) return name;
   throw new UnsafeWorkspaceError([
     {
-      message: `"${name}" is used as a file or folder name, but is not one: only letters, digits, ".", "_" and "-" (starting with a letter or digit, no "..", at most 80 characters) are allowed`,
+      message: `"${name}" is used as a file or folder name, but is not one: only letters, digits, ".", "_" and "-" (starting with a letter or digit, not ending with ".", at most 80 characters, not a Windows device name such as CON or NUL) are allowed`,
       path,
       fix: 'rename it within that set (Azure and Windows names allow it too)',
     },

@@ -9,7 +9,7 @@ import { ipv6Prefix } from '../lint/rules/license-link';
 import type { Rule } from '../lint/types';
 import type { LoadProblem, SourceMap } from '../model/load';
 import { formatPath } from '../model/path';
-import { UnsafeWorkspaceError, type UnsafeFinding } from './escape';
+import { isSafeName, UnsafeWorkspaceError, type UnsafeFinding } from './escape';
 
 /** The lint rules whose errors block generation. */
 export const GENERATION_BLOCKERS: readonly Rule[] = [duplicateId, unknownReference, ipv6Prefix];
@@ -17,6 +17,15 @@ export const GENERATION_BLOCKERS: readonly Rule[] = [duplicateId, unknownReferen
 export function unsafeFindings(ws: Workspace): UnsafeFinding[] {
   const ctx = { lookup: buildLookup(ws), now: new Date(0) };
   const out: UnsafeFinding[] = [];
+  // Ids name the output folders: the schema's id pattern still allows a trailing dot and Windows device names.
+  for (const [id, paths] of ctx.lookup.declarations)
+    if (!isSafeName(id))
+      for (const p of paths)
+        out.push({
+          message: `id "${id}" cannot be a folder name on Windows (a device name such as CON or NUL, or a trailing ".")`,
+          path: [...p, 'id'],
+          fix: `rename it, e.g. "${id.replace(/\.+$/, '')}-1"`,
+        });
   for (const rule of GENERATION_BLOCKERS)
     for (const d of rule.check(ctx))
       if ((d.severity ?? rule.severity) === 'error') out.push({ message: d.message, path: d.path, fix: d.fix, ruleId: rule.id });

@@ -233,6 +233,20 @@ describe('finding 8: ids that differ only by case', () => {
   });
 });
 
+describe('ids that are Windows device names', () => {
+  it('are refused before they become folder names, located', async () => {
+    const raw = rawExample();
+    byId<Raw>(raw.hosts, 'hn01').id = 'NUL';
+    for (const ll of raw.licenseLinks) for (const k of ['junctionBox', 'licenseServer', 'nodeGroup']) if (ll[k] === 'hn01') ll[k] = 'NUL';
+    for (const c of raw.certificates) for (const p of c.placements) if (p.host === 'hn01') p.host = 'NUL';
+    const dir = scratch();
+    const r = await cli(['generate', writeJson(dir, raw), '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/hosts\[0\]\.id: id "NUL" cannot be a folder name/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
+
 describe('the generate CLI checks every output path against --out', () => {
   it('refuses before writing anything when a path would leave it', async () => {
     const { checkedOutputPath } = await import('../../electron/cli/commands/generate');
