@@ -81,14 +81,33 @@ const PURPOSE_SOURCE: Record<CertPurpose, string> = {
   ca: 'workspace CA',
 };
 
-/** Guesses the purpose from the EKUs when the user did not say, so a bare `inspect` still checks something. */
+/**
+ * Guesses the purpose from the EKUs when the user did not say, so a bare `inspect` still checks something. The EKUs
+ * come first: openssl's `req -x509` marks every certificate CA:TRUE by default, client certificates included.
+ */
 export function inferPurpose(c: CertInfo): CertPurpose | undefined {
-  if (c.isCa) return 'ca';
   const eku = c.extendedKeyUsage ?? [];
   if (eku.includes(OID_SERVER_AUTH)) return 'rd-gateway-tls';
   if (eku.includes(OID_CLIENT_AUTH)) return c.keyUsage?.includes('keyEncipherment') ? 'hpc-management' : 'remote-console';
+  if (c.isCa) return 'ca';
   return undefined;
 }
+
+/** New-SelfSignedCertificate -KeyUsage names (Microsoft.CertificateServices.Commands.KeyUsage) of X.509 key usages. */
+const PS_KEY_USAGE: Record<string, string> = {
+  digitalSignature: 'DigitalSignature',
+  nonRepudiation: 'NonRepudiation',
+  keyEncipherment: 'KeyEncipherment',
+  dataEncipherment: 'DataEncipherment',
+  keyAgreement: 'KeyAgreement',
+  keyCertSign: 'CertSign',
+  cRLSign: 'CRLSign',
+  encipherOnly: 'EncipherOnly',
+  decipherOnly: 'DecipherOnly',
+};
+
+const expiringHint = (days: number) =>
+  `expires in ${days} day${days === 1 ? '' : 's'}: create its replacement now (junction cert new), import it to every store in the workspace placements and update the thumbprint before this one lapses.`;
 
 const DAY = 86_400_000;
 
@@ -107,7 +126,7 @@ export function auditCertificate(file: ParsedFile, opts: AuditOptions): AuditRep
     add({ id: 'validity', requirement: 'the certificate must not be expired', status: 'fail', detail: `expired on ${cert.notAfter.toISOString()}`, hint: HINT_EXPIRED, source: 'seed 001, seed 003' });
   else {
     const days = Math.floor((cert.notAfter.getTime() - now) / DAY);
-    add({ id: 'validity', requirement: 'the certificate must not be expired', status: days < 30 ? 'warn' : 'pass', detail: `valid until ${cert.notAfter.toISOString()} (${days} days left)`, ...(days < 30 ? { hint: HINT_EXPIRED } : {}), source: 'seed 001, seed 003' });
+    add({ id: 'validity', requirement: 'the certificate must not be expired', status: days < 30 ? 'warn' : 'pass', detail: `valid until ${cert.notAfter.toISOString()} (${days} days left)`, ...(days < 30 ? { hint: expiringHint(days) } : {}), source: 'seed 001, seed 003' });
   }
 
   add({ id: 'x509-v3', requirement: 'X.509 version 3 (key usage and EKU need extensions)', status: cert.version === 3 ? 'pass' : 'fail', detail: `version ${cert.version}`, source: 'seed 003 ("a self-signed X.509 v3 certificate")' });
@@ -125,7 +144,7 @@ export function auditCertificate(file: ParsedFile, opts: AuditOptions): AuditRep
   if (req.keyUsage.length > 0) {
     const have = cert.keyUsage ?? [];
     const missing = req.keyUsage.filter((k) => !have.includes(k));
-    add({ id: 'key-usage', requirement: `key usage contains ${req.keyUsage.join(', ')}`, status: missing.length === 0 ? 'pass' : 'fail', detail: cert.keyUsage ? `key usage: ${have.join(', ') || '(empty)'}` : 'no key usage extension', ...(missing.length ? { hint: `re-create the certificate with key usage ${missing.join(', ')} (New-SelfSignedCertificate -KeyUsage DigitalSignature, or junction cert new --purpose ${purpose})` } : {}), source: src });
+    add({ id: 'key-usage', requirement: `key usage contains ${req.keyUsage.join(', ')}`, status: missing.length === 0 ? 'pass' : 'fail', detail: cert.keyUsage ? `key usage: ${have.join(', ') || '(empty)'}` : 'no key usage extension', ...(missing.length ? { hint: `re-create the certificate with key usage ${missing.join(', ')} (New-SelfSignedCertificate -KeyUsage ${missing.map((k) => PS_KEY_USAGE[k] ?? k).join(',')}, or junction cert new --purpose ${purpose})` } : {}), source: src });
   }
   if (req.extendedKeyUsage.length > 0) {
     const have = cert.extendedKeyUsage ?? [];
