@@ -14,8 +14,8 @@ import {
   type TrustedSigner,
 } from '../../shared/api/contract';
 import { normalizeFingerprint } from '../../shared/bundle/sums';
-import { buildBundle, type BundleInput } from '../bundle/build';
-import { loadPfxSignerWithPassword, type Signer } from '../bundle/signing';
+import { buildBundle, BuildError, type BundleInput } from '../bundle/build';
+import { loadPfxSignerWithPassword, SigningError, type Signer } from '../bundle/signing';
 import { verifyBundle } from '../bundle/verify';
 import {
   loadTrustStore as loadTrustFile,
@@ -103,6 +103,28 @@ export type Jobs = ReturnType<typeof createJobs>;
 
 // ---------------------------------------------------------------- channels
 
+/** The CLI's flags in the bundle module's messages, as the Generate & Bundle screen names those fields. */
+const SCREEN_FIELDS: [RegExp, string][] = [
+  [/choose a new --out path/g, 'choose a new "Output path"'],
+  [/--out\b/g, '"Output path"'],
+  [/--media-limit\b/g, 'the "Split files over 4 GiB" option'],
+  [/check the --sign-key path/g, 'check the "Signing key (.pfx)" path'],
+  [/--sign-key\b/g, '"Signing key (.pfx)"'],
+  [/--azure-export\b/g, '"Azure export"'],
+];
+const forScreen = (text: string) => SCREEN_FIELDS.reduce((t, [re, words]) => t.replace(re, words), text);
+
+/** A build failure as the screen says it: what went wrong and the fix, in its own field names, no channel name. */
+async function screenErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof BuildError || e instanceof SigningError)
+      throw new ApiError('failed', `Not built: ${forScreen(e.message)} — ${forScreen(e.fix)}`);
+    throw e;
+  }
+}
+
 /** `storedSigner` opens a key of this computer's key store (the host's, when it has one). */
 export async function build(
   jobs: Jobs,
@@ -145,7 +167,7 @@ export async function build(
       'bad-request',
       'bundle.build: storedKey: this host has no key store — sign with signKey + password (a .pfx file)',
     );
-  return jobs.run(req.jobId, async (signal, onProgress) => {
+  return jobs.run(req.jobId, (signal, onProgress) => screenErrors(async () => {
     let input: BundleInput = { ...bundleInputFromGenerated(gen, { name: req.fileName, sha256: sha256(req.text) }), lint };
     // The same extras, in the same order, as `junction bundle build --staging --azure-export`.
     if (req.staging !== undefined) {
@@ -177,7 +199,7 @@ export async function build(
       bytes: r.bytes,
       lint,
     };
-  });
+  }));
 }
 
 function verifySummary(r: Awaited<ReturnType<typeof verifyBundle>>): BundleVerifyResult {
@@ -227,7 +249,15 @@ export async function verify(jobs: Jobs, req: ApiRequest<'bundle.verify'>): Prom
   const pinned = (await loadTrustStore(stateDir())).signers.map((s) => s.fingerprint);
   const trusted = new Set([...pinned, ...(once ? [once] : [])]);
   return jobs.run(req.jobId, async (signal, onProgress) =>
-    verifySummary(await verifyBundle(resolve(req.path), { trusted, signal, onProgress })),
+    verifySummary(
+      await verifyBundle(resolve(req.path), {
+        trusted,
+        // For the refusal's wording: how many of `trusted` are pinned, apart from the one typed for this check.
+        pinned: pinned.filter((p) => p !== once).length,
+        signal,
+        onProgress,
+      }),
+    ),
   );
 }
 
