@@ -41,10 +41,16 @@ export function batchRem(s: string): string {
  * Text in Markdown prose (a heading, a list item, a table cell, a quote): HTML and Markdown syntax are shown as
  * written rather than rendered, and a line break cannot start a new block.
  */
+// eslint-disable-next-line no-control-regex -- control characters are among what mdText must handle
+const MD_SPECIAL = /[\\`*[\]|<&\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const MD_BLOCK_START = /^(?:[#>+=-]|\d+[.)])/;
+
 export function mdText(s: string): string {
   // Only what can open markup: "<" (HTML), "&" before an entity name, "[" "]" (links, images), "`" (code spans),
   // "*" (emphasis), "|" (a table cell), a backslash that would escape the next character, and block syntax
   // (#, >, -, +, =, "1.") at the start. Everything else stays as typed, so the file reads the same in Notepad.
+  // Most titles and notes hold none of it: returned as they are, without five regex passes (80,000 texts at 10,000 hosts).
+  if (!MD_SPECIAL.test(s) && !MD_BLOCK_START.test(s)) return s;
   return oneLine(s)
     .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
     .replace(/[`*[\]|]/g, '\\$&')

@@ -20,8 +20,8 @@ export { assertGeneratable, unsafeFindings } from './safety';
 
 /** Every step, in runbook order. Throws UnsafeWorkspaceError (bad input, exit 2) before drafting anything unsafe. */
 export function draftSteps(ws: Workspace, opts: Pick<GenerateOptions, 'serviceTagPrefixes'> = {}): StepDraft[] {
-  assertGeneratable(ws);
   const l = buildLookup(ws);
+  assertGeneratable(ws, l);
   return [
     ...licenseLinkSteps(l),
     ...routeSteps(l),

@@ -3,7 +3,7 @@
 // compare host ids as Windows does, case-blind), and a License Link IPv6 prefix that netsh would be handed. These
 // stop the generators whatever lint override is in force; the general lint gate is the bundle builder's business.
 import type { Workspace } from '../model/schema';
-import { buildLookup } from '../model/lookup';
+import { buildLookup, type Lookup } from '../model/lookup';
 import { duplicateId, unknownReference } from '../lint/rules/workspace';
 import { ipv6Prefix } from '../lint/rules/license-link';
 import type { Rule } from '../lint/types';
@@ -14,8 +14,8 @@ import { isSafeName, UnsafeWorkspaceError, type UnsafeFinding } from './escape';
 /** The lint rules whose errors block generation. */
 export const GENERATION_BLOCKERS: readonly Rule[] = [duplicateId, unknownReference, ipv6Prefix];
 
-export function unsafeFindings(ws: Workspace): UnsafeFinding[] {
-  const ctx = { lookup: buildLookup(ws), now: new Date(0) };
+export function unsafeFindings(ws: Workspace, lookup: Lookup = buildLookup(ws)): UnsafeFinding[] {
+  const ctx = { lookup, now: new Date(0) };
   const out: UnsafeFinding[] = [];
   // Ids name the output folders: the schema's id pattern still allows a trailing dot and Windows device names.
   for (const [id, paths] of ctx.lookup.declarations)
@@ -33,8 +33,8 @@ export function unsafeFindings(ws: Workspace): UnsafeFinding[] {
 }
 
 /** Throws UnsafeWorkspaceError listing every blocking finding; returns when the workspace is safe to generate from. */
-export function assertGeneratable(ws: Workspace): void {
-  const found = unsafeFindings(ws);
+export function assertGeneratable(ws: Workspace, lookup?: Lookup): void {
+  const found = unsafeFindings(ws, lookup);
   if (found.length) throw new UnsafeWorkspaceError(found);
 }
 
