@@ -76,6 +76,9 @@ read_state() {
     LIVE="${out#* ## }"
   elif grep -Eq '"code": ?"(ResourceNotFound|NotFound)"' "$WORK/err"; then
     EXISTS=0; LIVE_OWNER=''; LIVE_STATE=''; LIVE=''
+  elif grep -Eq '"code": ?"ResourceGroupNotFound"' "$WORK/err"; then
+    echo "prerequisite missing: the resource group of $id (az group create, or check the subscription)"
+    exit 2
   else
     cat "$WORK/err" >&2
     echo "cannot read $id (see the error above)"
