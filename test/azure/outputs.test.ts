@@ -5,7 +5,7 @@
 // against the emulator and records every argv.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -245,7 +245,22 @@ describe('every template Junction writes', () => {
         expect(unresolvedIds(JSON.parse(f.content) as Obj), `${e.name}: ${f.path}`).toEqual([]);
       }
     }
-    expect(templates).toBeGreaterThanOrEqual(4);
+    // Every shipped example too.
+    const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.junction.json'))) {
+      const ws = load(JSON.parse(readFileSync(join(dir, name), 'utf8')), name);
+      const { resources, problems } = desiredResources(ws);
+      if (!problems.length)
+        for (const f of exportArmTemplates(resources)) {
+          templates++;
+          expect(unresolvedIds(f.template), `${name}: azure export`).toEqual([]);
+        }
+      for (const f of generateAll(ws).files.filter((x) => x.kind === 'arm-template')) {
+        templates++;
+        expect(unresolvedIds(JSON.parse(f.content) as Obj), `${name}: ${f.path}`).toEqual([]);
+      }
+    }
+    expect(templates).toBeGreaterThanOrEqual(6);
   });
 });
 
