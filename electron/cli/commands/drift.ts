@@ -72,6 +72,7 @@ export const driftCommand: Command = {
     io.out(formatDrift(items));
     if (unobserved.length) io.out(`not observed (no state report yet): ${unobserved.join(', ')}\n`);
     io.out(snap ? '' : `Azure: no snapshot of live state yet; \`junction azure plan ${positionals[0]}\` reads and saves one.\n`);
+    if (snap && problems.length) io.out(`Azure not compared: ${problems[0]!.source}: ${problems[0]!.message} (${problems[0]!.fix})\n`);
     io.out(`${items.length} difference${items.length === 1 ? '' : 's'} between ${ws.name} and what was observed (${observed.size} host report${observed.size === 1 ? '' : 's'}${snap ? `, Azure as read ${snap.savedAt}` : ''}).\n`);
     return items.length ? 1 : 0;
   },
