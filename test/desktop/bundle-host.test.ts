@@ -110,6 +110,14 @@ describe('generate and bundle channels', () => {
     expect(existsSync(join(dir, 'wrong'))).toBe(false);
   });
 
+  it('names the screen\'s fields, not the CLI\'s flags or the channel, when the output path exists', async () => {
+    const taken = mkdtempSync(join(tmpdir(), 'junction-taken-'));
+    const err = await dispatch(api, 'bundle.build', { fileName, text, format: 'dir', out: taken, signKey: pfx, password: PASSWORD }).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toBe(`Not built: ${taken} already exists — choose a new "Output path"; Junction never overwrites a bundle`);
+  });
+
   let built: BundleBuildResult;
   it('builds a signed bundle that sha256sum -c and openssl dgst -verify accept, with pollable progress', async () => {
     const out = join(dir, 'bundle');
@@ -286,7 +294,7 @@ describe('generate and bundle channels', () => {
         password: PASSWORD,
         staging,
       }),
-    ).rejects.toThrow(/^bundle\.build: Staged CycleCloud projects .* does not match staging\/staging\.json[\s\S]*junction stage fetch/);
+    ).rejects.toThrow(/^Not built: Staged CycleCloud projects .* does not match staging\/staging\.json[\s\S]*junction stage fetch/);
     // A folder that was never `stage fetch`'s output: named by the console's field, not the CLI's --staging.
     const notStaged = mkdtempSync(join(tmpdir(), 'junction-not-staged-'));
     const wrong = dispatch(api, 'bundle.build', {
@@ -298,7 +306,7 @@ describe('generate and bundle channels', () => {
       password: PASSWORD,
       staging: notStaged,
     });
-    await expect(wrong).rejects.toThrow(/^bundle\.build: Staged CycleCloud projects .*cannot read .*staging\.json \(ENOENT\)/);
+    await expect(wrong).rejects.toThrow(/^Not built: Staged CycleCloud projects .*cannot read .*staging\.json \(ENOENT\)/);
     await expect(wrong).rejects.not.toThrow(/--staging/);
     await expect(
       dispatch(api, 'bundle.build', {
