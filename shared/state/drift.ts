@@ -23,6 +23,7 @@ export type DriftKind =
   | 'relay-account'
   | 'staging-missing'
   | 'staging-extra'
+  | 'vmm-missing'
   | 'azure';
 
 export interface DriftFix {
@@ -199,6 +200,20 @@ export function computeDrift(input: DriftInput): DriftItem[] {
       if (acct && (!acct.exists || acct.enabled === false))
         add({ kind: 'relay-account', path: `$.licenseLinks[${li}].relayAccount.name`, expected: `${ll.relayAccount.name} (enabled)`, observed: acct.exists ? 'disabled' : 'does not exist', message: `relay account ${ll.relayAccount.name} on ${h.name} ${acct.exists ? 'is disabled' : 'does not exist'}`, fix: llFix });
     });
+
+    // VMM's logical and VM networks, as the VMM server lists them.
+    if (st.vmm && h.roles.includes('vmm-server')) {
+      const vmmFix = fixFrom(steps, h.id, ['hnv-gateway'], NO_STEP);
+      const has = (names: readonly string[], n: string) => names.some((x) => norm(x) === norm(n));
+      ws.hnv.logicalNetworks.forEach((ln, i) => {
+        if (!has(st.vmm!.logicalNetworks, ln.name))
+          add({ kind: 'vmm-missing', path: `$.hnv.logicalNetworks[${i}].name`, expected: ln.name, observed: st.vmm!.logicalNetworks, message: `VMM on ${h.name} has no logical network ${ln.name}`, fix: vmmFix });
+      });
+      ws.hnv.vmNetworks.forEach((vn, i) => {
+        if (!has(st.vmm!.vmNetworks, vn.name))
+          add({ kind: 'vmm-missing', path: `$.hnv.vmNetworks[${i}].name`, expected: vn.name, observed: st.vmm!.vmNetworks, message: `VMM on ${h.name} has no VM network ${vn.name}`, fix: vmmFix });
+      });
+    }
 
     // The CycleCloud staging tree on a CycleCloud server.
     ws.cycleCloud.forEach((cc, ci) => {

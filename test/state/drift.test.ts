@@ -62,6 +62,23 @@ describe('drift', () => {
     expect(drift([base('hv01', { certificates: [cert('LocalMachine\\Root', '2026-12-01T00:00:00Z')] })], new Date('2027-01-01T00:00:00Z')).map((x) => x.kind)).toEqual(['certificate-expired']);
   });
 
+  it('VMM: a logical or VM network the model has and VMM does not, with the HNV step that creates it', () => {
+    const vmm01 = ws.hosts.find((h) => h.id === 'vmm01')!;
+    const itf = vmm01.interfaces[0]!;
+    const state = (vmNetworks: string[]) =>
+      base('vmm01', {
+        interfaces: [{ name: itf.name, addresses: [itf.address!] }],
+        routes: [{ destination: '0.0.0.0/0', nextHop: itf.defaultGateway!, interface: itf.name, metric: 0, protocol: 'NetMgmt' }],
+        vmm: { logicalNetworks: ws.hnv.logicalNetworks.map((l) => l.name.toUpperCase()), vmNetworks },
+      });
+    expect(drift([state(ws.hnv.vmNetworks.map((v) => v.name))])).toEqual([]);
+    const d = drift([state([ws.hnv.vmNetworks[0]!.name])]);
+    expect(d.map((x) => [x.kind, x.path, x.expected])).toEqual([['vmm-missing', '$.hnv.vmNetworks[1].name', ws.hnv.vmNetworks[1]!.name]]);
+    const hnvStep = steps.find((s) => s.target.id === 'vmm01' && s.scenario === 'hnv-gateway');
+    expect(hnvStep).toBeDefined();
+    expect(d[0]!.fix.step).toBe(hnvStep!.number);
+  });
+
   it('a host with no report is not judged; a compute-node group never is', () => {
     expect(drift([])).toEqual([]);
     expect(drift([base('AzureNodes', { interfaces: [{ name: 'x', addresses: [] }] })])).toEqual([]);
