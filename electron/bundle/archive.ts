@@ -133,7 +133,7 @@ function admitter(problems: ArchiveProblem[]): (raw: RawEntry) => string | undef
       problems.push({
         code: 'compressed-entry',
         path: name,
-        message: `archive entry ${name} is ${raw.packed} (${raw.size} bytes unpacked); bundle entries are stored as they are, so it was refused without unpacking it`,
+        message: `archive entry ${name} is ${raw.packed}, ${raw.size} bytes unpacked; bundle entries are stored as they are, so it was refused without unpacking it`,
       });
       return undefined;
     }
@@ -322,9 +322,9 @@ async function eachZipEntry(file: string, visit: (e: RawEntry) => Promise<void>)
         (e.generalPurposeBitFlag & 1) !== 0
           ? 'encrypted'
           : e.compressionMethod !== 0
-            ? `compressed (method ${e.compressionMethod}, ${e.compressedSize} bytes in the archive)`
+            ? `compressed with method ${e.compressionMethod}: ${e.compressedSize} bytes in the archive`
             : e.compressedSize !== e.uncompressedSize
-              ? `stored with two different sizes (${e.compressedSize} and ${e.uncompressedSize}), as if compressed`
+              ? `stored with two different sizes, as if compressed: ${e.compressedSize} bytes in the archive`
               : undefined;
       await visit({
         name: fileName,
