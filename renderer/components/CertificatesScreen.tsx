@@ -4,6 +4,7 @@ import type { Workspace } from '../../shared/model/schema';
 import { Field, Outcome, PasswordInput, PathInput } from './ops';
 import { useCerts, useGen, useStores, useWs } from './context';
 import { keyStoreUsable } from '../stores/generate';
+import { ProfileField } from './certs/ProfileField';
 
 const STATUS_ICON: Record<CertCheck['status'], string> = { pass: '✓', fail: '✕', warn: '!', info: 'i' };
 
@@ -131,23 +132,7 @@ function CreatePanel() {
             </select>
           </Field>
         </div>
-        <fieldset className="profile-field">
-          <legend className="field-label">PFX profile</legend>
-          {(['modern', 'legacy'] as const).map((p) => (
-            <label key={p} className="radio-line">
-              <input
-                type="radio"
-                name="profile"
-                checked={form.profile === p}
-                onChange={() => certs.getState().setForm({ profile: p })}
-              />
-              <span>
-                <strong>{p === 'modern' ? 'Modern' : 'Legacy'}</strong>{' '}
-                <span className="muted">{options?.profiles[p].windows.split('. ')[0]}.</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <ProfileField />
         <div className="field-row">
           <Field label="Output folder">
             <PathInput

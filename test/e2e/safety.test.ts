@@ -235,6 +235,18 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(await refused()).toBe(false);
   });
 
+  it('defaults the Create form\'s PFX profile to what the importing hosts can open, and warns on the other', async () => {
+    // The example's Remote Console certificate is imported on vmm01, Windows Server 2012 R2: AES-256 PFX fails there.
+    await go('certificates');
+    const field = page.getByTestId('profile-field');
+    await expect.poll(() => field.getByRole('radio', { name: /Legacy/ }).isChecked()).toBe(true);
+    expect(await field.getByTestId('profile-reason').textContent()).toMatch(/vmm01 imports the \.pfx on Windows Server 2016 or older/);
+    await field.getByRole('radio', { name: /Modern/ }).check();
+    expect(await field.getByTestId('profile-mismatch').textContent()).toMatch(/needs the Legacy profile .*vmm01/);
+    await field.getByRole('radio', { name: /Legacy/ }).check();
+    expect(await field.getByTestId('profile-mismatch').count()).toBe(0);
+  });
+
   it('lays the screens out at 1280×720 and 1920×1080 (screenshots in test-results/screenshots)', async () => {
     for (const [width, height] of [
       [1280, 720],
