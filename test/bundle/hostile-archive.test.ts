@@ -223,6 +223,11 @@ describe('bundle inspect and diff on hostile archives', () => {
     expect(r.out).toMatch(/NOT pinned/);
   });
 
+  it('diff says when a side is signed by a key that is not pinned', async () => {
+    const d = await cli(['bundle', 'diff', zipFile, foreignZip]);
+    expect(d.err).toMatch(/foreign\.zip claims to be signed by key [0-9A-F:]+, which is NOT pinned here/);
+  });
+
   it('inspect refuses a zip bomb, naming the file and the entry, without a stack trace', async () => {
     const bomb = repack(zipFile, 'zip', 'if name == "manifest.json": compress = zipfile.ZIP_DEFLATED');
     const r = await cli(['bundle', 'inspect', bomb]);

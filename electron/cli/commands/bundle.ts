@@ -309,8 +309,14 @@ async function diff(args: string[], io: CliIo): Promise<number> {
     options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'old-workspace': { type: 'string' }, 'new-workspace': { type: 'string' } },
   });
   if (positionals.length !== 2) throw new CliError('diff takes two bundle paths', 'junction bundle diff OLD NEW');
-  const a = (await readManifestFrom(resolve(io.cwd, positionals[0]!), io, values['state-dir'])).manifest;
-  const b = (await readManifestFrom(resolve(io.cwd, positionals[1]!), io, values['state-dir'])).manifest;
+  const sides = [];
+  for (const p of positionals) {
+    const side = await readManifestFrom(resolve(io.cwd, p), io, values['state-dir']);
+    if (!side.signer.trusted)
+      io.err(`note: ${p} claims to be signed by key ${formatFingerprint(side.signer.fingerprint)}, which is NOT pinned here; compare it with the one the sender gave you\n`);
+    sides.push(side.manifest);
+  }
+  const [a, b] = sides as [Manifest, Manifest];
   const d = diffManifests(a, b);
   const oldWs = values['old-workspace'];
   const newWs = values['new-workspace'];
