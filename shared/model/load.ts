@@ -10,7 +10,7 @@ import {
 } from 'jsonc-parser';
 import { LineCounter, parseDocument, isNode, isMap, isSeq, isPair, isScalar, type Document as YamlDocument } from 'yaml';
 import type { z } from 'zod';
-import { Workspace, CURRENT_SCHEMA_VERSION, controlCharacterPaths } from './schema';
+import { Workspace, CURRENT_SCHEMA_VERSION } from './schema';
 import { migrate } from './migrate';
 import { formatPath, type DocPath } from './path';
 
@@ -452,6 +452,8 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
         got: describeValue(got),
         fix: `adjust the value: ${issue.message}`,
       };
+    case 'custom':
+      return { ...base, message: issue.message, got: describeValue(got), fix: String((issue.params as { fix?: string } | undefined)?.fix ?? 'correct the value') };
     default:
       return {
         ...base,
@@ -463,8 +465,6 @@ function issueToProblem(issue: z.core.$ZodIssue, file: string, raw: unknown, sou
       };
   }
 }
-
-const CHAR_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line feed', 13: 'carriage return', 0x1b: 'escape', 0x85: 'next line', 0x2028: 'line separator', 0x2029: 'paragraph separator' };
 
 /** Parse, migrate and validate a workspace document. Never throws for bad input. */
 export function loadWorkspace(
@@ -511,19 +511,11 @@ export function loadWorkspace(
     };
   }
   const result = Workspace.safeParse(m.doc);
-  const controls = controlCharacterPaths(m.doc).map<LoadProblem>((c) => ({
-    file,
-    kind: 'schema',
-    path: formatPath(c.path),
-    position: parsed.source.locate(c.path),
-    message: `${c.key ? 'a key' : 'the text'} holds the control character U+${c.char.toString(16).toUpperCase().padStart(4, '0')}${CHAR_NAMES[c.char] ? ` (${CHAR_NAMES[c.char]})` : ''}`,
-    fix: 'remove it: workspace text is one line of printable characters (no tabs, line breaks or other control characters)',
-  }));
-  if (!result.success || controls.length) {
+  if (!result.success) {
     return {
       ok: false,
       source: parsed.source,
-      problems: [...controls, ...(result.success ? [] : result.error.issues.map((i) => issueToProblem(i, file, m.doc, parsed.source)))],
+      problems: result.error.issues.map((i) => issueToProblem(i, file, m.doc, parsed.source)),
     };
   }
   return { ok: true, workspace: result.data, source: parsed.source, migrated: m.applied };

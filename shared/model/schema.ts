@@ -49,6 +49,21 @@ export function controlCharacterPaths(doc: unknown): { path: (string | number)[]
   walk(doc);
   return out;
 }
+const CHAR_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line feed', 13: 'carriage return', 0x1b: 'escape', 0x85: 'next line', 0x2028: 'line separator', 0x2029: 'paragraph separator' };
+
+/** The schema's rule for every string of the workspace, as located issues (the fix travels in params). */
+function rejectControlCharacters(doc: unknown, ctx: z.RefinementCtx): void {
+  for (const c of controlCharacterPaths(doc)) {
+    const name = CHAR_NAMES[c.char];
+    ctx.addIssue({
+      code: 'custom',
+      path: c.path,
+      message: `${c.key ? 'a key' : 'the text'} holds the control character U+${c.char.toString(16).toUpperCase().padStart(4, '0')}${name ? ` (${name})` : ''}`,
+      params: { fix: 'remove it: workspace text is one line of printable characters (no tabs, line breaks or other control characters)' },
+    });
+  }
+}
+
 const secretRef = z
   .string()
   .regex(
@@ -671,6 +686,8 @@ export const Workspace = z
     secrets: z.array(SecretDecl).default([]),
     intents: z.array(Intent).default([]),
   })
+  // Run whatever else is wrong (when), so every control character is reported with the other problems.
+  .superRefine(rejectControlCharacters, { when: () => true })
   .describe('A Junction workspace: one hybrid estate (on-premises HPC/Windows networks joined to Azure).');
 
 export type Workspace = z.infer<typeof Workspace>;
