@@ -15,6 +15,8 @@ import { useHealth, useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
 import { useHealthSync } from './health/useHealthSync';
 import { LinkAttribution } from './health/attribution';
+import { NsgRulesTable } from './details/NsgRulesTable';
+import type { NsgRule } from '../../shared/model/schema';
 
 const LEVEL_LABEL: Record<HealthLevel, string> = {
   ok: 'OK',
@@ -497,6 +499,9 @@ export function TopologyScreen() {
                     </li>
                   ))}
                 </ul>
+              )}
+              {selectedNode.kind === 'nsg' && (
+                <NsgRulesTable rules={(valueAt(workspace, selectedNode.path) as { rules?: NsgRule[] })?.rules ?? []} />
               )}
               <h3>Properties</h3>
               <pre className="props">

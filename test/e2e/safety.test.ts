@@ -247,6 +247,25 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(await field.getByTestId('profile-mismatch').count()).toBe(0);
   });
 
+  it('lists an NSG\'s rules as the portal does, defaults included, and the filter says how many of how many', async () => {
+    await go('topology');
+    await page.getByLabel('Search topology').fill('nsg-cluster');
+    await page.getByLabel('Search topology').press('Enter');
+    const table = page.getByTestId('nsg-rules');
+    await table.waitFor();
+    // 3 rules of the workspace + Azure's 6 defaults; inbound first, each direction by priority.
+    expect(await table.getByTestId('nsg-rule-count').textContent()).toBe('9 rules');
+    const order = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-rule')));
+    expect(order).toEqual(['AllowVnetInBound', 'AllowAzureLoadBalancerInBound', 'DenyAllInBound', 'AllowCycleCloud', 'AllowAzureStorage', 'BlockOutbound', 'AllowVnetOutBound', 'AllowInternetOutBound', 'DenyAllOutBound']);
+    expect(await table.locator('tr[data-rule="BlockOutbound"] td').allTextContents()).toEqual(
+      expect.arrayContaining(['4000', 'Outbound', 'Deny']),
+    );
+    await table.getByLabel('Filter rules').fill('AllowAzure');
+    expect(await table.getByTestId('nsg-rule-count').textContent()).toBe('2 of 9');
+    await page.screenshot({ path: shotPath('44-nsg-rules') });
+    await table.getByLabel('Filter rules').fill('');
+  });
+
   it('lays the screens out at 1280×720 and 1920×1080 (screenshots in test-results/screenshots)', async () => {
     for (const [width, height] of [
       [1280, 720],
