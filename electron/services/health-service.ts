@@ -1,8 +1,8 @@
 // The Health screen's channels (issue 8), over electron/health and shared/reach: the same probes as the CLI.
 // The history lives beside the workspace file (`<name>.health.jsonl`, append-only); a document without a file
 // keeps its results in this session only, and says so.
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { HEALTH_API, HealthSummary } from '../../shared/api/health-api';
 import { ApiError, type ApiRequest } from '../../shared/api/contract';
 import { loadWorkspace, type SourceMap } from '../../shared/model/load';
@@ -20,7 +20,8 @@ import { reachAnswer, reachEndpoints } from '../health/reach-view';
 import { serviceTags, ServiceTagsError } from '../health/service-tags';
 import { resolveStateDir } from '../bundle/trust';
 import { targetOf, type ProbeResult } from '../health/types';
-import { importReceipt } from '../bundle/receipt-import';
+import { importReceipt, RECEIPT_LIMITS } from '../bundle/receipt-import';
+import { readRegularFile, SafeReadError } from '../bundle/safe-read';
 import { Cancelled } from '../bundle/progress';
 import type { ChannelHandlers, HostContext } from './host';
 
@@ -181,7 +182,12 @@ export function healthHandlers(ctx: HostContext): ChannelHandlers<keyof typeof H
         summary: await summaryFor(ws, req.fileName, workspace),
       };
     }
-    const parsed = parseHealthReport(await readFile(path, 'utf8'));
+    // A report from the media may be a FIFO, a link or huge: read it as a capped regular file, never blocking.
+    const bytes = await readRegularFile(dirname(path), basename(path), RECEIPT_LIMITS.reportBytes).catch((e: unknown) => {
+      if (e instanceof SafeReadError) throw new ApiError('bad-request', `health.importReport: ${e.message} — ${e.fix}`);
+      throw e;
+    });
+    const parsed = parseHealthReport(bytes?.toString('utf8') ?? '');
     if (!parsed.ok)
       throw new ApiError(
         'bad-request',

@@ -174,3 +174,30 @@ describe('safe-read helpers', () => {
     expect(await readRegularFile(d, 'missing', 4)).toBeUndefined();
   });
 });
+
+describe('the console imports a single far-side report from the media', () => {
+  it('refuses a FIFO report with its name instead of waiting on it', async () => {
+    const { createHost, dispatch, memorySettings } = await import('../../electron/services/host');
+    const api = createHost({ frontDoor: 'test', settings: memorySettings() });
+    const example = join(root, 'examples/contoso-hybrid.junction.json');
+    const dir = tempDir();
+    const fifo = join(dir, 'GW01-20261123T090000Z.json');
+    execFileSync('mkfifo', [fifo]);
+    const call = dispatch(api, 'health.importReport', {
+      fileName: 'contoso-hybrid.junction.json',
+      text: readFileSync(example, 'utf8'),
+      workspace: join(dir, 'ws.junction.json'),
+      path: fifo,
+    });
+    const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000));
+    const e = await Promise.race([
+      call.then(
+        () => 'imported',
+        (x: unknown) => x,
+      ),
+      hung,
+    ]);
+    expect(e).toMatchObject({ code: 'bad-request' });
+    expect((e as Error).message).toMatch(/GW01-20261123T090000Z\.json: is a FIFO/);
+  });
+});
