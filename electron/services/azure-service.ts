@@ -322,7 +322,7 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
             desired,
             dir,
             allowUnowned: req.allowUnowned ?? [],
-            ...(req.offline ? { offline: 'requested' } : {}),
+            ...(req.offline ? { offline: 'ARM was not asked ("Plan offline")' } : {}),
             ...(settingsNow ? { settings: settingsNow } : {}),
             clients: async (s) => {
               phase('Reading live state');

@@ -339,7 +339,7 @@ function Banners({ stale, onResume, onReview }: { stale: boolean; onResume(): vo
           <span className="apply-banner-text">
             <b>Offline plan</b> against the snapshot of {plan.source.savedAt.slice(0, 19).replace('T', ' ')}{' '}
             UTC — <b>{plan.source.age}</b> (
-            {plan.source.reason === 'requested' ? 'offline requested' : plan.source.reason}). Live state may
+            {plan.source.reason}). Live state may
             have changed since; an apply reads it again, and queues itself if ARM is still unreachable.
           </span>
         </div>

@@ -185,7 +185,7 @@ describe('azure channels against the HTTPS ARM emulator', () => {
 
     // Offline: against the snapshot the last online plan saved, with its age.
     const off = await h.call<AzurePlanView>('azure.plan', { ...doc, offline: true });
-    expect(off.source).toMatchObject({ kind: 'snapshot', reason: 'requested' });
+    expect(off.source).toMatchObject({ kind: 'snapshot', reason: 'ARM was not asked ("Plan offline")' });
     expect(off.source.kind === 'snapshot' && off.source.age).toMatch(/^\d+ seconds? old$/);
     expect(off.steps.find((s) => s.action === 'Modify')?.changes).toEqual(mod.changes);
 
@@ -343,6 +343,9 @@ describe('azure channels against the HTTPS ARM emulator', () => {
     expect(String(p)).toMatch(
       /cannot plan offline: ARM is unreachable .*no snapshot of live state.* — plan once while connected/,
     );
+    // "Plan offline" with no snapshot says so in a sentence (it read "cannot plan offline: requested, and …").
+    const off = await dispatch(h.api, 'azure.plan', { ...doc, offline: true }).catch((e: Error) => e);
+    expect(String(off)).toMatch(/cannot plan offline: ARM was not asked \("Plan offline"\), and there is no snapshot of live state/);
     const planHash = 'a'.repeat(64);
     const q = await h.call<AzureApplyResult>('azure.apply', { ...doc, planHash });
     expect(q.outcome).toBe('queued');
