@@ -117,6 +117,9 @@ describe.skipIf(!!missing)('Apply screen in browser mode (Chromium) against the 
       'IKEv2',
     );
     await page.screenshot({ path: shotPath('20-apply-plan') });
+    // A live plan is a check of ARM: the status bar's "Online" is that answer, with its time.
+    expect(await page.getByTestId('arm-status').textContent()).toMatch(/^Online · ARM \d\d:\d\d UTC$/);
+    expect(await page.getByTestId('arm-status').getAttribute('title')).toMatch(/^Azure Resource Manager answered at .* \(a live plan on Apply\)$/);
 
     await row.getByLabel('take over').check();
     await expect.poll(() => row.getAttribute('data-action'), { timeout: 15_000 }).toBe('Modify');
