@@ -56,7 +56,7 @@ function localise(v: unknown, c: Localiser): unknown {
           const param = existingParameter(p.type, p.name);
           c.parameters[param] = {
             type: 'string',
-            defaultValue: p.name,
+            defaultValue: armLiteral(p.name),
             metadata: { description: `Name of the existing Microsoft.Network/${p.type} this template refers to but does not deploy (in the workspace but not created by Junction): it must exist in the resource group before deployment.` },
           };
           first = `parameters('${param}')`;

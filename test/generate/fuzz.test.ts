@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { generateAll, UnsafeWorkspaceError, type GenerateResult } from '../../shared/generate';
 import { desiredResources } from '../../shared/azure/desired';
-import { exportCliScript } from '../../shared/azure/export';
+import { exportArmTemplates, exportCliScript } from '../../shared/azure/export';
 import { Workspace } from '../../shared/model/schema';
 import { rawExample, type Raw } from '../helpers/example';
 import { parsePs } from './ps-parse';
@@ -261,6 +261,34 @@ describe(`hostile text in every free-text field stays data (seed ${SEED})`, () =
     problems.push(...shellcheckQueued());
     expect(problems, `seed ${SEED}`).toEqual([]);
   }, 300_000);
+
+  it('a whole value that is an ARM expression stays a literal in every template', () => {
+    const EXPR = "[concat('x', deployment().name)]";
+    const problems: string[] = [];
+    const walk = (v: unknown, where: string) => {
+      if (v === EXPR) problems.push(where);
+      else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${where}.${k}`);
+    };
+    for (const p of fields) {
+      const raw = base();
+      setAt(raw, p, EXPR);
+      const r = Workspace.safeParse(raw);
+      if (!r.success) continue;
+      let templates: unknown[];
+      try {
+        templates = [
+          ...generateAll(r.data).files.filter((f) => f.kind === 'arm-template').map((f) => JSON.parse(f.content)),
+          ...exportArmTemplates(desiredResources(r.data).resources).map((t) => t.template),
+        ];
+      } catch (e) {
+        if (e instanceof UnsafeWorkspaceError) continue;
+        throw e;
+      }
+      templates.forEach((t, i) => walk(t, `${p.join('.')} -> template ${i}`));
+    }
+    expect(problems).toEqual([]);
+  });
 
   it(`a sample of ${SAMPLE} (field, token) pairs, one token each`, async () => {
     const next = rng(SEED);
