@@ -313,6 +313,7 @@ export async function createFromWorkspace(
     ...r,
     placements: c.placements.map((p) => ({ ...p, file: p.form === 'pfx' ? r.files.pfx : r.files.cer })),
     recordAt: `${at}.thumbprint`,
+    recordPath: ['certificates', index, 'thumbprint'],
     ...(await keep(r.files.pfx, req.password, c.name ?? c.id)),
   };
 }

@@ -5,6 +5,7 @@ import { Field, Outcome, PasswordInput, PathInput } from './ops';
 import { useCerts, useGen, useStores, useWs } from './context';
 import { keyStoreUsable } from '../stores/generate';
 import { ProfileField } from './certs/ProfileField';
+import { RecordThumbprint } from './certs/RecordThumbprint';
 
 const STATUS_ICON: Record<CertCheck['status'], string> = { pass: '✓', fail: '✕', warn: '!', info: 'i' };
 
@@ -208,12 +209,15 @@ function CreatePanel() {
             <dd>
               {r.profile} <span className="muted">({r.profileReason})</span>
             </dd>
-            {r.recordAt && (
-              <>
-                <dt>Record at</dt>
-                <dd className="mono">{r.recordAt}</dd>
-              </>
-            )}
+            {r.recordAt &&
+              (r.recordPath ? (
+                <RecordThumbprint path={r.recordPath} at={r.recordAt} thumbprint={r.thumbprint} />
+              ) : (
+                <>
+                  <dt>Record at</dt>
+                  <dd className="mono">{r.recordAt}</dd>
+                </>
+              ))}
             {r.storedKey && (
               <>
                 <dt>Key store</dt>

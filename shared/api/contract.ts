@@ -483,6 +483,8 @@ export interface CertCreateResult {
   /** For a workspace entry: where each file goes, and where to record the thumbprint. */
   placements: { host: string; store: string; form: 'pfx' | 'cer'; file: string }[];
   recordAt?: string;
+  /** The same place as a document path, for the screen's "Record in the workspace". */
+  recordPath?: (string | number)[];
   /** The audit of the new .cer against its purpose. */
   audit: CertAudit;
   /** With `keepKey`: the key as it is now kept in this computer's key store. */

@@ -47,7 +47,8 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     page.setDefaultTimeout(10_000);
     await page.goto(host.url);
-    await page.locator('.doc-path', { hasText: wsFile }).waitFor();
+    // Generous: the first load builds the topology layout in a worker while other suites share the CPU.
+    await page.locator('.doc-path', { hasText: wsFile }).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -245,6 +246,26 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(await field.getByTestId('profile-mismatch').textContent()).toMatch(/needs the Legacy profile .*vmm01/);
     await field.getByRole('radio', { name: /Legacy/ }).check();
     expect(await field.getByTestId('profile-mismatch').count()).toBe(0);
+  });
+
+  it('records a new certificate\'s thumbprint in the workspace with one click (the "Record at" line)', async () => {
+    await go('certificates');
+    const item = page.locator('li[data-cert="cert-remote-console"]');
+    await item.getByRole('button', { name: 'Create from entry…' }).click();
+    await item.getByLabel('Output folder').fill(join(dir, 'certs'));
+    await item.getByLabel('PFX password').fill('cert pass 1');
+    await item.locator('form.inline-create button[type="submit"]').click();
+    const outcome = page.getByTestId('create-outcome');
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 20_000 }).not.toBeNull();
+    const thumbprint = (await outcome.locator('dd.mono.sel').first().textContent())!.trim();
+    expect(thumbprint).toMatch(/^[0-9A-Fa-f]{40}$/);
+    expect(await outcome.textContent()).toContain('certificates[1].thumbprint');
+    await outcome.getByTestId('record-thumbprint').click();
+    await expect.poll(() => item.locator('.cert-meta').textContent()).toContain(thumbprint);
+    await go('workspace');
+    const doc = JSON.parse(await editor().inputValue()) as { certificates: { thumbprint?: string }[] };
+    expect(doc.certificates[1]!.thumbprint).toBe(thumbprint);
+    expect(await page.locator('.dirty').count()).toBe(1);
   });
 
   it('lists an NSG\'s rules as the portal does, defaults included, and the filter says how many of how many', async () => {
