@@ -7,7 +7,7 @@ import type { Screen } from '../stores/ui';
 import { useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
 import { WorkspaceScreen } from './WorkspaceScreen';
-import { TopologyScreen } from './TopologyScreen';
+import { TopologyTabs } from './topology/TopologyTabs';
 import { ProblemsScreen } from './ProblemsScreen';
 import { ApplyScreen } from './ApplyScreen';
 import { HealthScreen } from './HealthScreen';
@@ -215,7 +215,7 @@ export function App() {
           </div>
         )}
         {screen === 'workspace' && <WorkspaceScreen onOpen={() => void open()} />}
-        {screen === 'topology' && <TopologyScreen />}
+        {screen === 'topology' && <TopologyTabs />}
         {screen === 'problems' && <ProblemsScreen />}
         {screen === 'generate' && <GenerateScreen />}
         {screen === 'certificates' && <CertificatesScreen />}

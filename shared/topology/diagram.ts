@@ -77,7 +77,31 @@ function routeLines(ws: Workspace, id: string): string[] {
   );
 }
 
-export function buildDiagram(ws: Workspace): Diagram {
+export interface DiagramOptions {
+  /**
+   * Level of detail for crowded subnets: past this many plain hosts (one NIC, no tunnel or role of note) a subnet
+   * shows that many and one summary box for the rest, so a 2,000-node cluster reads as a diagram, not a column.
+   * Unset: every host is drawn (the CLI export's default).
+   */
+  maxHostsPerSubnet?: number;
+}
+
+/** Hosts that must stay visible whatever the detail: several NICs, a tunnel or flow end, a CycleCloud server. */
+function notableHosts(ws: Workspace): Set<string> {
+  const ids = new Set<string>();
+  for (const h of ws.hosts)
+    if (
+      h.interfaces.length !== 1 ||
+      h.roles.some((r) => r !== 'compute-node-group' && r !== 'client-computer')
+    )
+      ids.add(h.id);
+  for (const l of ws.licenseLinks) [l.nodeGroup, l.junctionBox, l.licenseServer].forEach((x) => ids.add(x));
+  for (const g of ws.hnv.gateways) [g.host, g.gatewayVm].forEach((x) => ids.add(x));
+  for (const c of ws.cycleCloud) ids.add(c.server);
+  return ids;
+}
+
+export function buildDiagram(ws: Workspace, opts: DiagramOptions = {}): Diagram {
   const nodes: DiagramNode[] = [];
   const edges: DiagramEdge[] = [];
   const byKey = new Map<string, DiagramNode>();
@@ -162,8 +186,30 @@ export function buildDiagram(ws: Workspace): Diagram {
     });
   });
 
+  // Plain hosts past the per-subnet limit are folded into one summary box per subnet.
+  const folded = new Map<string, { names: string[]; count: number; index: number }>();
+  const isFolded = new Set<string>();
+  const max = opts.maxHostsPerSubnet;
+  if (max !== undefined) {
+    const notable = notableHosts(ws);
+    const shown = new Map<string, number>();
+    ws.hosts.forEach((h, i) => {
+      if (notable.has(h.id)) return;
+      const subnet = h.interfaces[0]!.subnet;
+      const n = (shown.get(subnet) ?? 0) + 1;
+      shown.set(subnet, n);
+      if (n <= max) return;
+      const f = folded.get(subnet) ?? { names: [], count: 0, index: i };
+      f.names.push(h.name);
+      f.count += h.count ?? 1;
+      folded.set(subnet, f);
+      isFolded.add(h.id);
+    });
+  }
+
   const hostAddresses = new Map<string, string>();
   ws.hosts.forEach((h, i) => {
+    if (isFolded.has(h.id)) return;
     const nets = new Set(
       h.interfaces
         .map((itf) => subnetOf.get(itf.subnet)?.network)
@@ -219,6 +265,23 @@ export function buildDiagram(ws: Workspace): Diagram {
       else edge({ kind: 'nic', source: nid('host', h.id), sourcePort: ports[k]!.id, target: s.node });
     });
   });
+
+  for (const [subnet, f] of folded) {
+    const s = subnetOf.get(subnet);
+    if (!s) continue;
+    const id = `${nid('more', subnet)}`;
+    const shown = f.names.length > 2 ? `${f.names[0]} … ${f.names[f.names.length - 1]}` : f.names.join(', ');
+    add({
+      id,
+      kind: 'host',
+      label: `+${f.count} more hosts`,
+      detail: shown,
+      parent: s.network,
+      path: ['hosts', f.index],
+      hostCount: f.count,
+    });
+    edge({ kind: 'nic', source: s.node, target: id });
+  }
 
   // Site-to-site: the Azure VPN gateway on its GatewaySubnet, to the on-premises device at the local network
   // gateway's address (a modelled host when one has it, else a device known only by that address).

@@ -1,7 +1,7 @@
 // A diagram as Graphviz DOT: containers as clusters, NICs as record fields, tunnels dashed. Every piece of
 // workspace text goes through dotString(), the one escaping function for DOT.
 import type { Diagram, DiagramNode } from './diagram';
-import { portText } from './layout';
+import { portText } from './text';
 
 /** A DOT double-quoted string: backslash and quote escaped, line breaks as DOT's \n, other controls dropped. */
 export function dotString(s: string): string {

@@ -5,26 +5,14 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { Diagram, DiagramEdgeKind, DiagramNode, DiagramNodeKind, DiagramPort } from './diagram';
+import { FONT, portText, textWidth } from './text';
+import { packStars, splitStars } from './stars';
 
-/** Font sizes (px); nothing in the diagram is drawn smaller than MIN_FONT. */
-export const FONT = { title: 14, label: 13, detail: 12, line: 12 } as const;
-export const MIN_FONT = 12;
+export { FONT, MIN_FONT, portText, textWidth } from './text';
+
 const LINE = 17;
 const PAD = 10;
 const HEADER = 26;
-
-/** Approximate advance widths (in em) of DejaVu Sans / Segoe UI, generous so text stays inside its box. */
-export function textWidth(text: string, size: number): number {
-  let em = 0;
-  for (const ch of text) {
-    if ("il.,:;|!'`1 ()[]".includes(ch)) em += 0.36;
-    else if ('MWmw@%'.includes(ch)) em += 0.9;
-    else if (ch >= 'A' && ch <= 'Z') em += 0.72;
-    else if (ch.charCodeAt(0) > 0x2000) em += 1;
-    else em += 0.62;
-  }
-  return Math.ceil(em * size);
-}
 
 export interface PlacedLine {
   text: string;
@@ -63,14 +51,38 @@ export interface DiagramLayout {
   edges: PlacedEdge[];
 }
 
-export function portText(p: DiagramPort): string {
-  const parts = [`${p.nic}${p.address ? ` ${p.address}` : ''}`];
-  if (p.defaultRoute) {
-    const r = p.defaultRoute;
-    const metric = `metric ${r.routeMetric ?? 'auto'}${r.interfaceMetric !== undefined ? `+${r.interfaceMetric}` : '+auto'}`;
-    parts.push(`default via ${r.via} · ${metric}`);
-  }
-  return parts.join(' · ');
+/** A leaf box's size and text, before placement; the first NIC line starts at nicTop. */
+export function measureLeaf(n: DiagramNode): {
+  width: number;
+  height: number;
+  lines: Omit<PlacedLine, 'x' | 'y'>[];
+  nicTop: number;
+} {
+  const lines = leafLines(n);
+  const width = Math.max(...lines.map((l) => textWidth(l.text, l.size))) + 2 * PAD;
+  const height = lines.length * LINE + 2 * PAD - 4;
+  return { width, height, lines, nicTop: PAD + (lines.length - n.ports.length) * LINE };
+}
+
+/** A leaf placed at (x, y): its text lines and NIC ports on the borders (the first west, the others east). */
+export function placeLeaf(n: DiagramNode, x: number, y: number, m = measureLeaf(n)): PlacedNode {
+  return {
+    id: n.id,
+    kind: n.kind,
+    parent: n.parent,
+    x,
+    y,
+    width: m.width,
+    height: m.height,
+    lines: m.lines.map((l, k) => ({ ...l, x: x + PAD, y: y + PAD + k * LINE + l.size - 1 })),
+    ports: n.ports.map((p, k) => ({
+      ...p,
+      x: k === 0 ? x : x + m.width,
+      y: y + m.nicTop + k * LINE + LINE / 2 - 2,
+      side: k === 0 ? ('west' as const) : ('east' as const),
+    })),
+    source: n,
+  };
 }
 
 /** The text lines of a leaf box, top to bottom, before placement. */
@@ -99,11 +111,38 @@ const DIRECTION: Record<string, string> = { right: 'RIGHT', down: 'DOWN' };
 
 export interface LayoutOptions {
   direction?: 'right' | 'down';
+  /**
+   * Lay out without the containers (one network's inside, say): ELK then packs unconnected groups (a subnet with
+   * its hosts) into rows at a readable aspect ratio, which its hierarchical mode cannot do.
+   */
+  flat?: boolean;
 }
 
 let elk: InstanceType<typeof ELK> | undefined;
 
 export async function layoutDiagram(d: Diagram, opts: LayoutOptions = {}): Promise<DiagramLayout> {
+  if (opts.flat) {
+    const containers = new Set(
+      d.nodes
+        .filter((n) => n.kind === 'site' || n.kind === 'network')
+        .filter((n) => d.nodes.some((c) => c.parent === n.id))
+        .map((n) => n.id),
+    );
+    d = {
+      nodes: d.nodes
+        .filter((n) => !containers.has(n.id))
+        .map(({ parent, ...n }) => (parent && containers.has(parent) ? n : { ...n, parent })),
+      edges: d.edges.filter((e) => !containers.has(e.source) && !containers.has(e.target)),
+    };
+    // A subnet with hosts hanging off it is laid out by hand (ELK takes seconds for a few hundred of them);
+    // whatever else there is (a host between two subnets, a gateway) goes to ELK, below the stars.
+    const { stars, rest } = splitStars(d);
+    if (stars.length) return packStars(stars, rest.nodes.length ? await layoutElk(rest, opts) : undefined);
+  }
+  return layoutElk(d, opts);
+}
+
+async function layoutElk(d: Diagram, opts: LayoutOptions): Promise<DiagramLayout> {
   elk ??= new ELK();
   const children = new Map<string | undefined, DiagramNode[]>();
   for (const n of d.nodes) {
@@ -129,11 +168,8 @@ export async function layoutDiagram(d: Diagram, opts: LayoutOptions = {}): Promi
         },
       };
     }
-    const lines = leafLines(n);
-    const width = Math.max(...lines.map((l) => textWidth(l.text, l.size))) + 2 * PAD;
-    const height = lines.length * LINE + 2 * PAD - 4;
+    const { width, height, lines, nicTop } = measureLeaf(n);
     sizes.set(n.id, { width, height, lines });
-    const nicTop = PAD + (lines.length - n.ports.length) * LINE;
     return {
       id: n.id,
       width,
@@ -165,7 +201,9 @@ export async function layoutDiagram(d: Diagram, opts: LayoutOptions = {}): Promi
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': DIRECTION[opts.direction ?? 'right']!,
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      ...(opts.flat
+        ? { 'elk.separateConnectedComponents': 'true', 'elk.aspectRatio': '1.6' }
+        : { 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' }),
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.edgeLabels.placement': 'CENTER',
       'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',

@@ -36,17 +36,10 @@ function nodeStyle(n: PlacedNode): { fill: string; stroke: string } {
   return THEME[n.kind];
 }
 
-function nodeSvg(n: PlacedNode): string {
+function nodeSvg(n: PlacedNode, container: boolean): string {
   const st = nodeStyle(n);
-  const container =
-    n.kind === 'site' ||
-    (n.kind === 'network' &&
-      n.lines.length <= 1 + n.source.badges.length &&
-      n.source.hostCount === undefined &&
-      n.ports.length === 0 &&
-      n.height > 60);
   const parts = [
-    `<g class="node ${n.kind}" data-id="${xml(n.id)}">`,
+    `<g class="node ${n.kind}${container ? ' container' : ''}" data-id="${xml(n.id)}"${n.parent ? ` data-parent="${xml(n.parent)}"` : ''}>`,
     `<title>${xml([n.source.label, n.source.detail, ...n.source.badges.flatMap((b) => [b.label, ...b.lines.map((l) => `  ${l}`)])].filter(Boolean).join('\n'))}</title>`,
     `<rect x="${n2(n.x)}" y="${n2(n.y)}" width="${n2(n.width)}" height="${n2(n.height)}" rx="${container ? 8 : 4}" fill="${st.fill}" stroke="${st.stroke}" stroke-width="${n.kind === 'site' ? 1.5 : 1}"${n.kind === 'site' ? ' stroke-dasharray="6 3"' : ''}/>`,
   ];
@@ -91,7 +84,12 @@ function edgeSvg(e: PlacedEdge): string {
   return parts.join('');
 }
 
+/** The SVG element alone (no XML prolog), for the console to place in its page. */
 export function renderSvg(layout: DiagramLayout, title: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${renderSvgElement(layout, title)}`;
+}
+
+export function renderSvgElement(layout: DiagramLayout, title: string): string {
   const markers = (Object.keys(THEME.edge) as (keyof typeof THEME.edge)[])
     .map(
       (k) =>
@@ -102,13 +100,12 @@ export function renderSvg(layout: DiagramLayout, title: string): string {
   const containers = layout.nodes.filter((n) => layout.nodes.some((c) => c.parent === n.id));
   const leaves = layout.nodes.filter((n) => !containers.includes(n));
   return [
-    `<?xml version="1.0" encoding="UTF-8"?>\n`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="DejaVu Sans, Segoe UI, Arial, sans-serif">\n`,
     `<title>${xml(title)}</title>\n`,
     `<defs>${markers}</defs>\n`,
     `<rect width="100%" height="100%" fill="#ffffff"/>\n`,
-    ...containers.map((n) => nodeSvg(n) + '\n'),
-    ...leaves.map((n) => nodeSvg(n) + '\n'),
+    ...containers.map((n) => nodeSvg(n, true) + '\n'),
+    ...leaves.map((n) => nodeSvg(n, false) + '\n'),
     ...layout.edges.map((e) => edgeSvg(e) + '\n'),
     `</svg>\n`,
   ].join('');

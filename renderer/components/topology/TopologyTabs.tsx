@@ -1,0 +1,30 @@
+// Two ways to see the estate: the network diagram (regions, subnets, NIC ports, tunnels end to end) and the graph
+// (search, keyboard walk, health colours at scale).
+import { useState } from 'react';
+import { TopologyScreen } from '../TopologyScreen';
+import { DiagramScreen } from './DiagramScreen';
+
+export type TopologyMode = 'diagram' | 'graph';
+
+export function TopologyTabs() {
+  const [mode, setMode] = useState<TopologyMode>('graph');
+  return (
+    <section className="screen topology-tabs" aria-label="Topology views">
+      <div className="tabs" role="tablist">
+        {(['graph', 'diagram'] as const).map((m) => (
+          <button
+            key={m}
+            role="tab"
+            aria-selected={mode === m}
+            className={mode === m ? 'tab current' : 'tab'}
+            data-mode={m}
+            onClick={() => setMode(m)}
+          >
+            {m === 'graph' ? 'Graph' : 'Network diagram'}
+          </button>
+        ))}
+      </div>
+      {mode === 'graph' ? <TopologyScreen /> : <DiagramScreen />}
+    </section>
+  );
+}
