@@ -30,7 +30,7 @@ async function drawnGeometry(
   return page.evaluate(() => {
     const svg = document.querySelector('[data-testid="diagram-viewport"] .diagram-svg svg')!;
     const num = (el: Element, a: string) => Number(el.getAttribute(a));
-    const boxes = [...svg.querySelectorAll('g.node')].map((g) => {
+    const boxes = Array.from(svg.querySelectorAll('g.node')).map((g) => {
       const r = g.querySelector('rect')!;
       const ancestors: string[] = [];
       for (
@@ -49,7 +49,7 @@ async function drawnGeometry(
         ancestors,
       };
     });
-    const lines = [...svg.querySelectorAll('g.edge')].map((g) => {
+    const lines = Array.from(svg.querySelectorAll('g.edge')).map((g) => {
       const d = g.querySelector('path')!.getAttribute('d')!;
       const points = [...d.matchAll(/[ML]([-\d.]+) ([-\d.]+)/g)].map((m) => ({
         x: Number(m[1]),
@@ -69,7 +69,7 @@ async function drawnGeometry(
           : {}),
       };
     });
-    const ports = [...svg.querySelectorAll('g.node.host text.nic')].map((t) => ({
+    const ports = Array.from(svg.querySelectorAll('g.node.host text.nic')).map((t) => ({
       host: t.closest('g.node')!.getAttribute('data-id')!,
       text: t.textContent ?? '',
     }));
@@ -149,11 +149,11 @@ describe.skipIf(!!missing)('network diagram (Chromium)', () => {
     const page = await openDiagram(host.url, 1280, 720);
     const visibleTextSizes = () =>
       page.evaluate(() =>
-        [
-          ...document.querySelectorAll(
+        Array.from(
+          document.querySelectorAll(
             '[data-testid="diagram-viewport"] text, [data-testid="diagram-viewport"] .diagram-overlay',
           ),
-        ]
+        )
           .filter(
             (e) => (e as HTMLElement).getClientRects().length > 0 && getComputedStyle(e).display !== 'none',
           )
