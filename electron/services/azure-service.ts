@@ -23,6 +23,7 @@ import { makeCredential, probeArm, type ConnectionSettings, type TokenCredential
 import { ApplyCancelled, Clients } from '../azure/engine';
 import { latestJournal } from '../azure/journal';
 import { dequeue, stateDir } from '../azure/state';
+import { exportSnapshot, importSnapshot, SnapshotTransferError } from '../azure/snapshot-transfer';
 import {
   AzureError,
   applyWorkspace,
@@ -502,6 +503,19 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
           ...(q.probe ? { probe: q.probe } : {}),
         })),
       };
+    },
+
+    'azure.snapshot': async (req) => {
+      const { ws, dir } = load('azure.snapshot', req);
+      const path = resolve(req.path);
+      try {
+        const r = req.action === 'export' ? await exportSnapshot(dir, ws.name, path) : await importSnapshot(dir, ws.name, path);
+        return { action: req.action, ...r };
+      } catch (e) {
+        // Worded for the Apply screen: its field is "Snapshot file".
+        if (e instanceof SnapshotTransferError) throw new ApiError('failed', `${e.message} — ${e.fix}`);
+        throw e;
+      }
     },
 
     'azure.export': async (req) => {

@@ -20,6 +20,7 @@ import { actionableCount, confirmSummary, isPlanStale } from '../stores/apply';
 import { CodeView } from './CodeView';
 import { Field, Outcome, PasswordInput, PathInput, ProgressBar } from './ops';
 import { useApply, useStores, useWs } from './context';
+import { SnapshotPanel } from './apply/SnapshotPanel';
 
 const KIND_LABEL: Record<string, string> = {
   nsg: 'Network security group',
@@ -267,6 +268,7 @@ export function ApplyScreen() {
           <ConnectionPanel />
           <KeysPanel />
           <QueuePanel />
+          <SnapshotPanel />
           <ExportPanel />
         </aside>
       </div>

@@ -276,6 +276,17 @@ export interface AzureStatusView {
   history?: string;
 }
 
+export interface AzureSnapshotResult {
+  action: 'export' | 'import';
+  workspace: string;
+  /** When ARM was read for this snapshot. */
+  savedAt: string;
+  resources: number;
+  file: string;
+  /** Import: the savedAt of the snapshot it replaced. */
+  replaced?: string;
+}
+
 export const AZURE_API = {
   'azure.settings': channel<AzureSettingsView>()(z.strictObject({})),
   'azure.settings.update': channel<AzureSettingsView>()(azurePrefsPatch),
@@ -329,6 +340,13 @@ export const AZURE_API = {
       /** dequeue: the workspace name of the entry to drop. */
       workspace: z.string().min(1).max(256).optional(),
     }),
+  ),
+  /**
+   * The workspace's snapshot of live state to a file (export, on a connected machine after a live plan), or such a
+   * file checked and made the snapshot an offline plan reads (import, on the machine where the change is reviewed).
+   */
+  'azure.snapshot': channel<AzureSnapshotResult>()(
+    docText.extend({ action: z.enum(['export', 'import']), path: filePath }),
   ),
   'azure.export': channel<AzureExportResult>()(
     docText.extend({ format: z.enum(['arm', 'cli']), out: filePath.optional() }),

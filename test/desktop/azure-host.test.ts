@@ -3,7 +3,7 @@
 // duplicate PUT, a 412 that asks for a new plan, the offline queue, exports, and shared keys that are either sealed
 // by a key store that really encrypts or never stored at all.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConfSettings } from '../../electron/web/settings';
@@ -30,6 +30,7 @@ import type {
   AzurePlanView,
   AzureSecretsView,
   AzureSettingsView,
+  AzureSnapshotResult,
   AzureStatusView,
 } from '../../shared/api/azure-api';
 import { readHistory } from '../../electron/health/history';
@@ -193,6 +194,39 @@ describe('azure channels against the HTTPS ARM emulator', () => {
     for (const r of h.seen) expect(r).not.toContain(PSK);
     for (const f of filesUnder(h.state)) expect(readFileSync(f, 'utf8'), f).not.toContain(PSK);
     expect(JSON.stringify(h.settings.get('azure' as never))).not.toContain(PSK);
+  });
+
+  it('exports the snapshot on a connected machine and imports it where the plan is reviewed offline', async () => {
+    const connected = await host();
+    await connected.call<AzurePlanView>('azure.plan', doc);
+    const file = join(mkdtempSync(join(tmpdir(), 'junction-snap-')), 'contoso-snapshot.json');
+    const ex = await connected.call<AzureSnapshotResult>('azure.snapshot', { ...doc, action: 'export', path: file });
+    expect(ex).toMatchObject({ action: 'export', workspace: loaded.workspace.name, file });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).not.toContain(PSK);
+    const again = await dispatch(connected.api, 'azure.snapshot', { ...doc, action: 'export', path: file }).catch((e: Error) => e);
+    expect(String(again)).toMatch(/already exists — choose a new file name/);
+
+    // The offline machine: ARM unreachable, no snapshot of its own.
+    const offline = await host({}, 'https://127.0.0.1:1');
+    const none = await dispatch(offline.api, 'azure.plan', { ...doc, offline: true }).catch((e: Error) => e);
+    expect(String(none)).toMatch(/no snapshot of live state/);
+    const im = await offline.call<AzureSnapshotResult>('azure.snapshot', { ...doc, action: 'import', path: file });
+    expect(im).toMatchObject({ action: 'import', savedAt: ex.savedAt, resources: ex.resources });
+    const plan = await offline.call<AzurePlanView>('azure.plan', { ...doc, offline: true });
+    expect(plan.source).toMatchObject({ kind: 'snapshot', savedAt: ex.savedAt });
+    expect(plan.counts.Create).toBe(N);
+
+    // A snapshot of another workspace, or a file that is not one, is refused with the reason.
+    const other = join(tmpdir(), `junction-snap-other-${process.pid}.json`);
+    writeFileSync(other, readFileSync(file, 'utf8').replace(`"workspace": "${loaded.workspace.name}"`, '"workspace": "Fabrikam"'));
+    expect(String(await dispatch(offline.api, 'azure.snapshot', { ...doc, action: 'import', path: other }).catch((e: Error) => e))).toMatch(
+      /is a snapshot of workspace "Fabrikam", not/,
+    );
+    writeFileSync(other, '{"format":"junction-azure-snapshot/1","workspace":"x"}');
+    expect(String(await dispatch(offline.api, 'azure.snapshot', { ...doc, action: 'import', path: other }).catch((e: Error) => e))).toMatch(
+      /at armEndpoint: .*export the snapshot again/,
+    );
   });
 
   it('applies only the plan the admin confirmed, and only with every shared key at hand', async () => {

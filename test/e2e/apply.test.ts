@@ -120,6 +120,13 @@ describe.skipIf(!!missing)('Apply screen in browser mode (Chromium) against the 
     // A live plan is a check of ARM: the status bar's "Online" is that answer, with its time.
     expect(await page.getByTestId('arm-status').textContent()).toMatch(/^Online · ARM \d\d:\d\d UTC$/);
     expect(await page.getByTestId('arm-status').getAttribute('title')).toMatch(/^Azure Resource Manager answered at .* \(a live plan on Apply\)$/);
+    // The snapshot that plan saved goes to a file for the machine where the change will be reviewed offline.
+    const snapFile = join(mkdtempSync(join(tmpdir(), 'junction-e2e-snap-')), 'snapshot.json');
+    const snapPanel = page.getByTestId('snapshot-panel');
+    await snapPanel.getByLabel('Snapshot file').fill(snapFile);
+    await snapPanel.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => snapPanel.getByTestId('snapshot-outcome').textContent()).toMatch(/Snapshot exported\d+ resources as ARM returned them/);
+    expect((JSON.parse(readFileSync(snapFile, 'utf8')) as { format: string }).format).toBe('junction-azure-snapshot/1');
 
     await row.getByLabel('take over').check();
     await expect.poll(() => row.getAttribute('data-action'), { timeout: 15_000 }).toBe('Modify');
