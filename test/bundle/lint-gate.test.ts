@@ -91,6 +91,19 @@ describe('junction bundle build: the lint gate', () => {
     expect(JSON.parse(verJson.out)).toMatchObject({ ok: true, lint: { override: true, errors: lint.errors } });
   });
 
+  it('does not let the override through what the generators refuse as unsafe (a dangling reference)', async () => {
+    const raw = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { licenseLinks: { junctionBox: string }[] };
+    raw.licenseLinks[0]!.junctionBox = 'no-such-host';
+    const file = join(work, 'dangling.junction.json');
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+    const out = join(work, 'dangling');
+    const r = await cli(['bundle', 'build', file, '--out', out, '--allow-lint-errors', ...sign()]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no host has id "no-such-host"');
+    expect(r.err).not.toContain('building over');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('records a clean lint on a clean workspace, with no override even when the flag is given', async () => {
     const out = join(work, 'clean');
     const r = await cli(['bundle', 'build', EXAMPLE, '--out', out, '--allow-lint-errors', ...sign()]);

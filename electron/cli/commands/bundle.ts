@@ -138,9 +138,10 @@ async function build(args: string[], io: CliIo): Promise<number> {
       `fix them (\`junction lint ${positionals[0]}\` shows each fix), or pass --allow-lint-errors to build anyway; the manifest and RUNBOOK then record the override`,
     );
   }
-  if (lint.override) io.err(`warning: building over ${lint.errors} lint error${lint.errors === 1 ? '' : 's'} (--allow-lint-errors); the manifest and RUNBOOK record this\n`);
   const bytes = await readFile(file);
+  // The override covers lint only: what the generators refuse as unsafe stays refused, before any warning.
   const generated = generateForBundle(loaded.workspace);
+  if (lint.override) io.err(`warning: building over ${lint.errors} lint error${lint.errors === 1 ? '' : 's'} (--allow-lint-errors); the manifest and RUNBOOK record this\n`);
   let input: BundleInput = { ...bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) }), lint };
   const cancel = cancelOnSigint();
   try {
