@@ -79,6 +79,8 @@ describe('junction probe against real loopback peers', () => {
     // The test certificate names localhost and 127.0.0.1, not this address: the TLS probe says so and fails.
     expect(r1.out()).toMatch(/FAIL +tls +127\.77\.\d+\.4:9443 .*does not name the host/);
     expect(r1.code).toBe(1);
+    // Where the results were taken, and that they are not the cluster nodes' view (issue 17).
+    expect(r1.out()).toContain('taken from this machine; these probes are meant to run from a node of snet-cluster:');
     await cli(['probe', ws, '--set', 'cyclecloud-cluster', '--ca', join(dir, 'ca.pem'), '--history', history, '--timeout', '2000']);
     const h = await readHistory(history);
     expect(h.results).toHaveLength(4);

@@ -100,6 +100,11 @@ junction probe dns NAME [--dns-server ADDR[:PORT]] [--json]
       const count = (s: string) => results.filter((r) => r.status === s).length;
       io.out(`${results.length} probe${results.length === 1 ? '' : 's'}: ${count('ok')} ok, ${count('warning')} warning, ${count('fail')} failed${count('cancelled') ? `, ${count('cancelled')} cancelled` : ''}`);
       io.out(historyFile ? `; appended to ${relative(io.cwd, historyFile) || historyFile}\n` : '\n');
+      const meantFor = [...new Set(specs.map((s) => s.runFrom).filter((x): x is string => !!x))];
+      if (meantFor.length)
+        io.out(
+          `taken from this machine; these probes are meant to run from ${meantFor.join(', ')}: only those hosts' far-side reports (collect-health in the bundle) set the links' status\n`,
+        );
     }
     return status === 'ok' || status === 'warning' ? 0 : 1;
   },
