@@ -447,9 +447,12 @@ describe('azure channels against the HTTPS ARM emulator', () => {
     expect(readFileSync(out, 'utf8')).toBe(arm.files[0]!.text);
     const cliOut = join(h.state, '..', 'out', 'apply.sh');
     const script = await h.call<AzureExportResult>('azure.export', { ...doc, format: 'cli', out: cliOut });
-    expect(readFileSync(cliOut, 'utf8')).toContain('--shared-key "${JUNCTION_SECRET_CONTOSO_S2S_PSK}"');
+    // The shared key travels in a request body file, never on az's command line (issue #19).
+    const written_ = readFileSync(cliOut, 'utf8');
+    expect(written_).toContain('json_string "$JUNCTION_SECRET_CONTOSO_S2S_PSK"');
+    expect(written_).not.toMatch(/--shared-key/);
     expect(statSync(cliOut).mode & 0o111).not.toBe(0);
-    expect(script.files[0]!.text).toMatch(/az network nsg rule create/);
+    expect(script.files[0]!.text).toMatch(/az rest --method put/);
   });
 
   it('validates connection settings: no proxy password, no browser sign-in outside the desktop app', async () => {

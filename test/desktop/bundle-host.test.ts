@@ -355,8 +355,10 @@ describe('generate and bundle channels', () => {
     const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' });
     const payload = listing
       .split('\n')
-      .filter((l) => l.startsWith('files/') && !l.endsWith('/') && !l.startsWith('files/health/'));
+      // files/health/ and files/state/ are the far-side collectors every bundle carries (apply runs them).
+      .filter((l) => l.startsWith('files/') && !l.endsWith('/') && !l.startsWith('files/health/') && !l.startsWith('files/state/'));
     expect(payload.length).toBeGreaterThan(0);
+    expect(listing).toContain('files/state/collect-state.ps1');
     expect(payload.every((l) => l.startsWith(`files/${target}/`))).toBe(true);
     const v = (await dispatch(api, 'bundle.verify', {
       path: out,
