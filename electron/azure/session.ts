@@ -39,6 +39,7 @@ import {
   type QueuedApply,
 } from './state';
 import { writeFileAtomic } from '../services/atomic-write';
+import { recordApplied } from './applied';
 
 /** A failure the admin can act on: the message says what, `fix` says what to do. `exitCode` is the CLI's. */
 export class AzureError extends Error {
@@ -390,6 +391,7 @@ export async function applyWorkspace(r: ApplyRequest): Promise<ApplyOutcome> {
   const steps = actionable(planned.plan);
   if (steps.length === 0) {
     await dequeue(r.dir, r.ws.name);
+    await recordApplied(r.dir, r.ws);
     return { kind: 'nothing', planned };
   }
   if (!r.confirmed(planned.plan)) return { kind: 'unconfirmed', planned };
@@ -415,7 +417,10 @@ export async function applyWorkspace(r: ApplyRequest): Promise<ApplyOutcome> {
   } catch (e) {
     throw armError(e, 'applying');
   }
-  if (result.status === 'completed') await dequeue(r.dir, r.ws.name);
+  if (result.status === 'completed') {
+    await dequeue(r.dir, r.ws.name);
+    await recordApplied(r.dir, r.ws, result.journal);
+  }
   return { kind: 'applied', planned, result };
 }
 
@@ -464,11 +469,14 @@ export async function resumeWorkspace(r: ResumeRequest): Promise<{ st: JournalSt
       `secret${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not available; nothing was changed`,
       r.secretFix(missing),
     );
-  r.onJournal?.(st, st.begin.workspaceHash !== workspaceHash(r.desired));
+  const changed = st.begin.workspaceHash !== workspaceHash(r.desired);
+  r.onJournal?.(st, changed);
   const clients = await r.clients(r.settings);
   try {
     const result = await resumeApply({ ...r.context, clients, settings: r.settings }, st);
     if (result.status === 'completed') await dequeue(r.dir, r.ws.name);
+    // A resumed plan of an earlier workspace put that one in place, which is not recorded: keep the last record.
+    if (result.status === 'completed' && !changed) await recordApplied(r.dir, r.ws, result.journal);
     return { st, result };
   } catch (e) {
     throw armError(e, 'resuming');

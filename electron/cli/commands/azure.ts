@@ -11,6 +11,7 @@ import { refusalPlace } from '../../../shared/azure/refusal';
 import { makeCredential, probeArm, type ConnectionSettings } from '../../azure/connection';
 import { Clients, type ApplyResult } from '../../azure/engine';
 import { enqueue, stateDir } from '../../azure/state';
+import { formatReachSection, reachSinceApplied } from '../../azure/applied';
 import {
   AzureError,
   applyWorkspace,
@@ -53,7 +54,8 @@ const USAGE = `junction azure <plan|apply|status|export|import|login|queue> ...
   junction azure plan <workspace> [--json] [--offline] [--allow-unowned NAME]...
       Reads the live resources, diffs them against the workspace and prints Create/Modify/Delete/NoChange per
       resource with the properties that differ. Offline (or with --offline) it plans against the last snapshot
-      and says how old it is.
+      and says how old it is. Then "Flows this change opens or closes": the flows (needed flows, intents, NSG
+      rule pairs) whose verdict differs from the workspace the last completed apply put in place.
   junction azure apply <workspace> [--plan HASH | --yes] [--resume] [--allow-unowned NAME]...
       Reads live state and plans again, then applies in dependency order, each PUT and DELETE with If-Match on
       the etag that plan read (a change in the portal meanwhile stops that step). --plan HASH applies only if the
@@ -234,17 +236,21 @@ async function plan(args: string[], io: CliIo): Promise<number> {
       clients: clientsFor(io),
     }),
   );
+  // What the Azure change does to the estate's flows: against the workspace the last completed apply put in place.
+  const flows = await reachSinceApplied(dir, ws);
+  const reach = 'none' in flows ? { known: false, reason: flows.none } : { known: true, since: flows.since, ...flows.diff };
+  const section = `\n${formatReachSection(flows)}`;
   if (r.source.kind === 'snapshot') {
     const { reason, savedAt, age } = r.source;
     if (values.json)
-      io.out(planJson(r.plan, { workspace: ws.name, offline: true, snapshot: { savedAt, age } }));
+      io.out(planJson(r.plan, { workspace: ws.name, offline: true, snapshot: { savedAt, age }, reach }));
     else
       io.out(
-        `Offline plan (${reason}) against the snapshot of ${savedAt} (${age}); live state may have changed since.\n${formatPlan(r.plan)}${applyHint(r.plan, file)}`,
+        `Offline plan (${reason}) against the snapshot of ${savedAt} (${age}); live state may have changed since.\n${formatPlan(r.plan)}${section}${applyHint(r.plan, file)}`,
       );
     return 0;
   }
-  io.out(values.json ? planJson(r.plan, { workspace: ws.name, offline: false }) : formatPlan(r.plan) + applyHint(r.plan, file));
+  io.out(values.json ? planJson(r.plan, { workspace: ws.name, offline: false, reach }) : formatPlan(r.plan) + section + applyHint(r.plan, file));
   return 0;
 }
 
