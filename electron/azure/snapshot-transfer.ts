@@ -19,7 +19,15 @@ export class SnapshotTransferError extends Error {
   }
 }
 
-const KINDS = ['nsg', 'routeTable', 'publicIp', 'localNetworkGateway', 'vnet', 'vpnGateway', 'connection'] as const;
+const KINDS = [
+  'nsg',
+  'routeTable',
+  'publicIp',
+  'localNetworkGateway',
+  'vnet',
+  'vpnGateway',
+  'connection',
+] as const;
 const SnapshotFile = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),
   workspace: z.string().min(1).max(256),
@@ -30,7 +38,13 @@ const SnapshotFile = z.strictObject({
     .array(
       z.strictObject({
         kind: z.enum(KINDS),
-        armId: z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\//i, 'an ARM id under Microsoft.Network').max(1024),
+        armId: z
+          .string()
+          .regex(
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\//i,
+            'an ARM id under Microsoft.Network',
+          )
+          .max(1024),
         etag: z.string().max(256).optional(),
         body: z.record(z.string(), z.unknown()),
       }),
@@ -56,7 +70,11 @@ export async function exportSnapshot(dir: string, workspace: string, out: string
     () => true,
     () => false,
   );
-  if (exists) throw new SnapshotTransferError(`${out} already exists`, 'choose a new file name; an export never overwrites');
+  if (exists)
+    throw new SnapshotTransferError(
+      `${out} already exists`,
+      'choose a new file name; an export never overwrites',
+    );
   await writeFileAtomic(out, JSON.stringify({ format: SNAPSHOT_FORMAT, ...snap }, null, 1) + '\n', 0o600);
   return { workspace, savedAt: snap.savedAt, resources: snap.resources.length, file: out };
 }
@@ -66,12 +84,20 @@ async function readCapped(file: string): Promise<string> {
   try {
     fh = await open(file, 'r');
   } catch (e) {
-    throw new SnapshotTransferError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path of the exported snapshot');
+    throw new SnapshotTransferError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'check the path of the exported snapshot',
+    );
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new SnapshotTransferError(`${file} is not a file`, 'choose the .json file the export wrote');
-    if (st.size > MAX_BYTES) throw new SnapshotTransferError(`${file} is ${st.size} bytes, more than a snapshot can be`, 'choose the .json file the export wrote');
+    if (!st.isFile())
+      throw new SnapshotTransferError(`${file} is not a file`, 'choose the .json file the export wrote');
+    if (st.size > MAX_BYTES)
+      throw new SnapshotTransferError(
+        `${file} is ${st.size} bytes, more than a snapshot can be`,
+        'choose the .json file the export wrote',
+      );
     return await fh.readFile('utf8');
   } finally {
     await fh.close();
@@ -79,23 +105,42 @@ async function readCapped(file: string): Promise<string> {
 }
 
 /** Checks an exported snapshot and makes it this workspace's snapshot; returns it and the one it replaced, if any. */
-export async function importSnapshot(dir: string, workspace: string, file: string): Promise<SnapshotSummary & { replaced?: string }> {
+export async function importSnapshot(
+  dir: string,
+  workspace: string,
+  file: string,
+): Promise<SnapshotSummary & { replaced?: string }> {
   const text = await readCapped(file);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new SnapshotTransferError(`${file} is not JSON: ${(e as Error).message}`, 'choose the .json file the export wrote');
+    throw new SnapshotTransferError(
+      `${file} is not JSON: ${(e as Error).message}`,
+      'choose the .json file the export wrote',
+    );
   }
   const r = SnapshotFile.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new SnapshotTransferError(`${file} at ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'export the snapshot again on the connected machine; the file is not a Junction snapshot');
+    throw new SnapshotTransferError(
+      `${file} at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      'export the snapshot again on the connected machine; the file is not a Junction snapshot',
+    );
   }
   const { format: _format, ...snap } = r.data;
   if (snap.workspace !== workspace)
-    throw new SnapshotTransferError(`${file} is a snapshot of workspace "${snap.workspace}", not "${workspace}"`, 'open that workspace, or export the snapshot of this one');
+    throw new SnapshotTransferError(
+      `${file} is a snapshot of workspace "${snap.workspace}", not "${workspace}"`,
+      'open that workspace, or export the snapshot of this one',
+    );
   const previous = await loadSnapshot(dir, workspace).catch(() => undefined);
   await saveSnapshot(dir, snap as Snapshot);
-  return { workspace, savedAt: snap.savedAt, resources: snap.resources.length, file, ...(previous ? { replaced: previous.savedAt } : {}) };
+  return {
+    workspace,
+    savedAt: snap.savedAt,
+    resources: snap.resources.length,
+    file,
+    ...(previous ? { replaced: previous.savedAt } : {}),
+  };
 }

@@ -12,11 +12,16 @@ export class LintGateError extends Error {
     readonly errors: Finding[],
     readonly report: LintReport,
   ) {
-    super(`the workspace has ${errors.length} lint error${errors.length === 1 ? '' : 's'}; a bundle is not built from it`);
+    super(
+      `the workspace has ${errors.length} lint error${errors.length === 1 ? '' : 's'}; a bundle is not built from it`,
+    );
   }
 }
 
-export function lintGate(ws: Workspace, opts: { allowLintErrors: boolean; junctionVersion: string; now?: Date }): LintRecord {
+export function lintGate(
+  ws: Workspace,
+  opts: { allowLintErrors: boolean; junctionVersion: string; now?: Date },
+): LintRecord {
   const report = lintWorkspace(ws, opts.now ? { now: opts.now } : {});
   const errors = report.findings.filter((f) => f.severity === 'error');
   if (errors.length && !opts.allowLintErrors) throw new LintGateError(errors, report);

@@ -25,7 +25,8 @@ function useArmCheck(): ArmCheck | null {
       how: 'Azure status on the Health screen',
       ...(status.detail ? { detail: status.detail } : {}),
     });
-  if (plan?.source.kind === 'live') checks.push({ reachable: true, at: plan.plannedAt, how: 'a live plan on Apply' });
+  if (plan?.source.kind === 'live')
+    checks.push({ reachable: true, at: plan.plannedAt, how: 'a live plan on Apply' });
   return checks.sort((a, b) => a.at.localeCompare(b.at)).pop() ?? null;
 }
 
@@ -42,7 +43,9 @@ export function ArmStatus() {
     };
   }, []);
   const state = !check ? 'unknown' : check.reachable ? 'online' : 'offline';
-  const text = !check ? 'Azure: not checked' : `${check.reachable ? 'Online' : 'Offline'} · ARM ${hhmm(check.at).slice(11)}`;
+  const text = !check
+    ? 'Azure: not checked'
+    : `${check.reachable ? 'Online' : 'Offline'} · ARM ${hhmm(check.at).slice(11)}`;
   const title = !check
     ? 'Whether Azure Resource Manager is reachable has not been checked this session (Health → Check Azure status, or plan on Apply). Everything else works offline.'
     : check.reachable
@@ -55,7 +58,11 @@ export function ArmStatus() {
         {text}
       </span>
       {!network && (
-        <span className="net offline" data-testid="no-network" title="This machine reports no network connection">
+        <span
+          className="net offline"
+          data-testid="no-network"
+          title="This machine reports no network connection"
+        >
           No network
         </span>
       )}

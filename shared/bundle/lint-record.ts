@@ -14,7 +14,9 @@ export function lintRecord(report: LintReport, junctionVersion: string, override
     if (cur) cur.count++;
     else byRule.set(key, { id: f.ruleId, severity: f.severity, count: 1 });
   }
-  const rules = [...byRule.values()].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id));
+  const rules = [...byRule.values()].sort(
+    (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id),
+  );
   return {
     junctionVersion,
     errors: report.counts.error,
@@ -47,7 +49,11 @@ export function describeLint(r: LintRecord | undefined): string {
 }
 
 /** The error findings, one line each, for the refusal. */
-export function formatErrors(findings: readonly Finding[], where: (f: Finding) => string, max = 20): string[] {
+export function formatErrors(
+  findings: readonly Finding[],
+  where: (f: Finding) => string,
+  max = 20,
+): string[] {
   const errors = findings.filter((f) => f.severity === 'error');
   const lines = errors.slice(0, max).map((f) => `${f.ruleId} at ${where(f)}: ${f.message}`);
   if (errors.length > max) lines.push(`…and ${errors.length - max} more`);

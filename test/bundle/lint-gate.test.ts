@@ -44,7 +44,9 @@ beforeAll(() => {
 describe('junction bundle build: the lint gate', () => {
   it('refuses a workspace with lint errors, lists them with their places and names the override; nothing is written', async () => {
     const lint = await cli(['lint', broken, '--json']);
-    const findings = (JSON.parse(lint.out) as { findings: { ruleId: string; severity: string }[] }).findings.filter((f) => f.severity === 'error');
+    const findings = (
+      JSON.parse(lint.out) as { findings: { ruleId: string; severity: string }[] }
+    ).findings.filter((f) => f.severity === 'error');
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.map((f) => f.ruleId)).toContain('RT001');
 
@@ -72,7 +74,9 @@ describe('junction bundle build: the lint gate', () => {
     expect(lint.junctionVersion).toBe(JUNCTION_VERSION);
     expect(lint.errors).toBeGreaterThan(0);
     expect(lint.rules.find((x) => x.id === 'RT001')).toMatchObject({ severity: 'error' });
-    expect(lint.rules.filter((x) => x.severity === 'error').reduce((n, x) => n + x.count, 0)).toBe(lint.errors);
+    expect(lint.rules.filter((x) => x.severity === 'error').reduce((n, x) => n + x.count, 0)).toBe(
+      lint.errors,
+    );
 
     // The RUNBOOK says it before anything else (before the verify section).
     const md = readFileSync(join(out, 'RUNBOOK.md'), 'utf8');
@@ -80,15 +84,34 @@ describe('junction bundle build: the lint gate', () => {
     expect(warn).toBeGreaterThan(0);
     expect(warn).toBeLessThan(md.indexOf('## 1. Verify'));
     expect(md).toContain('RT001');
-    expect(readFileSync(join(out, 'RUNBOOK.html'), 'utf8')).toContain('WARNING: this bundle was built from a workspace with lint errors');
+    expect(readFileSync(join(out, 'RUNBOOK.html'), 'utf8')).toContain(
+      'WARNING: this bundle was built from a workspace with lint errors',
+    );
 
     const ins = await cli(['bundle', 'inspect', out]);
-    expect(ins.out).toMatch(new RegExp(`^lint: ${lint.errors} errors? \\(RT001[^)]*\\).*Junction ${JUNCTION_VERSION.replace(/\./g, '\\.')} — BUILT ANYWAY`, 'm'));
+    expect(ins.out).toMatch(
+      new RegExp(
+        `^lint: ${lint.errors} errors? \\(RT001[^)]*\\).*Junction ${JUNCTION_VERSION.replace(/\./g, '\\.')} — BUILT ANYWAY`,
+        'm',
+      ),
+    );
     const ver = await cli(['bundle', 'verify', out, '--state-dir', tempDir(), '--trust-file', key.certPem]);
     expect(ver.code).toBe(0);
     expect(ver.out).toMatch(/^lint when built: .*BUILT ANYWAY: the admin overrode the lint gate$/m);
-    const verJson = await cli(['bundle', 'verify', out, '--state-dir', tempDir(), '--trust-file', key.certPem, '--json']);
-    expect(JSON.parse(verJson.out)).toMatchObject({ ok: true, lint: { override: true, errors: lint.errors } });
+    const verJson = await cli([
+      'bundle',
+      'verify',
+      out,
+      '--state-dir',
+      tempDir(),
+      '--trust-file',
+      key.certPem,
+      '--json',
+    ]);
+    expect(JSON.parse(verJson.out)).toMatchObject({
+      ok: true,
+      lint: { override: true, errors: lint.errors },
+    });
   });
 
   it('does not let the override through what the generators refuse as unsafe (a dangling reference)', async () => {
@@ -116,6 +139,8 @@ describe('junction bundle build: the lint gate', () => {
     const md = readFileSync(join(out, 'RUNBOOK.md'), 'utf8');
     expect(md).not.toContain('WARNING');
     expect(md.indexOf('Lint: 0 errors')).toBeLessThan(md.indexOf('## 1. Verify'));
-    expect((await cli(['bundle', 'inspect', out])).out).toMatch(/^lint: 0 errors, \d+ warnings?, \d+ info, checked by Junction /m);
+    expect((await cli(['bundle', 'inspect', out])).out).toMatch(
+      /^lint: 0 errors, \d+ warnings?, \d+ info, checked by Junction /m,
+    );
   });
 });

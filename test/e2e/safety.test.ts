@@ -11,7 +11,15 @@ import { createHost, dispatch, memorySettings } from '../../electron/services/ho
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { parseManifest } from '../../shared/bundle/manifest';
 import { EXAMPLE_TEXT } from '../helpers/example';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, opensslSigner, shotPath } from './harness';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER,
+  chromiumMissing,
+  ensureBuilt,
+  opensslSigner,
+  shotPath,
+} from './harness';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`SKIPPED safety-gate end-to-end tests: ${missing}`);
@@ -62,7 +70,8 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, text);
   const go = (screen: string) => page.click(`nav [data-screen="${screen}"]`);
-  const errorCount = async () => Number(/^(\d+)/.exec((await page.locator('.statusbar .sev.error').textContent()) ?? '')?.[1] ?? -1);
+  const errorCount = async () =>
+    Number(/^(\d+)/.exec((await page.locator('.statusbar .sev.error').textContent()) ?? '')?.[1] ?? -1);
   const docPath = () => page.locator('.doc-path').textContent();
 
   it('refuses to build from a workspace with lint errors until the admin reads them and overrides; the bundle records it', async () => {
@@ -73,7 +82,9 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
 
     await go('generate');
     const form = page.getByRole('form', { name: 'Build a bundle' });
-    await expect.poll(() => page.getByTestId('lint-gate-note').textContent()).toContain(`${errors} lint error`);
+    await expect
+      .poll(() => page.getByTestId('lint-gate-note').textContent())
+      .toContain(`${errors} lint error`);
     const out = join(dir, 'bundle-over-errors');
     await form.getByLabel('Output path').fill(out);
     await form.getByLabel('Signing key (.pfx)').fill(pfx);
@@ -82,11 +93,15 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
 
     const gate = page.getByTestId('lint-gate');
     await gate.waitFor();
-    expect(await gate.locator('h2').textContent()).toBe(`Build over ${errors} lint error${errors === 1 ? '' : 's'}?`);
+    expect(await gate.locator('h2').textContent()).toBe(
+      `Build over ${errors} lint error${errors === 1 ? '' : 's'}?`,
+    );
     expect(await gate.locator('li[data-rule="RT001"]').count()).toBeGreaterThan(0);
     expect(await gate.locator('li[data-rule]').count()).toBe(errors);
     // The safe answer has the focus: Enter does not build.
-    expect(await gate.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(
+      await gate.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement),
+    ).toBe(true);
     await page.screenshot({ path: shotPath('40-lint-gate-confirm') });
     await gate.getByRole('button', { name: 'Cancel' }).click();
     expect(await gate.count()).toBe(0);
@@ -107,7 +122,9 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
       () => undefined,
       (e: Error) => e.message,
     );
-    expect(refused).toMatch(/^Not built: the workspace has \d+ lint errors?; a bundle is not built from it \(RT001 at /);
+    expect(refused).toMatch(
+      /^Not built: the workspace has \d+ lint errors?; a bundle is not built from it \(RT001 at /,
+    );
     expect(refused).not.toMatch(/--allow-lint-errors|--out|bundle\.build/);
     expect(existsSync(join(dir, 'direct'))).toBe(false);
 
@@ -122,15 +139,21 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     const m = parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8'));
     if (!m.ok) throw new Error(m.message);
     expect(m.manifest.lint).toMatchObject({ errors, override: true });
-    expect(readFileSync(join(out, 'RUNBOOK.md'), 'utf8')).toContain('WARNING: this bundle was built from a workspace with lint errors');
+    expect(readFileSync(join(out, 'RUNBOOK.md'), 'utf8')).toContain(
+      'WARNING: this bundle was built from a workspace with lint errors',
+    );
     await page.screenshot({ path: shotPath('41-lint-gate-built-anyway') });
 
     // Verifying it says the same, from the signed manifest.
     const verify = page.getByRole('form', { name: 'Verify a bundle' });
     expect(await verify.getByLabel('Bundle path').inputValue()).toBe(out);
     await verify.getByRole('button', { name: 'Verify' }).click();
-    await expect.poll(() => page.getByTestId('verify-outcome').getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
-    expect(await page.getByTestId('verify-lint').textContent()).toMatch(/BUILT ANYWAY: the admin overrode the lint gate$/);
+    await expect
+      .poll(() => page.getByTestId('verify-outcome').getAttribute('data-outcome'), { timeout: 15_000 })
+      .toBe('ok');
+    expect(await page.getByTestId('verify-lint').textContent()).toMatch(
+      /BUILT ANYWAY: the admin overrode the lint gate$/,
+    );
   });
 
   it('jumps from a problem to the editor with "e" without typing an "e" into the document', async () => {
@@ -138,7 +161,9 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     const problem = page.locator('[data-problem][data-rule="RT001"]').first();
     await problem.focus();
     await page.keyboard.press('e');
-    await expect.poll(() => page.locator('nav [data-screen="workspace"]').getAttribute('aria-current')).toBe('page');
+    await expect
+      .poll(() => page.locator('nav [data-screen="workspace"]').getAttribute('aria-current'))
+      .toBe('page');
     await page.waitForTimeout(200);
     expect(await editor().inputValue()).toBe(BROKEN);
   });
@@ -236,14 +261,18 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(await refused()).toBe(false);
   });
 
-  it('defaults the Create form\'s PFX profile to what the importing hosts can open, and warns on the other', async () => {
+  it("defaults the Create form's PFX profile to what the importing hosts can open, and warns on the other", async () => {
     // The example's Remote Console certificate is imported on vmm01, Windows Server 2012 R2: AES-256 PFX fails there.
     await go('certificates');
     const field = page.getByTestId('profile-field');
     await expect.poll(() => field.getByRole('radio', { name: /Legacy/ }).isChecked()).toBe(true);
-    expect(await field.getByTestId('profile-reason').textContent()).toMatch(/vmm01 imports the \.pfx on Windows Server 2016 or older/);
+    expect(await field.getByTestId('profile-reason').textContent()).toMatch(
+      /vmm01 imports the \.pfx on Windows Server 2016 or older/,
+    );
     await field.getByRole('radio', { name: /Modern/ }).check();
-    expect(await field.getByTestId('profile-mismatch').textContent()).toMatch(/needs the Legacy profile .*vmm01/);
+    expect(await field.getByTestId('profile-mismatch').textContent()).toMatch(
+      /needs the Legacy profile .*vmm01/,
+    );
     await field.getByRole('radio', { name: /Legacy/ }).check();
     expect(await field.getByTestId('profile-mismatch').count()).toBe(0);
   });
@@ -268,7 +297,7 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     expect(await page.locator('.dirty').count()).toBe(1);
   });
 
-  it('lists an NSG\'s rules as the portal does, defaults included, and the filter says how many of how many', async () => {
+  it("lists an NSG's rules as the portal does, defaults included, and the filter says how many of how many", async () => {
     await go('topology');
     await page.getByLabel('Search topology').fill('nsg-cluster');
     await page.getByLabel('Search topology').press('Enter');
@@ -276,8 +305,20 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
     await table.waitFor();
     // 3 rules of the workspace + Azure's 6 defaults; inbound first, each direction by priority.
     expect(await table.getByTestId('nsg-rule-count').textContent()).toBe('9 rules');
-    const order = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-rule')));
-    expect(order).toEqual(['AllowVnetInBound', 'AllowAzureLoadBalancerInBound', 'DenyAllInBound', 'AllowCycleCloud', 'AllowAzureStorage', 'BlockOutbound', 'AllowVnetOutBound', 'AllowInternetOutBound', 'DenyAllOutBound']);
+    const order = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-rule')));
+    expect(order).toEqual([
+      'AllowVnetInBound',
+      'AllowAzureLoadBalancerInBound',
+      'DenyAllInBound',
+      'AllowCycleCloud',
+      'AllowAzureStorage',
+      'BlockOutbound',
+      'AllowVnetOutBound',
+      'AllowInternetOutBound',
+      'DenyAllOutBound',
+    ]);
     expect(await table.locator('tr[data-rule="BlockOutbound"] td').allTextContents()).toEqual(
       expect.arrayContaining(['4000', 'Outbound', 'Deny']),
     );
@@ -290,7 +331,12 @@ describe.skipIf(!!missing)('safety gates in the console (Chromium)', () => {
   it('lays the screens out at 1280×720 and 1920×1080 (screenshots in test-results/screenshots)', async () => {
     // A long workspace name ends before the buttons instead of running under them.
     await go('workspace');
-    await setText(EXAMPLE_TEXT.replace('"name": "Contoso hybrid HPC"', `"name": "${'Contoso hybrid HPC with a very long name '.repeat(4)}"`));
+    await setText(
+      EXAMPLE_TEXT.replace(
+        '"name": "Contoso hybrid HPC"',
+        `"name": "${'Contoso hybrid HPC with a very long name '.repeat(4)}"`,
+      ),
+    );
     await expect.poll(() => page.locator('.doc-name').textContent()).toMatch(/very long name/);
     for (const [width, height] of [
       [1280, 720],

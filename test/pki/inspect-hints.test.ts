@@ -14,14 +14,18 @@ const parse = (p: string) => parseCertificateFile(new Uint8Array(readFileSync(p)
 
 describe('cert inspect: purpose, fixes and expiry wording', () => {
   it('infers the purpose from the EKUs even when openssl added basicConstraints CA:TRUE', () => {
-    const c = opensslSelfSigned(dir, 'client', { ext: ['keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'] });
+    const c = opensslSelfSigned(dir, 'client', {
+      ext: ['keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'],
+    });
     expect(openssl(['x509', '-in', c.pem, '-noout', '-ext', 'basicConstraints'])).toMatch(/CA:TRUE/);
     const r = auditCertificate(parse(c.pem), { now: new Date() });
     expect(r).toMatchObject({ purpose: 'remote-console', purposeInferred: true, ok: true });
   });
 
   it('still infers "ca" for a CA without EKUs', () => {
-    const c = opensslSelfSigned(dir, 'ca', { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'] });
+    const c = opensslSelfSigned(dir, 'ca', {
+      ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'],
+    });
     expect(auditCertificate(parse(c.pem), { now: new Date() }).purpose).toBe('ca');
   });
 
@@ -37,7 +41,25 @@ describe('cert inspect: purpose, fixes and expiry wording', () => {
   it('calls 29 days left "expires in", never "Certificate is expired"', () => {
     const key = join(dir, 'soon.key');
     const pem = join(dir, 'soon.pem');
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '29', '-subj', '/CN=soon', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=clientAuth']);
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      pem,
+      '-days',
+      '29',
+      '-subj',
+      '/CN=soon',
+      '-addext',
+      'keyUsage=critical,digitalSignature',
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    ]);
     const r = auditCertificate(parse(pem), { purpose: 'remote-console', now: new Date() });
     const v = r.checks.find((x) => x.id === 'validity')!;
     expect(v.status).toBe('warn');

@@ -17,7 +17,14 @@ export function SnapshotPanel() {
     setError(null);
     setResult(null);
     try {
-      setResult(await api['azure.snapshot']({ fileName: s.fileName || 'workspace.junction.json', text: s.text, action, path: path.trim() }));
+      setResult(
+        await api['azure.snapshot']({
+          fileName: s.fileName || 'workspace.junction.json',
+          text: s.text,
+          action,
+          path: path.trim(),
+        }),
+      );
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -28,11 +35,15 @@ export function SnapshotPanel() {
     <div className="panel ops-panel" aria-label="Snapshot of live state" data-testid="snapshot-panel">
       <h2>Snapshot of live state</h2>
       <p className="muted small">
-        Export it on a connected machine after a live plan; import it on the machine where the change is reviewed,
-        then Plan offline.
+        Export it on a connected machine after a live plan; import it on the machine where the change is
+        reviewed, then Plan offline.
       </p>
       <Field label="Snapshot file">
-        <PathInput value={path} onChange={(v) => setPath(v)} placeholder="/media/transfer/contoso-snapshot.json" />
+        <PathInput
+          value={path}
+          onChange={(v) => setPath(v)}
+          placeholder="/media/transfer/contoso-snapshot.json"
+        />
       </Field>
       <div className="ops-actions">
         <button type="button" disabled={busy || !path.trim()} onClick={() => void run('export')}>
@@ -43,9 +54,17 @@ export function SnapshotPanel() {
         </button>
       </div>
       {result && (
-        <Outcome kind="ok" title={result.action === 'export' ? 'Snapshot exported' : 'Snapshot imported'} testId="snapshot-outcome">
-          {result.resources} resources as ARM returned them at {result.savedAt.slice(0, 16).replace('T', ' ')} UTC
-          {result.replaced ? ` (replaced the snapshot of ${result.replaced.slice(0, 16).replace('T', ' ')} UTC)` : ''}.
+        <Outcome
+          kind="ok"
+          title={result.action === 'export' ? 'Snapshot exported' : 'Snapshot imported'}
+          testId="snapshot-outcome"
+        >
+          {result.resources} resources as ARM returned them at {result.savedAt.slice(0, 16).replace('T', ' ')}{' '}
+          UTC
+          {result.replaced
+            ? ` (replaced the snapshot of ${result.replaced.slice(0, 16).replace('T', ' ')} UTC)`
+            : ''}
+          .
         </Outcome>
       )}
       {error && (

@@ -4,7 +4,15 @@ import { useState } from 'react';
 import { applyEdits, modify } from 'jsonc-parser';
 import { useStores, useWs } from '../context';
 
-export function RecordThumbprint({ path, at, thumbprint }: { path: (string | number)[]; at: string; thumbprint: string }) {
+export function RecordThumbprint({
+  path,
+  at,
+  thumbprint,
+}: {
+  path: (string | number)[];
+  at: string;
+  thumbprint: string;
+}) {
   const { ws } = useStores();
   const text = useWs((s) => s.text);
   const [note, setNote] = useState<string | null>(null);

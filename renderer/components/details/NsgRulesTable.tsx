@@ -95,7 +95,11 @@ export function NsgRulesTable({ rules }: { rules: readonly NsgRule[] }) {
         </thead>
         <tbody>
           {shown.map((r) => (
-            <tr key={`${r.direction}-${r.priority}-${r.name}`} className={r.builtIn ? 'builtin' : ''} data-rule={r.name}>
+            <tr
+              key={`${r.direction}-${r.priority}-${r.name}`}
+              className={r.builtIn ? 'builtin' : ''}
+              data-rule={r.name}
+            >
               <td className="num">{r.priority}</td>
               <td>{r.name}</td>
               <td>{r.direction}</td>

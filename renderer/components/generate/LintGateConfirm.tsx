@@ -18,8 +18,8 @@ export function LintGateConfirm({ onConfirm, onCancel }: { onConfirm(): void; on
       testId="lint-gate"
     >
       <p>
-        The signed scripts would install what these errors describe. The bundle&apos;s manifest and RUNBOOK will say
-        it was built over them.
+        The signed scripts would install what these errors describe. The bundle&apos;s manifest and RUNBOOK
+        will say it was built over them.
       </p>
       <ul className="confirm-steps" aria-label="Lint errors">
         {errors.slice(0, SHOWN).map((f, i) => (
@@ -28,7 +28,9 @@ export function LintGateConfirm({ onConfirm, onCancel }: { onConfirm(): void; on
             <span>{f.message}</span>
           </li>
         ))}
-        {errors.length > SHOWN && <li className="muted">…and {errors.length - SHOWN} more on the Problems screen</li>}
+        {errors.length > SHOWN && (
+          <li className="muted">…and {errors.length - SHOWN} more on the Problems screen</li>
+        )}
       </ul>
     </ConfirmDialog>
   );
@@ -40,8 +42,8 @@ export function LintGateNote() {
   if (errors === 0) return null;
   return (
     <p className="banner warning small" data-testid="lint-gate-note">
-      The workspace has {errors} lint error{errors === 1 ? '' : 's'}. Fix {errors === 1 ? 'it' : 'them'} on the
-      Problems screen; building anyway asks you to confirm, and the bundle records it.
+      The workspace has {errors} lint error{errors === 1 ? '' : 's'}. Fix {errors === 1 ? 'it' : 'them'} on
+      the Problems screen; building anyway asks you to confirm, and the bundle records it.
     </p>
   );
 }

@@ -17,7 +17,8 @@ const NO_LINKS: HealthLink[] = [];
 /** The second line of a result row: where it was taken and whether it counts. */
 export function takenFromText(r: TargetRow): string {
   if (r.source === null) return r.runFrom ? `meant to run from ${r.runFrom}` : 'not probed yet';
-  const where = r.source === 'local' ? 'from this machine' : `from ${r.takenFrom ?? r.reportedBy ?? r.source}`;
+  const where =
+    r.source === 'local' ? 'from this machine' : `from ${r.takenFrom ?? r.reportedBy ?? r.source}`;
   if (r.decides !== false) return where;
   return `${where} · meant for ${r.runFrom ?? 'another host'}: does not set its status`;
 }
@@ -28,7 +29,9 @@ export function LinkAttribution({ l }: { l: HealthLink }) {
     <>
       <span className="link-meta small muted" data-testid="link-decided-by">
         {LEVEL_LABEL[l.level]}
-        {l.decidedBy && l.at ? ` · ${l.decidedBy} · ${ageOf(l.at)}` : ` · set only by a far-side report from ${l.from}`}
+        {l.decidedBy && l.at
+          ? ` · ${l.decidedBy} · ${ageOf(l.at)}`
+          : ` · set only by a far-side report from ${l.from}`}
       </span>
       {l.local && (
         <span className={`link-local small level-text ${l.local.level}`} data-testid="link-local">
