@@ -21,6 +21,7 @@ import * as bundle from './bundle-service';
 import * as certs from './cert-service';
 import { azureHandlers } from './azure-service';
 import { healthHandlers } from './health-service';
+import { reachHandlers } from './reach-service';
 import { keyStore } from './keystore-service';
 import { JUNCTION_VERSION } from './version';
 import { noKeyStoreStatus, type SecretVault } from '../main/secrets';
@@ -155,6 +156,7 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     ...azureHandlers(ctx),
     ...keys.handlers,
     ...healthHandlers(ctx),
+    ...reachHandlers(),
   };
 }
 

@@ -10,6 +10,7 @@ import { SCENARIOS, type GeneratedFile, type RunbookStep, type Scenario } from '
 import { channel, docText, filePath, jobId, password } from './channel';
 import { AZURE_API } from './azure-api';
 import { HEALTH_API } from './health-api';
+import { REACH_API } from './reach-api';
 import { PATH_PURPOSE_IDS } from './dialogs';
 
 export interface AppInfo {
@@ -252,6 +253,7 @@ export const API = {
 
   ...AZURE_API,
   ...HEALTH_API,
+  ...REACH_API,
 } as const;
 
 /** Commands the desktop menu sends to the renderer (the only host→UI message; the browser binds the same keys). */
