@@ -1,7 +1,7 @@
 // The hostile-input review of issue #15: each finding reproduced. Generators are fed hostile text directly (a
 // workspace object that skipped the loader), because the loader's rejection is one layer and the escaping another.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -188,6 +188,9 @@ describe('finding 7: a dangling NSG reference', () => {
       expect(r.err).not.toMatch(/internal error/);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/nsg-missing/);
+      // Located in the file, as generate does: file:line:column of the dangling reference.
+      const line = readFileSync(ws, 'utf8').split('\n').findIndex((l) => l.includes('"nsg-missing"')) + 1;
+      expect(r.err).toMatch(new RegExp(`\\.json:${line}:\\d+`));
     }
   });
 });

@@ -2,11 +2,13 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { CliIo, Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
+import { explainUnsafe } from './generate';
+import { UnsafeWorkspaceError } from '../../../shared/generate';
 import { JUNCTION_VERSION } from '../../services/version';
 import { buildBundle, BuildError, type BundleFormat, type BundleInput } from '../../bundle/build';
 import { loadPfxSigner, SigningError, publicKeyFingerprint } from '../../bundle/signing';
@@ -132,7 +134,11 @@ async function build(args: string[], io: CliIo): Promise<number> {
     lint = lintGate(loaded.workspace, { allowLintErrors, junctionVersion: JUNCTION_VERSION });
   } catch (e) {
     if (!(e instanceof LintGateError)) throw e;
-    const lines = formatErrors(e.errors, (f) => formatPath(f.path));
+    const shown = relative(io.cwd, file) || file;
+    const lines = formatErrors(e.errors, (f) => {
+      const pos = loaded.source.locate(f.path);
+      return `${formatPath(f.path)} (${shown}${pos ? `:${pos.line}:${pos.column}` : ''})`;
+    });
     throw new CliError(
       `${file}: ${e.message}:\n  ${lines.join('\n  ')}`,
       `fix them (\`junction lint ${positionals[0]}\` shows each fix), or pass --allow-lint-errors to build anyway; the manifest and RUNBOOK then record the override`,
@@ -140,7 +146,13 @@ async function build(args: string[], io: CliIo): Promise<number> {
   }
   const bytes = await readFile(file);
   // The override covers lint only: what the generators refuse as unsafe stays refused, before any warning.
-  const generated = generateForBundle(loaded.workspace);
+  let generated;
+  try {
+    generated = generateForBundle(loaded.workspace);
+  } catch (e) {
+    if (e instanceof UnsafeWorkspaceError) throw explainUnsafe(e, relative(io.cwd, file) || file, loaded.source);
+    throw e;
+  }
   if (lint.override) io.err(`warning: building over ${lint.errors} lint error${lint.errors === 1 ? '' : 's'} (--allow-lint-errors); the manifest and RUNBOOK record this\n`);
   let input: BundleInput = { ...bundleInputFromGenerated(generated, { name: basename(file), sha256: sha256(bytes) }), lint };
   const cancel = cancelOnSigint();

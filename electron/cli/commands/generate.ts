@@ -28,7 +28,8 @@ export function checkedOutputPath(out: string, path: string): string {
 }
 
 /** The generators' refusal, each finding with file:line:column from the loaded document. */
-function explainUnsafe(e: UnsafeWorkspaceError, file: string, source: SourceMap): CliError {
+/** The generators' refusal, each finding at its file:line:column (shared by generate and bundle build). */
+export function explainUnsafe(e: UnsafeWorkspaceError, file: string, source: SourceMap): CliError {
   const lines = e.findings.map((f) => {
     const pos = source.locate(f.path);
     return `${file}${pos ? `:${pos.line}:${pos.column}` : ''}: ${f.ruleId ? `${f.ruleId} ` : ''}at ${formatPath(f.path)}: ${f.message}\n    fix: ${f.fix}`;
