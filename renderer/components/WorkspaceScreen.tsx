@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useStores, useUi, useWs } from './context';
 import { Editor, type Marker } from './Editor';
+import { ReachDiffPanel } from './ReachDiffPanel';
 import { useDiscardGuard } from './UnsavedGuard';
 
 export function WorkspaceScreen({ onOpen }: { onOpen(): void }) {
@@ -122,6 +123,7 @@ export function WorkspaceScreen({ onOpen }: { onOpen(): void }) {
             </dl>
           </div>
         )}
+        <ReachDiffPanel />
         <div className="panel">
           <h2>Schema problems</h2>
           {loadProblems.length === 0 ? (

@@ -13,6 +13,7 @@ import { requestDiagramLayout } from '../../topology/diagram-client';
 import { downloadPng, downloadText } from '../../topology/download';
 import { useHealth, useStores, useWs } from '../context';
 import { DiagramCanvas } from './DiagramCanvas';
+import { FailingFlowSelect, failingFlowKey, useFailingFlows } from './FailingFlows';
 
 /** Past this many hosts the first view is the overview; a network opens on a click. */
 export const FULL_VIEW_MAX_HOSTS = 150;
@@ -30,6 +31,8 @@ export function DiagramScreen() {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [showTrace, setShowTrace] = useState(true);
+  const failing = useFailingFlows();
+  const [flowKey, setFlowKey] = useState<string | null>(null);
 
   const hostTotal = workspace?.hosts.reduce((n, h) => n + (h.count ?? 1), 0) ?? 0;
   const big = workspace ? workspace.hosts.length > FULL_VIEW_MAX_HOSTS : false;
@@ -65,20 +68,23 @@ export function DiagramScreen() {
   const sel = selected ? nodeById.get(selected) : undefined;
   const done = reachOp.status === 'done' ? reachOp.result : undefined;
   const answer = done && done.ok ? done : undefined;
+  // A failing needed flow or intent chosen on the toolbar is traced the same way, in place of the reach answer.
+  const flowAnswer = failing.flows.find((f) => failingFlowKey(f) === flowKey)?.answer;
+  const traced = flowAnswer ?? answer;
   const trace = useMemo(
     () =>
-      answer && shown && showTrace
+      traced && shown && (showTrace || flowAnswer)
         ? traceOnDiagram(
             shown,
             {
-              source: answer.source.host ?? answer.source.subnet,
-              destination: answer.destination.host ?? answer.destination.subnet,
+              source: traced.source.host ?? traced.source.subnet,
+              destination: traced.destination.host ?? traced.destination.subnet,
             },
-            answer.hops,
-            answer.decisive,
+            traced.hops,
+            traced.decisive,
           )
         : undefined,
-    [answer, shown, showTrace],
+    [traced, flowAnswer, shown, showTrace],
   );
 
   const open = useCallback(
@@ -144,6 +150,7 @@ export function DiagramScreen() {
             Reach {answer.query.from} → {answer.query.to}:{answer.query.port} ({answer.verdict})
           </label>
         )}
+        <FailingFlowSelect flows={failing.flows} value={flowKey} onChange={setFlowKey} />
         <span className="spacer" />
         <span className="muted small" data-testid="diagram-stats">
           {hostTotal} hosts{shown ? ` · ${shown.nodes.length} objects shown` : ''}
