@@ -5,12 +5,9 @@ import { resolve } from 'node:path';
 import type { Command } from '../io';
 import { CliError } from '../io';
 import { loadOrExplain } from '../load';
-import { stateFileFor } from '../../health/files';
-import { observedFileFor, readObserved } from '../../bundle/state-import';
-import { loadSnapshot, snapshotPath, stateDir } from '../../azure/state';
-import { computeDrift, formatDrift, unobservedHosts, type DriftInput, type ObservedHost } from '../../../shared/state/drift';
-import { desiredResources } from '../../../shared/azure/desired';
-import { generateAll, type RunbookStep } from '../../../shared/generate/index';
+import { stateDir } from '../../azure/state';
+import { driftReport, observedFileOf, ObservedStateError, type DriftReport } from '../../bundle/drift-report';
+import { formatDrift } from '../../../shared/state/drift';
 
 export const driftCommand: Command = {
   name: 'drift',
@@ -38,33 +35,16 @@ export const driftCommand: Command = {
     const days = values['expiring-days'] === undefined ? undefined : Number(values['expiring-days']);
     if (days !== undefined && !(Number.isInteger(days) && days >= 0))
       throw new CliError(`--expiring-days ${values['expiring-days']}: not a whole number of days`, 'e.g. --expiring-days 30');
-    const observedFile = values.observed ? resolve(io.cwd, values.observed) : observedFileFor(stateFileFor(file));
-    let observedHosts: Awaited<ReturnType<typeof readObserved>>;
-    try {
-      observedHosts = await readObserved(observedFile);
-    } catch (e) {
-      throw new CliError((e as Error).message, 'move it away and run `junction receipt import` again to rebuild it');
-    }
-    const observed = new Map<string, ObservedHost>(Object.values(observedHosts.hosts).map((e) => [e.host.toLowerCase(), { state: e.state, file: e.file }]));
-    let steps: RunbookStep[] = [];
-    try {
-      steps = generateAll(ws).steps;
-    } catch {
-      // A workspace the generator refuses still gets its drift; the fixes then name no step.
-    }
+    const observedFile = values.observed ? resolve(io.cwd, values.observed) : observedFileOf(file);
     const dir = stateDir(values['state-dir'], io.env);
-    const snap = await loadSnapshot(dir, ws.name).catch(() => undefined);
-    const { resources, problems } = desiredResources(ws);
-    const input: DriftInput = {
-      ws,
-      observed,
-      steps,
-      now: new Date(),
-      ...(days !== undefined ? { expiringDays: days } : {}),
-      ...(snap && !problems.length ? { azure: { desired: resources, live: snap.resources, savedAt: snap.savedAt, source: snapshotPath(dir, ws.name) } } : {}),
-    };
-    const items = computeDrift(input);
-    const unobserved = unobservedHosts(ws, observed);
+    let report: DriftReport;
+    try {
+      report = await driftReport(ws, { observedFile, stateDir: dir, ...(days !== undefined ? { expiringDays: days } : {}) });
+    } catch (e) {
+      if (!(e instanceof ObservedStateError)) throw e;
+      throw new CliError(e.message, 'move it away and run `junction receipt import` again to rebuild it');
+    }
+    const { items, unobserved, azureSnapshot: snap, azureNotCompared } = report;
     if (values.json) {
       io.out(JSON.stringify({ workspace: ws.name, observedFile, azureSnapshot: snap ? { savedAt: snap.savedAt } : null, unobserved, drift: items }, null, 2) + '\n');
       return items.length ? 1 : 0;
@@ -72,8 +52,8 @@ export const driftCommand: Command = {
     io.out(formatDrift(items));
     if (unobserved.length) io.out(`not observed (no state report yet): ${unobserved.join(', ')}\n`);
     io.out(snap ? '' : `Azure: no snapshot of live state yet; \`junction azure plan ${positionals[0]}\` reads and saves one.\n`);
-    if (snap && problems.length) io.out(`Azure not compared: ${problems[0]!.source}: ${problems[0]!.message} (${problems[0]!.fix})\n`);
-    io.out(`${items.length} difference${items.length === 1 ? '' : 's'} between ${ws.name} and what was observed (${observed.size} host report${observed.size === 1 ? '' : 's'}${snap ? `, Azure as read ${snap.savedAt}` : ''}).\n`);
+    if (azureNotCompared) io.out(`Azure not compared: ${azureNotCompared.source}: ${azureNotCompared.message} (${azureNotCompared.fix})\n`);
+    io.out(`${items.length} difference${items.length === 1 ? '' : 's'} between ${ws.name} and what was observed (${report.observedHosts} host report${report.observedHosts === 1 ? '' : 's'}${snap ? `, Azure as read ${snap.savedAt}` : ''}).\n`);
     return items.length ? 1 : 0;
   },
 };
