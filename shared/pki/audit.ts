@@ -111,6 +111,17 @@ const expiringHint = (days: number) =>
 
 const DAY = 86_400_000;
 
+/** RC2/RC4 in a PFX, named the way admins meet them (RC2-40 is what older exports used for the certificates). */
+function weakPfxCipher(keyEncryption: string, certEncryption: string): string | undefined {
+  const short = (alg: string) =>
+    /40BitRC2/i.test(alg) ? 'RC2-40' : /128BitRC2/i.test(alg) ? 'RC2-128' : /RC4/i.test(alg) ? 'RC4' : undefined;
+  const parts = [
+    short(keyEncryption) && `key under ${short(keyEncryption)}`,
+    short(certEncryption) && `certificates under ${short(certEncryption)}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
 export function auditCertificate(file: ParsedFile, opts: AuditOptions): AuditReport {
   const cert = file.certificates[0]!;
   const purpose = opts.purpose ?? inferPurpose(cert);
@@ -178,7 +189,11 @@ export function auditCertificate(file: ParsedFile, opts: AuditOptions): AuditRep
     add({ id: 'private-key', requirement: 'the .pfx carries the private key of its certificate', status: !file.hasPrivateKey ? 'fail' : cert.keyType !== 'RSA' || matches ? 'pass' : 'fail', detail: !file.hasPrivateKey ? 'no private key in the file' : matches ? 'private key present and matches the certificate' : cert.keyType === 'RSA' ? 'the private key does not belong to the certificate' : 'private key present', ...(!file.hasPrivateKey ? { hint: HINT_NO_KEY } : !matches && cert.keyType === 'RSA' ? { hint: HINT_MISMATCH } : {}), source: 'seed 003' });
     if (file.pfx) {
       const p = file.pfx.profile;
-      add({ id: 'pfx-profile', requirement: 'PFX encryption the target Windows can open', status: 'info', detail: `MAC ${file.pfx.mac}, key ${file.pfx.keyEncryption}, certificates ${file.pfx.certEncryption} (${p} profile)`, hint: p === 'modern' ? PFX_PROFILES.modern.windows : p === 'legacy' ? PFX_PROFILES.legacy.windows : 'neither Junction profile: test the import on the oldest Windows that needs it', source: 'reference: PKCS#12 legacy vs modern' });
+      const weak = weakPfxCipher(file.pfx.keyEncryption, file.pfx.certEncryption);
+      const hint = weak
+        ? `${weak}: every Windows release opens it, but OpenSSL 3 needs -legacy to open it (RC2 and RC4 are only in its legacy provider). Neither Junction profile; re-export with the legacy profile (3DES throughout) if OpenSSL 3 must read it.`
+        : p === 'modern' ? PFX_PROFILES.modern.windows : p === 'legacy' ? PFX_PROFILES.legacy.windows : 'neither Junction profile: test the import on the oldest Windows that needs it';
+      add({ id: 'pfx-profile', requirement: 'PFX encryption the target Windows can open', status: 'info', detail: `MAC ${file.pfx.mac}, key ${file.pfx.keyEncryption}, certificates ${file.pfx.certEncryption} (${p} profile)`, hint, source: 'reference: PKCS#12 legacy vs modern' });
       if (file.hasPrivateKey && cert.keyType === 'RSA') add(keyProviderCheck(file.pfx.keyProvider, purpose === 'remote-console'));
     }
   } else if (purpose && purpose !== 'ca')

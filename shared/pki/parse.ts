@@ -238,8 +238,15 @@ function pfxAlgorithms(root: forge.asn1.Asn1): NonNullable<ParsedFile['pfx']> {
       }
     }
   }
+  // Junction's legacy profile is 3DES for the certificates too: openssl -legacy and older exports put them under
+  // RC2-40, which OpenSSL 3 opens only with -legacy, so such a file is not called by the profile's name.
+  const tripleDes = 'pbeWithSHAAnd3-KeyTripleDES-CBC';
   const profile =
-    mac === 'sha256' && keyEncryption === 'PBES2/aes256-CBC' ? 'modern' : mac === 'sha1' && keyEncryption === 'pbeWithSHAAnd3-KeyTripleDES-CBC' ? 'legacy' : 'other';
+    mac === 'sha256' && keyEncryption === 'PBES2/aes256-CBC'
+      ? 'modern'
+      : mac === 'sha1' && keyEncryption === tripleDes && (certEncryption === tripleDes || certEncryption === 'none')
+        ? 'legacy'
+        : 'other';
   return { mac, keyEncryption, certEncryption, profile, ...(keyProvider !== undefined ? { keyProvider } : {}) };
 }
 
