@@ -2,7 +2,7 @@
 // escaped there), moved by a CSS transform so pan and zoom stay on the compositor. Level of detail follows the
 // zoom: text is shown only where it would be at least MIN_SCREEN_PX tall; below that, container names (and, a
 // step closer, host names) are drawn as overlay labels of a constant size, so nothing on screen is unreadable.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { DiagramLayout } from '../../../shared/topology/layout';
 import { FONT } from '../../../shared/topology/text';
 import { renderSvgElement } from '../../../shared/topology/svg';
@@ -35,6 +35,7 @@ export function DiagramCanvas(props: {
   const { layout, selected, onSelect, onOpen, trace } = props;
   const viewport = useRef<HTMLDivElement>(null);
   const stage = useRef<HTMLDivElement>(null);
+  const overlays = useRef<HTMLDivElement>(null);
   const view = useRef<View>({ x: 0, y: 0, scale: 1 });
   const [lod, setLod] = useState<Lod>('near');
   const svg = useMemo(() => renderSvgElement(layout, props.title), [layout, props.title]);
@@ -44,7 +45,8 @@ export function DiagramCanvas(props: {
     const el = stage.current;
     if (!el) return;
     el.style.transform = `translate(${v.x}px, ${v.y}px) scale(${v.scale})`;
-    el.style.setProperty('--inv', String(1 / v.scale));
+    // On the overlay layer only: set on the stage, every SVG box and text below it would be restyled per wheel step.
+    overlays.current?.style.setProperty('--inv', String(1 / v.scale));
     viewport.current?.setAttribute('data-scale', v.scale.toFixed(3));
     setLod(lodFor(v.scale));
   };
@@ -143,8 +145,11 @@ export function DiagramCanvas(props: {
     apply();
   };
 
-  const containers = layout.nodes.filter((n) => layout.nodes.some((c) => c.parent === n.id));
-  const leaves = layout.nodes.filter((n) => !containers.includes(n));
+  // Once per layout, not on every level-of-detail change (the quadratic scan took tens of ms at 2,000 boxes).
+  const [containers, leaves] = useMemo(() => {
+    const parents = new Set(layout.nodes.map((n) => n.parent));
+    return [layout.nodes.filter((n) => parents.has(n.id)), layout.nodes.filter((n) => !parents.has(n.id))];
+  }, [layout]);
   const centre = (id: string) => {
     const n = layout.nodes.find((x) => x.id === id);
     return n ? { x: n.x + n.width / 2, y: n.y + n.height / 2 } : undefined;
@@ -201,17 +206,24 @@ export function DiagramCanvas(props: {
               )}
             </svg>
           )}
-          {lod !== 'near' &&
-            (lod === 'far' ? containers : [...containers, ...leaves]).map((n) => (
-              <div
-                key={n.id}
-                className={`diagram-overlay ${containers.includes(n) ? 'container' : 'leaf'}`}
-                style={{ left: n.x + 6, top: n.y + 4 }}
-              >
-                {n.source.label}
-                {n.source.hostCount ? ` · ${n.source.hostCount} hosts` : ''}
-              </div>
-            ))}
+          {/* Not positioned: the labels keep the stage as their containing block, and --inv as their own. */}
+          <div
+            ref={overlays}
+            className="diagram-overlays"
+            style={{ '--inv': String(1 / view.current.scale) } as CSSProperties}
+          >
+            {lod !== 'near' &&
+              (lod === 'far' ? containers : [...containers, ...leaves]).map((n, i) => (
+                <div
+                  key={n.id}
+                  className={`diagram-overlay ${i < containers.length ? 'container' : 'leaf'}`}
+                  style={{ left: n.x + 6, top: n.y + 4 }}
+                >
+                  {n.source.label}
+                  {n.source.hostCount ? ` · ${n.source.hostCount} hosts` : ''}
+                </div>
+              ))}
+          </div>
         </div>
       </div>
     </div>
