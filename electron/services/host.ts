@@ -22,6 +22,7 @@ import * as certs from './cert-service';
 import { azureHandlers } from './azure-service';
 import { healthHandlers } from './health-service';
 import { reachHandlers } from './reach-service';
+import { driftHandlers } from './drift-service';
 import { keyStore } from './keystore-service';
 import { JUNCTION_VERSION } from './version';
 import { noKeyStoreStatus, type SecretVault } from '../main/secrets';
@@ -157,6 +158,7 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     ...keys.handlers,
     ...healthHandlers(ctx),
     ...reachHandlers(),
+    ...driftHandlers(ctx),
   };
 }
 

@@ -11,6 +11,7 @@ import { channel, docText, filePath, jobId, password } from './channel';
 import { AZURE_API } from './azure-api';
 import { HEALTH_API } from './health-api';
 import { REACH_API } from './reach-api';
+import { DRIFT_API } from './drift-api';
 import { PATH_PURPOSE_IDS } from './dialogs';
 
 export interface AppInfo {
@@ -254,6 +255,7 @@ export const API = {
   ...AZURE_API,
   ...HEALTH_API,
   ...REACH_API,
+  ...DRIFT_API,
 } as const;
 
 /** Commands the desktop menu sends to the renderer (the only host→UI message; the browser binds the same keys). */
@@ -411,7 +413,10 @@ export interface BundleWriteResult {
   resumedFiles: number;
   alreadyPresent: boolean;
   movedAside?: string;
+  /** The read-back proves the copy matches the source's SHA256SUMS under the key the bundle carries; nothing more. */
   readBack: BundleVerifyResult;
+  /** The key the bundle carries, and whether it is pinned in this machine's trust store (who signed it is a separate question). */
+  signer: { fingerprint: string; pinned: boolean };
 }
 
 export interface JobProgress {
