@@ -294,9 +294,12 @@ export async function drives(): Promise<DriveList> {
 
 export async function write(jobs: Jobs, req: ApiRequest<'bundle.write'>): Promise<BundleWriteResult> {
   return jobs.run(req.jobId, async (signal, onProgress) => {
+    // The same trust store the CLI's `bundle write` reads, so both say the same about the signer.
+    const pinned = new Set((await loadTrustStore(stateDir())).signers.map((s) => s.fingerprint));
     const r = await writeBundleToMedia(resolve(req.source), resolve(req.target), {
       signal,
       onProgress,
+      pinned,
       tooLargeFix: 'rebuild the bundle with "Split files over 4 GiB into parts (FAT32 media)" ticked under "Also in the bundle"',
     });
     return {
@@ -307,6 +310,7 @@ export async function write(jobs: Jobs, req: ApiRequest<'bundle.write'>): Promis
       alreadyPresent: r.alreadyPresent,
       ...(r.movedAside ? { movedAside: r.movedAside } : {}),
       readBack: verifySummary(r.readBack),
+      signer: r.signer,
     };
   });
 }

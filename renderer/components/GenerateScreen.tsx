@@ -779,11 +779,7 @@ function WritePanel() {
       {op.status === 'done' && r && (
         <Outcome
           kind={r.readBack.ok ? 'ok' : 'error'}
-          title={
-            r.readBack.ok
-              ? 'Written and read back: verified on the media'
-              : 'Written, but the read-back did not verify'
-          }
+          title={r.readBack.ok ? 'Written and read back' : 'Written, but the read-back did not verify'}
           testId="write-outcome"
         >
           <dl className="kv">
@@ -792,9 +788,26 @@ function WritePanel() {
             <dt>Copied</dt>
             <dd className="num">
               {r.alreadyPresent ? 'already present' : formatBytes(r.copiedBytes)}
-              {r.resumedFiles ? ` · ${r.resumedFiles} files resumed` : ''} · {r.readBack.filesChecked} files
-              read back
+              {r.resumedFiles ? ` · ${r.resumedFiles} files resumed` : ''}
             </dd>
+            {r.readBack.ok && (
+              <>
+                {/* Say exactly what the read-back proves, as `junction bundle write` does: the copy is the
+                    source, byte for byte. Who signed it is a separate question, answered by the pin. */}
+                <dt>Read back</dt>
+                <dd data-testid="write-readback">
+                  {r.readBack.filesChecked} files ({formatBytes(r.readBack.bytesChecked)}) match the source's
+                  SHA256SUMS, signed by the key the bundle carries
+                </dd>
+                <dt>Signer</dt>
+                <dd data-testid="write-signer" data-pinned={r.signer.pinned ? 'yes' : 'no'}>
+                  <span className="mono sel">{formatFingerprint(r.signer.fingerprint)}</span>{' '}
+                  {r.signer.pinned
+                    ? 'is pinned here'
+                    : 'is NOT pinned here: this checks the copy, not who signed it; the far side verifies the bundle with the fingerprint the sender gives them by another channel'}
+                </dd>
+              </>
+            )}
             {r.movedAside && (
               <>
                 <dt>Previous</dt>

@@ -1,0 +1,90 @@
+// End to end in browser mode, the leftovers of issues #16 and #17: after "Write to media" the console says exactly
+// what the read-back checked and whether the signer is pinned here, as `junction bundle write` does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BundleBuildResult, GeneratePreview } from '../../shared/api/contract';
+import { createHost, dispatch, memorySettings } from '../../electron/services/host';
+import { startWebHost, type WebHost } from '../../electron/web/server';
+import { formatFingerprint } from '../../shared/bundle/sums';
+import { EXAMPLE_TEXT } from '../helpers/example';
+import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, opensslSigner, shotPath } from './harness';
+
+const missing = chromiumMissing();
+if (missing) console.warn(`SKIPPED leftovers end-to-end tests: ${missing}`);
+
+describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => {
+  let host: WebHost;
+  let api: ReturnType<typeof createHost>;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  let wsFile: string;
+  let built: BundleBuildResult;
+  const PASSWORD = 'leftovers signer';
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-'));
+    process.env.JUNCTION_STATE_DIR = mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-state-'));
+    const { pfx } = opensslSigner(dir, 'Leftovers signer', PASSWORD);
+    wsFile = join(dir, 'estate.junction.json');
+    writeFileSync(wsFile, EXAMPLE_TEXT);
+    api = createHost({ frontDoor: 'web', settings: memorySettings(), startupPath: wsFile });
+    const preview = (await dispatch(api, 'generate.preview', { fileName: 'estate.junction.json', text: EXAMPLE_TEXT })) as GeneratePreview;
+    built = (await dispatch(api, 'bundle.build', {
+      fileName: 'estate.junction.json',
+      text: EXAMPLE_TEXT,
+      hosts: [preview.targets[0]!.id],
+      format: 'dir',
+      out: join(dir, 'bundle'),
+      signKey: pfx,
+      password: PASSWORD,
+    })) as BundleBuildResult;
+    host = await startWebHost({ api, root: RENDERER });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.setDefaultTimeout(10_000);
+    await page.goto(host.url);
+    await page.locator('.doc-path', { hasText: wsFile }).waitFor({ timeout: 30_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  const go = (screen: string) => page.click(`nav [data-screen="${screen}"]`);
+
+  it('after Write to media, says what the read-back checked and whether the signer is pinned here', async () => {
+    await go('generate');
+    const write = page.getByRole('form', { name: 'Write to media' });
+    const outcome = page.getByTestId('write-outcome');
+    const writeOnce = async () => {
+      await write.getByLabel('Bundle folder').fill(built.out);
+      await write.getByLabel('Target', { exact: true }).fill(mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-media-')));
+      await write.getByRole('button', { name: 'Write and verify' }).click();
+      await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 20_000 }).toBe('ok');
+    };
+    await writeOnce();
+    expect(await outcome.locator('.outcome-title').textContent()).not.toMatch(/verified/);
+    expect(await page.getByTestId('write-readback').textContent()).toMatch(
+      /^\d+ files \(.+\) match the source's SHA256SUMS, signed by the key the bundle carries$/,
+    );
+    const signer = page.getByTestId('write-signer');
+    expect(await signer.getAttribute('data-pinned')).toBe('no');
+    expect(await signer.textContent()).toContain(`${formatFingerprint(built.fingerprint)} is NOT pinned here`);
+    await outcome.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shotPath('60-write-signer-not-pinned') });
+
+    await dispatch(api, 'trust.pin', { fingerprint: built.fingerprint });
+    await writeOnce();
+    await expect.poll(() => signer.getAttribute('data-pinned')).toBe('yes');
+    expect(await signer.textContent()).toBe(`${formatFingerprint(built.fingerprint)} is pinned here`);
+    expect(consoleErrors).toEqual([]);
+  });
+});
