@@ -45,6 +45,16 @@ function start(): Worker | null {
   }
 }
 
+/**
+ * Starts the worker and has it load ELK with an empty layout, so the first diagram the admin asks for is not kept
+ * waiting for that (most of the first paint of a small view on a busy machine). The answer (id 0) is ignored.
+ */
+export function warmDiagramLayout(): void {
+  if (worker !== undefined) return;
+  worker = start();
+  worker?.postMessage({ id: 0, diagram: { nodes: [], edges: [] }, opts: {} });
+}
+
 export function requestDiagramLayout(diagram: Diagram, opts: LayoutOptions = {}): Promise<DiagramLayout> {
   const key = JSON.stringify([diagram, opts]);
   const hit = cache.get(key);

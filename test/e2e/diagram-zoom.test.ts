@@ -1,4 +1,5 @@
-// Zooming the network diagram restyles only the overlay labels: the scale they undo (--inv) is set on their own
+// The diagram's worker is up before its tab is clicked (bench/diagram.bench.ts: starting it and loading ELK was most
+// of the first paint of a 13-box overview). Zooming the network diagram restyles only the overlay labels: the scale they undo (--inv) is set on their own
 // layer, not on the stage that holds the SVG, so a wheel step does not send every box and text of a large diagram
 // through style recalculation (bench/diagram.bench.ts measured ~50–75 ms per wheel step at 2,000 boxes before).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,18 @@ describe.skipIf(!!missing)('network diagram zoom (Chromium)', () => {
     await browser?.close();
     await host?.close();
   });
+
+  it('starts the diagram worker while the Graph tab is shown, so the first click on Network diagram does not wait for ELK to load', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(host.url);
+    await page.click('nav [data-screen="topology"]');
+    await page.waitForSelector('[data-testid="topology-canvas"]', { state: 'attached', timeout: 60_000 });
+    await expect
+      .poll(() => page.workers().map((w) => w.url()), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining('diagram.worker')]));
+    expect(await page.getAttribute('[role="tab"][data-mode="graph"]', 'aria-selected')).toBe('true');
+    await page.close();
+  }, 90_000);
 
   it('keeps the overlay scale off the SVG while the overlay labels still hold their size', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });

@@ -1,13 +1,19 @@
 // Two ways to see the estate: the network diagram (regions, subnets, NIC ports, tunnels end to end) and the graph
 // (search, keyboard walk, health colours at scale).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { TopologyScreen } from '../TopologyScreen';
 import { DiagramScreen } from './DiagramScreen';
+import { warmDiagramLayout } from '../../topology/diagram-client';
 
 export type TopologyMode = 'diagram' | 'graph';
 
 export function TopologyTabs() {
   const [mode, setMode] = useState<TopologyMode>('graph');
+  // The diagram's worker loads ELK while the graph is shown, off the UI thread.
+  useEffect(() => {
+    const t = setTimeout(warmDiagramLayout, 300);
+    return () => clearTimeout(t);
+  }, []);
   return (
     <section className="screen topology-tabs" aria-label="Topology views">
       <div className="tabs" role="tablist">
