@@ -3,6 +3,7 @@ import type { LocatedFinding } from '../../shared/api/contract';
 import type { Severity } from '../../shared/lint/types';
 import { buildTopology, nodeForPath } from '../topology/graph';
 import { useStores, useWs } from './context';
+import { DriftPanel } from './DriftPanel';
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -193,6 +194,7 @@ export function ProblemsScreen() {
             <span className="sev-dot ok" /> All lint rules pass for this workspace.
           </div>
         )}
+        <DriftPanel />
       </div>
     </section>
   );

@@ -31,8 +31,10 @@ export function DiagramCanvas(props: {
   onSelect: (id: string | null) => void;
   onOpen?: (id: string) => void;
   trace?: Trace;
+  /** Diagram node ids whose host drifted from the model (issue 22): marked like the selection, by a class. */
+  drifted?: ReadonlySet<string>;
 }) {
-  const { layout, selected, onSelect, onOpen, trace } = props;
+  const { layout, selected, onSelect, onOpen, trace, drifted } = props;
   const viewport = useRef<HTMLDivElement>(null);
   const stage = useRef<HTMLDivElement>(null);
   const overlays = useRef<HTMLDivElement>(null);
@@ -129,6 +131,14 @@ export function DiagramCanvas(props: {
     root.querySelectorAll('g.node.selected').forEach((g) => g.classList.remove('selected'));
     if (selected) root.querySelector(`g.node[data-id="${CSS.escape(selected)}"]`)?.classList.add('selected');
   }, [selected, svg]);
+
+  useEffect(() => {
+    const root = stage.current;
+    if (!root) return;
+    root.querySelectorAll('g.node.drifted').forEach((g) => g.classList.remove('drifted'));
+    for (const id of drifted ?? [])
+      root.querySelector(`g.node[data-id="${CSS.escape(id)}"]`)?.classList.add('drifted');
+  }, [drifted, svg]);
 
   const zoomBy = (f: number) => {
     const vp = viewport.current;

@@ -13,6 +13,7 @@ import { requestDiagramLayout } from '../../topology/diagram-client';
 import { downloadPng, downloadText } from '../../topology/download';
 import { useHealth, useStores, useWs } from '../context';
 import { DiagramCanvas } from './DiagramCanvas';
+import { driftedHostsOf, useDrift } from '../DriftPanel';
 import { FailingFlowSelect, failingFlowKey, useFailingFlows } from './FailingFlows';
 
 /** Past this many hosts the first view is the overview; a network opens on a click. */
@@ -32,6 +33,11 @@ export function DiagramScreen() {
   const [selected, setSelected] = useState<string | null>(null);
   const [showTrace, setShowTrace] = useState(true);
   const failing = useFailingFlows();
+  const drift = useDrift();
+  const drifted = useMemo(
+    () => new Set([...driftedHostsOf(drift.answer)].map((h) => `host:${h}`)),
+    [drift.answer],
+  );
   const [flowKey, setFlowKey] = useState<string | null>(null);
 
   const hostTotal = workspace?.hosts.reduce((n, h) => n + (h.count ?? 1), 0) ?? 0;
@@ -152,6 +158,15 @@ export function DiagramScreen() {
         )}
         <FailingFlowSelect flows={failing.flows} value={flowKey} onChange={setFlowKey} />
         <span className="spacer" />
+        {drifted.size > 0 && (
+          <span
+            className="small drift-legend"
+            data-testid="diagram-drift"
+            title="Hosts whose last state report differs from the model: see Problems"
+          >
+            {drifted.size} host{drifted.size === 1 ? '' : 's'} drifted
+          </span>
+        )}
         <span className="muted small" data-testid="diagram-stats">
           {hostTotal} hosts{shown ? ` · ${shown.nodes.length} objects shown` : ''}
         </span>
@@ -181,6 +196,7 @@ export function DiagramScreen() {
             onSelect={select}
             onOpen={open}
             trace={trace}
+            drifted={drifted}
           />
         ) : (
           !error && <div className="canvas-busy">Laying out…</div>
