@@ -52,6 +52,7 @@ import { applyResultView, journalView, planView, secretNeeds } from '../azure/vi
 import { noKeyStoreStatus, openRecord, SecretRefused, sealRecord } from '../main/secrets';
 import { workspaceOrThrow } from './generate-service';
 import type { ChannelHandlers, HostContext } from './host';
+import { formatReachSection, reachSinceApplied } from '../azure/applied';
 
 type Channel = keyof typeof AZURE_API;
 type Progress = Parameters<Parameters<HostContext['jobs']['run']>[1]>[1];
@@ -330,7 +331,9 @@ export function azureHandlers(ctx: HostContext): ChannelHandlers<Channel> {
               return clientsFor(s);
             },
           });
-          return planView(ws, out, req.allowUnowned ?? [], secretNeeds(ws, toApply(out, desired), inVault));
+          const view = planView(ws, out, req.allowUnowned ?? [], secretNeeds(ws, toApply(out, desired), inVault));
+          const flows = await reachSinceApplied(dir, ws);
+          return { ...view, reach: { known: !('none' in flows), text: formatReachSection(flows) } };
         } catch (e) {
           apiError('azure.plan', e);
         } finally {

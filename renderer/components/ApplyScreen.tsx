@@ -421,6 +421,12 @@ function PlanDiff({ plan }: { plan: AzurePlanView }) {
           ))}
         </div>
       ))}
+      {plan.reach && (
+        <details className="plan-reach" data-testid="plan-reach" open={plan.reach.known}>
+          <summary className="small">Flows this change opens or closes</summary>
+          <pre className="mono small">{plan.reach.text}</pre>
+        </details>
+      )}
     </div>
   );
 }

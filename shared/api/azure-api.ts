@@ -150,6 +150,8 @@ export interface AzurePlanView {
   steps: AzurePlanStep[];
   allowUnowned: string[];
   secrets: AzureSecretNeed[];
+  /** "Flows this change opens or closes" against the workspace the last completed apply put in place, as the CLI prints it. */
+  reach?: { known: boolean; text: string };
 }
 
 export interface AzureFailure {
