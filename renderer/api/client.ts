@@ -1,6 +1,7 @@
 // The renderer's only way to the host. In Electron the preload provides window.junction; in a browser the same
 // contract goes over HTTP to the loopback host with the launch token from the URL fragment.
 import { API_CHANNELS, type JunctionApi, type MenuCommand } from '../../shared/api/contract';
+import { screenMessage } from '../../shared/api/screen-text';
 
 declare global {
   interface Window {
@@ -33,7 +34,7 @@ export function httpApi(token: string, fetchImpl: typeof fetch = fetch): Junctio
       });
       const body = (await res.json().catch(() => undefined)) as
         { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } } | undefined;
-      if (!body) throw new Error(`${name}: the host answered ${res.status} without a body`);
+      if (!body) throw new Error(`The Junction host answered ${res.status} without a body`);
       if (!body.ok) throw new Error(body.error.message);
       return body.result;
     };
@@ -42,11 +43,24 @@ export function httpApi(token: string, fetchImpl: typeof fetch = fetch): Junctio
 }
 
 export function connect(): JunctionApi | { error: string } {
-  if (window.junction) return window.junction;
+  if (window.junction) return onScreen(window.junction);
   const token = takeLaunchToken();
   if (!token)
     return {
       error: 'This page needs the launch link printed by `junction serve` (it carries a one-time token).',
     };
-  return httpApi(token);
+  return onScreen(httpApi(token));
+}
+
+/** Every channel's errors in the screen's words (see shared/api/screen-text.ts), whichever front door answered. */
+export function onScreen(api: JunctionApi): JunctionApi {
+  const wrapped: Record<string, (req: unknown) => Promise<unknown>> = {};
+  for (const name of API_CHANNELS) {
+    const call = api[name] as (req: unknown) => Promise<unknown>;
+    wrapped[name] = (req: unknown) =>
+      call(req).catch((e: unknown) => {
+        throw new Error(screenMessage(name, (e as Error)?.message ?? String(e)));
+      });
+  }
+  return wrapped as unknown as JunctionApi;
 }
