@@ -2,7 +2,13 @@
 // of each host (<workspace>.observed.json, kept by `junction receipt import`) and Azure's last read (the snapshot
 // `azure plan` saves). One loader so the CLI and the console give the same answer for the same files.
 import type { Workspace } from '../../shared/model/schema';
-import { computeDrift, unobservedHosts, type DriftInput, type DriftItem, type ObservedHost } from '../../shared/state/drift';
+import {
+  computeDrift,
+  unobservedHosts,
+  type DriftInput,
+  type DriftItem,
+  type ObservedHost,
+} from '../../shared/state/drift';
 import { desiredResources } from '../../shared/azure/desired';
 import { generateAll, type RunbookStep } from '../../shared/generate/index';
 import { loadSnapshot, snapshotPath } from '../azure/state';
@@ -41,8 +47,9 @@ export async function driftReport(
     Object.values(observedHosts.hosts).map((e) => [e.host.toLowerCase(), { state: e.state, file: e.file }]),
   );
   let steps: RunbookStep[] = [];
+  // Steps only name the fix of a host's difference: with no host reports there is none, and a large estate is not generated for nothing.
   try {
-    steps = generateAll(ws).steps;
+    if (observed.size) steps = generateAll(ws).steps;
   } catch {
     // A workspace the generator refuses still gets its drift; the fixes then name no step.
   }
@@ -55,7 +62,14 @@ export async function driftReport(
     now: opts.now ?? new Date(),
     ...(opts.expiringDays !== undefined ? { expiringDays: opts.expiringDays } : {}),
     ...(snap && !problems.length
-      ? { azure: { desired: resources, live: snap.resources, savedAt: snap.savedAt, source: snapshotPath(opts.stateDir, ws.name) } }
+      ? {
+          azure: {
+            desired: resources,
+            live: snap.resources,
+            savedAt: snap.savedAt,
+            source: snapshotPath(opts.stateDir, ws.name),
+          },
+        }
       : {}),
   };
   const first = problems[0];
@@ -65,6 +79,8 @@ export async function driftReport(
     observedFile: opts.observedFile,
     observedHosts: observed.size,
     azureSnapshot: snap ? { savedAt: snap.savedAt, file: snapshotPath(opts.stateDir, ws.name) } : null,
-    ...(snap && first ? { azureNotCompared: { source: first.source, message: first.message, fix: first.fix } } : {}),
+    ...(snap && first
+      ? { azureNotCompared: { source: first.source, message: first.message, fix: first.fix } }
+      : {}),
   };
 }

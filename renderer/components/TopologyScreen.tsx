@@ -15,6 +15,7 @@ import { useHealth, useStores, useUi, useWs } from './context';
 import { Icon } from './icons';
 import { useHealthSync } from './health/useHealthSync';
 import { LinkAttribution } from './health/attribution';
+import { driftedHostsOf, useDrift } from './DriftPanel';
 import { NsgRulesTable } from './details/NsgRulesTable';
 import type { NsgRule } from '../../shared/model/schema';
 
@@ -33,7 +34,15 @@ const SOURCE_LABEL: Record<HealthSource, string> = {
 const REACH_KINDS = new Set(['host', 'subnet', 'azure-subnet', 'cyclecloud']);
 
 /** The theme's styles plus the health overlay, whose selectors come last so they win over kind and lint. */
-const fullStyle = () => [...topologyStyle(cssVar), ...healthStyle(cssVar)];
+const fullStyle = () => [
+  ...topologyStyle(cssVar),
+  ...healthStyle(cssVar),
+  // A host whose last state report differs from the model (issue 22): a dashed border, beside health's outline.
+  {
+    selector: 'node.drifted',
+    style: { 'border-width': 3, 'border-style': 'dashed' as const, 'border-color': cssVar('--warning') },
+  },
+];
 
 /** Kind colours travel as data: one mapper instead of a selector per kind keeps style matching cheap at scale. */
 function kindColors(): Record<string, string> {
@@ -75,6 +84,7 @@ export function TopologyScreen() {
   const [painted, setPainted] = useState(false);
   // Health is asked for once the graph is on the canvas, so its host requests never compete with first paint.
   useHealthSync(painted);
+  const drift = useDrift();
 
   const topo = useMemo(() => {
     const t = performance.now();
@@ -215,6 +225,25 @@ export function TopologyScreen() {
       status.current.dataset.healthEdges = String(painted.edges);
     }
   }, [topo, laying, placed, healthSummary, showHealth]);
+
+  // Drifted hosts, like health: a class on the elements already there.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !topo || laying) return;
+    let marked = 0;
+    cy.batch(() => {
+      cy.nodes('.drifted').removeClass('drifted');
+      for (const id of driftedHostsOf(drift.answer)) {
+        const key = topo.byId.get(id);
+        const n = key !== undefined ? cy.getElementById(key) : undefined;
+        if (n && n.nonempty()) {
+          n.addClass('drifted');
+          marked++;
+        }
+      }
+    });
+    if (status.current) status.current.dataset.driftNodes = String(marked);
+  }, [topo, laying, placed, drift.answer]);
 
   useEffect(() => {
     const cy = cyRef.current;

@@ -1,6 +1,6 @@
 // Issue 22 in the browser console: a workspace file with a state report planted beside it (<ws>.observed.json, as
 // `junction receipt import` keeps it). Problems lists the drift beside lint, with the workspace path, the observed
-// value, when it was observed and the fixing step; "Show in editor" goes to the place; the diagram marks the host.
+// value, when it was observed and the fixing step; "Show in editor" goes to the place; the diagram and the graph mark the host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ describe.skipIf(!!missing)('drift in the console (Chromium)', () => {
     await host?.close();
   });
 
-  it('Problems lists the planted drift with path, observed value, time and fixing step; the editor and the diagram follow', async () => {
+  it('Problems lists the planted drift with path, observed value, time and fixing step; the editor, the diagram and the graph follow', async () => {
     const errors: string[] = [];
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => errors.push(e.message));
@@ -128,6 +128,12 @@ describe.skipIf(!!missing)('drift in the console (Chromium)', () => {
     );
     expect(dash).not.toBe('none');
     await page.screenshot({ path: shotPath('drift-diagram') });
+
+    // The graph view marks the same one host.
+    await page.click('[role="tab"][data-mode="graph"]');
+    await expect
+      .poll(() => page.getByTestId('topology-canvas').getAttribute('data-drift-nodes'), { timeout: 30_000 })
+      .toBe('1');
     await page.close();
     expect(errors).toEqual([]);
   }, 120_000);
