@@ -23,6 +23,7 @@ import { azureHandlers } from './azure-service';
 import { healthHandlers } from './health-service';
 import { reachHandlers } from './reach-service';
 import { driftHandlers } from './drift-service';
+import { filesHandlers } from './files-service';
 import { keyStore } from './keystore-service';
 import { JUNCTION_VERSION } from './version';
 import { noKeyStoreStatus, type SecretVault } from '../main/secrets';
@@ -159,6 +160,7 @@ export function createHost(caps: HostCapabilities): JunctionApi {
     ...healthHandlers(ctx),
     ...reachHandlers(),
     ...driftHandlers(ctx),
+    ...filesHandlers(),
   };
 }
 

@@ -12,6 +12,7 @@ import { AZURE_API } from './azure-api';
 import { HEALTH_API } from './health-api';
 import { REACH_API } from './reach-api';
 import { DRIFT_API } from './drift-api';
+import { FILES_API } from './files-api';
 import { PATH_PURPOSE_IDS } from './dialogs';
 
 export interface AppInfo {
@@ -256,6 +257,7 @@ export const API = {
   ...HEALTH_API,
   ...REACH_API,
   ...DRIFT_API,
+  ...FILES_API,
 } as const;
 
 /** Commands the desktop menu sends to the renderer (the only host→UI message; the browser binds the same keys). */
