@@ -14,7 +14,9 @@ import type { ChannelHandlers, HostContext } from './host';
 /** `$.hosts[2].staticRoutes[0] → properties.x` to its document segments (the part before any " → "). */
 function pathOf(shown: string): DocPath {
   const head = shown.split(' ')[0] ?? '';
-  return [...head.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  return [...head.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : m[1]!,
+  );
 }
 
 /** The value's place, or its nearest enclosing one: a metric the model leaves out is shown at its interface. */
@@ -48,7 +50,7 @@ export function driftHandlers(ctx: HostContext): ChannelHandlers<keyof typeof DR
         return {
           ok: true,
           hasObserved: false,
-          note: 'No observed state: the document is not saved, and state reports are kept beside the workspace file (save it, then `junction receipt import <bundle> --workspace <file>`).',
+          note: "No observed state: the document is not saved, and state reports are kept beside the workspace file. Save it, then import a bundle's receipt on the Health screen (or with `junction receipt import`).",
           observedHosts: 0,
           azureSnapshot: null,
           unobserved: [],
@@ -63,7 +65,10 @@ export function driftHandlers(ctx: HostContext): ChannelHandlers<keyof typeof DR
         report = await driftReport(ws, { observedFile, stateDir: dir });
       } catch (e) {
         if (!(e instanceof ObservedStateError)) throw e;
-        return { ok: false, error: `${e.message} — move it away and run \`junction receipt import\` again to rebuild it` };
+        return {
+          ok: false,
+          error: `${e.message} — move it away and run \`junction receipt import\` again to rebuild it`,
+        };
       }
       const hostIds = new Set(ws.hosts.map((h) => h.id));
       const n = report.azureNotCompared;
@@ -71,7 +76,9 @@ export function driftHandlers(ctx: HostContext): ChannelHandlers<keyof typeof DR
         ok: true,
         hasObserved: report.observedHosts > 0 || report.azureSnapshot !== null,
         ...(report.observedHosts === 0 && !report.azureSnapshot
-          ? { note: `No state reports yet (${observedFile} is empty or absent): collect-state runs at the end of apply; bring the receipt back with \`junction receipt import\`.` }
+          ? {
+              note: `No state reports yet (${observedFile} is empty or absent): collect-state runs at the end of apply; import the bundle's receipt on the Health screen (or with \`junction receipt import\`).`,
+            }
           : {}),
         observedFile,
         observedHosts: report.observedHosts,
