@@ -33,7 +33,15 @@ const jb01: HostState = {
   collected: COLLECTED,
   os: 'windows',
   interfaces: [{ name: 'Ethernet', addresses: ['10.10.99.10/24', '2001:db8:10:99::10/64'] }],
-  routes: [{ destination: '0.0.0.0/0', nextHop: '10.10.99.1', interface: 'Ethernet', metric: 0, protocol: 'NetMgmt' }],
+  routes: [
+    {
+      destination: '0.0.0.0/0',
+      nextHop: '10.10.99.1',
+      interface: 'Ethernet',
+      metric: 0,
+      protocol: 'NetMgmt',
+    },
+  ],
   certificates: [],
   rras: { installed: true, vpnStatus: 'Installed', ipv6Config: 'Prefix: 2099:1::\n' },
   relayAccounts: [{ name: 'relayUSER', exists: true, enabled: false }],
@@ -45,7 +53,13 @@ function plantObserved(states: HostState[]): void {
   const hosts = Object.fromEntries(
     states.map((s) => [
       s.host.toLowerCase(),
-      { host: s.host, file: `receipt/state/${s.host}-20261122T100000Z.json`, sha256: '0'.repeat(64), importedAt: COLLECTED, state: s },
+      {
+        host: s.host,
+        file: `receipt/state/${s.host}-20261122T100000Z.json`,
+        sha256: '0'.repeat(64),
+        importedAt: COLLECTED,
+        state: s,
+      },
     ]),
   );
   writeFileSync(join(dir, 'contoso.observed.json'), JSON.stringify({ version: 1, hosts }));
@@ -113,7 +127,9 @@ describe('drift.report', () => {
     plantObserved([jb01]);
     const raw = rawExample();
     raw.licenseLinks[0].ipv6Prefix = '2099:1::';
-    const a = ok(await call({ fileName: doc.fileName, text: JSON.stringify(raw, null, 2), workspace: wsFile }));
+    const a = ok(
+      await call({ fileName: doc.fileName, text: JSON.stringify(raw, null, 2), workspace: wsFile }),
+    );
     expect(a.items.map((i) => i.kind)).toEqual(['relay-account']);
   });
 
