@@ -9,7 +9,7 @@
 // DIAGRAM_RUNS runs (default 3). Frame rates are also given as a ratio to
 // the browser's idle frame rate measured in this run, the ceiling on this machine.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,28 @@ if (!existsSync(`${root}dist/renderer/index.html`) || !existsSync(`${root}dist/c
   spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit' });
 
 const dir = mkdtempSync(join(tmpdir(), 'junction-bench-diagram-'));
+
+/**
+ * The renderer served from a copy taken now: on a shared machine another build may replace dist/renderer while the
+ * benchmark runs, and a page loaded in between would find no script. A copy is kept when index.html's assets are in it.
+ */
+function snapshotRenderer(): string {
+  const to = join(dir, 'renderer');
+  for (let attempt = 0; attempt < 10; attempt++) {
+    rmSync(to, { recursive: true, force: true });
+    try {
+      cpSync(`${root}dist/renderer`, to, { recursive: true });
+      const html = readFileSync(join(to, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)].map((m) => m[1]!);
+      if (assets.length && assets.every((a) => existsSync(join(to, a)))) return to;
+    } catch {
+      // mid-build: try again
+    }
+    spawnSync('sleep', ['2']);
+  }
+  throw new Error('dist/renderer kept changing; run `node scripts/build.mjs renderer` and try again');
+}
+const renderer = snapshotRenderer();
 const WAIT = 120_000;
 
 interface Sample {
@@ -206,11 +228,18 @@ async function browserSection(
   writeFileSync(file, JSON.stringify(syntheticDocument(nodes)));
   const host = await startWebHost({
     api: createHost({ frontDoor: 'web', settings: memorySettings(), startupPath: file }),
-    root: `${root}dist/renderer`,
+    root: renderer,
   });
   const samples: Sample[] = [];
   try {
-    for (let i = 0; i < RUNS; i++) samples.push(await run(browser, host, everything));
+    for (let i = 0; i < RUNS; i++)
+      // A run that fails (a page that never loads while another build replaces dist/) is reported, not fatal.
+      samples.push(
+        await run(browser, host, everything).catch((e: unknown) => {
+          console.log(`  run ${i + 1} failed: ${(e as Error).message.split('\n')[0]}`);
+          return {};
+        }),
+      );
   } finally {
     await host.close();
   }
