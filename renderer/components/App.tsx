@@ -246,6 +246,7 @@ export function App() {
           hint="Browser mode has no file dialog. Type the full path of a .junction.json or .yaml file on this machine."
           initial={prompt === 'save' && origin !== 'example' ? origin : ''}
           action={prompt === 'open' ? 'Open' : 'Save'}
+          browseFor={prompt === 'open' ? 'workspace' : 'folder'}
           error={promptError}
           onCancel={() => {
             setPrompt(null);

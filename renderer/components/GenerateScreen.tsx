@@ -228,7 +228,7 @@ function BundleExtras() {
           ))}
         </select>
       </Field>
-      <Field label="Staged CycleCloud projects" hint="optional: the folder junction stage fetch --out wrote">
+      <Field label="Staged CycleCloud projects" hint="optional: the folder junction stage fetch wrote">
         <PathInput
           browse="folder"
           value={staging}
@@ -309,6 +309,9 @@ function BuildPanel() {
         }
       >
         <PathInput
+          // Browser mode has no save dialog: the host's folder browser picks where, the name is typed after it.
+          browse={info?.frontDoor === 'web' ? 'folder' : undefined}
+          pickInto
           value={out}
           onChange={(v) => gen.getState().set({ out: v })}
           placeholder={

@@ -1,10 +1,12 @@
 // Pieces the long-running screens share: a determinate progress bar with bytes/files/ETA, and the outcome
 // banner of an operation.
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import { cloneElement, createContext, isValidElement, useContext, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { Op } from '../stores/generate';
 import { formatBytes } from '../stores/generate';
 import type { PathPurposeId } from '../../shared/api/dialogs';
 import { useStores } from './context';
+import { PathBrowser } from './PathBrowser';
 
 /** The bar and its line: `pct` undefined draws an indeterminate bar (the total is not known yet). */
 export function ProgressBar({
@@ -91,6 +93,9 @@ export function Outcome({
 }
 
 /** A label-over-field row; the label is bound to the control for screen readers and Playwright. */
+/** The label of the Field around a control: a path field with a Browse button inside its label keeps this name. */
+const FieldLabel = createContext<string | undefined>(undefined);
+
 export function Field({
   label,
   hint,
@@ -105,7 +110,7 @@ export function Field({
   const body = (
     <label>
       <span className="field-label">{label}</span>
-      {children}
+      <FieldLabel.Provider value={label}>{children}</FieldLabel.Provider>
     </label>
   );
   return (
@@ -132,7 +137,18 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChang
  * A path the admin types: monospace, no spell checking. With `browse`, the desktop app adds a "Browse…" button
  * for the native dialog of that purpose; browser mode has none, and the path is typed.
  */
-export function PathInput({ value, onChange, className, browse, ...rest }: InputProps & { browse?: PathPurposeId }) {
+export function PathInput({
+  value,
+  onChange,
+  className,
+  browse,
+  pickInto,
+  ...rest
+}: InputProps & {
+  browse?: PathPurposeId;
+  /** An output that must be new: a browsed folder becomes "folder/", for the new name to be typed after it. */
+  pickInto?: boolean;
+}) {
   const { api, info } = useStores();
   const input = (
     <input
@@ -143,7 +159,19 @@ export function PathInput({ value, onChange, className, browse, ...rest }: Input
       spellCheck={false}
     />
   );
-  if (!browse || info?.frontDoor !== 'electron') return input;
+  if (!browse || !info) return input;
+  // Browser mode: the host's folder browser; Electron: the native dialog.
+  if (info.frontDoor === 'web')
+    return (
+      <HostBrowse
+        input={input}
+        value={value}
+        onChange={(p) => onChange(pickInto ? `${p.replace(/[\\/]$/, '')}/` : p)}
+        browse={browse}
+        label={rest['aria-label']}
+      />
+    );
+  if (info.frontDoor !== 'electron') return input;
   const pick = async () => {
     const r = await api['dialog.openPath']({ purpose: browse });
     if (r.status === 'chosen') onChange(r.path);
@@ -154,6 +182,57 @@ export function PathInput({ value, onChange, className, browse, ...rest }: Input
       <button type="button" onClick={() => void pick()} data-browse={browse}>
         Browse…
       </button>
+    </span>
+  );
+}
+
+/**
+ * Browser mode's Browse button: the host's folder browser in a modal over the screen. The input keeps the
+ * field's own name (the button inside the same label would otherwise join it).
+ */
+function HostBrowse(props: {
+  input: ReactNode;
+  value: string;
+  onChange(v: string): void;
+  browse: PathPurposeId;
+  label?: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const fieldLabel = useContext(FieldLabel);
+  const name = props.label ?? fieldLabel;
+  const input =
+    name && isValidElement<InputHTMLAttributes<HTMLInputElement>>(props.input)
+      ? cloneElement(props.input, { 'aria-label': name })
+      : props.input;
+  return (
+    <span className="path-browse">
+      {input}
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        data-path-browser={props.browse}
+        // A title, not an aria-label: "Browse for Output path" would also answer to the field's own label.
+        title={name ? `Browse for ${name}` : undefined}
+      >
+        Browse…
+      </button>
+      {open &&
+        createPortal(
+          <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+            <div className="modal" role="dialog" aria-modal="true" aria-label="Folder browser" data-for={name}>
+              <PathBrowser
+                value={props.value}
+                purpose={props.browse}
+                onPick={(p) => {
+                  props.onChange(p);
+                  setOpen(false);
+                }}
+                onClose={() => setOpen(false)}
+              />
+            </div>
+          </div>,
+          document.body,
+        )}
     </span>
   );
 }

@@ -1,8 +1,10 @@
 // End to end in browser mode, the leftovers of issues #16 and #17: after "Write to media" the console says exactly
-// what the read-back checked and whether the signer is pinned here, as `junction bundle write` does.
+// what the read-back checked and whether the signer is pinned here, as `junction bundle write` does; path fields
+// and the Open dialog get the host's folder browser (a browser cannot hand a path over).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BundleBuildResult, GeneratePreview } from '../../shared/api/contract';
@@ -23,6 +25,7 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
   let dir: string;
   let wsFile: string;
   let built: BundleBuildResult;
+  let pfx: string;
   const PASSWORD = 'leftovers signer';
   const consoleErrors: string[] = [];
 
@@ -30,9 +33,12 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-'));
     process.env.JUNCTION_STATE_DIR = mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-state-'));
-    const { pfx } = opensslSigner(dir, 'Leftovers signer', PASSWORD);
+    ({ pfx } = opensslSigner(dir, 'Leftovers signer', PASSWORD));
     wsFile = join(dir, 'estate.junction.json');
     writeFileSync(wsFile, EXAMPLE_TEXT);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'other.junction.json'), EXAMPLE_TEXT.replace('"Contoso hybrid HPC"', '"Browsed estate"'));
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
     api = createHost({ frontDoor: 'web', settings: memorySettings(), startupPath: wsFile });
     const preview = (await dispatch(api, 'generate.preview', { fileName: 'estate.junction.json', text: EXAMPLE_TEXT })) as GeneratePreview;
     built = (await dispatch(api, 'bundle.build', {
@@ -85,6 +91,51 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     await writeOnce();
     await expect.poll(() => signer.getAttribute('data-pinned')).toBe('yes');
     expect(await signer.textContent()).toBe(`${formatFingerprint(built.fingerprint)} is pinned here`);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('the Open dialog browses the host\'s folders: down into a folder, up again, a file opens; a FIFO is listed but not offered', async () => {
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Open workspace' });
+    await prompt.getByLabel('Path').fill(`${dir}/`);
+    await prompt.getByRole('button', { name: 'Browse folders…' }).click();
+    const browser = prompt.getByTestId('path-browser');
+    await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(dir);
+    expect(await browser.locator('[data-name="pipe"]').getAttribute('data-kind')).toBe('other');
+    expect(await browser.locator('[data-name="pipe"]').isDisabled()).toBe(true);
+    expect(await browser.locator('[data-name="signer.pfx"]').isDisabled()).toBe(true);
+    await browser.locator('[data-name="sub"]').click();
+    await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(join(dir, 'sub'));
+    await browser.getByRole('button', { name: 'Up one folder' }).click();
+    await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(dir);
+    await browser.locator('[data-name="sub"]').click();
+    await page.screenshot({ path: shotPath('61-open-dialog-path-browser') });
+    await browser.locator('[data-name="other.junction.json"]').click();
+    expect(await prompt.getByLabel('Path').inputValue()).toBe(join(dir, 'sub', 'other.junction.json'));
+    await prompt.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => page.locator('.doc-name').textContent()).toBe('Browsed estate');
+  });
+
+  it("path fields on the Generate screen pick a file through the host's browser, only of the field's kind", async () => {
+    await go('generate');
+    const form = page.getByRole('form', { name: 'Build a bundle' });
+    await form.locator('[data-path-browser="pfx"]').click();
+    const browser = page.locator('[role="dialog"][data-for="Signing key (.pfx)"]').getByTestId('path-browser');
+    // It opens where the last browse ended (dir/sub); the signing key is one folder up.
+    await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(join(dir, 'sub'));
+    await browser.getByRole('button', { name: 'Up one folder' }).click();
+    await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(dir);
+    expect(await browser.locator('[data-name="estate.junction.json"]').isDisabled()).toBe(true);
+    await browser.locator('[data-name="signer.pfx"]').click();
+    expect(await form.getByLabel('Signing key (.pfx)').inputValue()).toBe(pfx);
+    expect(await page.getByTestId('path-browser').count()).toBe(0);
+    // The output path chooses a folder.
+    await form.locator('button[title="Browse for Output path"]').click();
+    const folders = page.locator('[role="dialog"][data-for="Output path"]').getByTestId('path-browser');
+    await expect.poll(() => folders.getByTestId('path-browser-folder').textContent()).toBe(dir);
+    await folders.getByRole('button', { name: 'Choose this folder' }).click();
+    // The output must be new: the folder is where it goes, the name is typed after it.
+    expect(await form.getByLabel('Output path').inputValue()).toBe(`${dir}/`);
     expect(consoleErrors).toEqual([]);
   });
 });
