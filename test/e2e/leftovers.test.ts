@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BundleBuildResult, GeneratePreview } from '../../shared/api/contract';
+import { API_CHANNELS, type BundleBuildResult, type GeneratePreview } from '../../shared/api/contract';
 import { createHost, dispatch, memorySettings } from '../../electron/services/host';
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { formatFingerprint } from '../../shared/bundle/sums';
@@ -137,5 +137,42 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     // The output must be new: the folder is where it goes, the name is typed after it.
     expect(await form.getByLabel('Output path').inputValue()).toBe(`${dir}/`);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('errors on the screens name the fields, never a channel or a --flag', async () => {
+    const shown: string[] = [];
+    const clean = (t: string | null) => {
+      shown.push(t ?? '');
+      expect(t).not.toMatch(new RegExp(`(^|\\W)(${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}):`));
+      expect(t).not.toMatch(/(^|[^\w-])--[a-z]/);
+    };
+    await go('generate');
+    const verify = page.getByRole('form', { name: 'Verify a bundle' });
+    await verify.getByLabel('Bundle path').fill(built.out);
+    await verify.getByLabel('Signer fingerprint for this check').fill('abc');
+    await verify.getByRole('button', { name: 'Verify' }).click();
+    const outcome = page.getByTestId('verify-outcome');
+    await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('error');
+    const v = await outcome.textContent();
+    clean(v);
+    expect(v).toContain('Signer fingerprint for this check: not a SHA-256 fingerprint');
+
+    const form = page.getByRole('form', { name: 'Build a bundle' });
+    await form.getByLabel('Output path').fill(join(dir, 'never-built'));
+    await form.getByLabel('Signing key (.pfx)').fill(join(dir, 'missing.pfx'));
+    await form.getByLabel('PFX password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Build bundle' }).click();
+    const b = page.getByTestId('build-outcome');
+    await expect.poll(() => b.getAttribute('data-outcome'), { timeout: 20_000 }).toBe('error');
+    clean(await b.textContent());
+
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const prompt = page.getByRole('dialog', { name: 'Open workspace' });
+    await prompt.getByLabel('Path').fill('relative/estate.junction.json');
+    await prompt.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => prompt.getByTestId('path-prompt-error').count()).toBe(1);
+    clean(await prompt.getByTestId('path-prompt-error').textContent());
+    await prompt.getByRole('button', { name: 'Cancel' }).click();
+    expect(shown.every((t) => t.length > 0)).toBe(true);
   });
 });
