@@ -9,10 +9,15 @@ import type { ChannelHandlers } from './host';
 /** Enough for any folder an admin browses to; beyond it the listing says so and the path can be typed. */
 export const MAX_ENTRIES = 5000;
 
-const fail = (code: 'bad-request' | 'not-found' | 'forbidden', msg: string) => new ApiError(code, `files.list: path: ${msg}`);
+const fail = (code: 'bad-request' | 'not-found' | 'forbidden', msg: string) =>
+  new ApiError(code, `files.list: path: ${msg}`);
 
 export async function listFolder(path: string): Promise<FolderListing> {
-  if (!isAbsolute(path)) throw fail('bad-request', `"${path}" is not an absolute path; start it at / (or a drive letter on Windows)`);
+  if (!isAbsolute(path))
+    throw fail(
+      'bad-request',
+      `"${path}" is not an absolute path; start it at / (or a drive letter on Windows)`,
+    );
   const dir = resolve(path);
   const self = await lstat(dir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw fail('not-found', `${dir}: no such folder`);
@@ -47,7 +52,11 @@ export async function listFolder(path: string): Promise<FolderListing> {
 
 const rank = (e: FolderEntry) => (e.kind === 'dir' ? 0 : 1);
 
-async function entryOf(dir: string, name: string, d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }): Promise<FolderEntry> {
+async function entryOf(
+  dir: string,
+  name: string,
+  d: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean },
+): Promise<FolderEntry> {
   if (d.isDirectory()) return { name, kind: 'dir' };
   if (d.isFile()) {
     const s = await lstat(join(dir, name)).catch(() => undefined);

@@ -8,17 +8,29 @@ import { useStores } from './context';
 import { formatBytes } from '../stores/generate';
 
 // Its few styles stay here, beside the markup, rather than in the shared stylesheet.
-const BOX = { border: '1px solid var(--border, #8884)', borderRadius: 4, padding: 6, margin: '6px 0' } as const;
+const BOX = {
+  border: '1px solid var(--border, #8884)',
+  borderRadius: 4,
+  padding: 6,
+  margin: '6px 0',
+} as const;
 const HEAD = { display: 'flex', gap: 6, alignItems: 'center', flexWrap: 'wrap' } as const;
 const LIST = { listStyle: 'none', margin: '6px 0 0', padding: 0, maxHeight: 260, overflowY: 'auto' } as const;
-const ENTRY = { width: '100%', textAlign: 'left', border: 'none', background: 'none', padding: '2px 4px' } as const;
+const ENTRY = {
+  width: '100%',
+  textAlign: 'left',
+  border: 'none',
+  background: 'none',
+  padding: '2px 4px',
+} as const;
 
 /** The folder the last browse ended in, so the next field starts there rather than at the root. */
 let lastFolder: string | undefined;
 
 const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
 const sepOf = (p: string) => (p.includes('\\') && !p.includes('/') ? '\\' : '/');
-const childOf = (dir: string, name: string) => (/[\\/]$/.test(dir) ? `${dir}${name}` : `${dir}${sepOf(dir)}${name}`);
+const childOf = (dir: string, name: string) =>
+  /[\\/]$/.test(dir) ? `${dir}${name}` : `${dir}${sepOf(dir)}${name}`;
 const parentOf = (p: string) => p.replace(/[\\/][^\\/]*[\\/]?$/, '') || '/';
 
 export function PathBrowser(props: {
@@ -35,7 +47,9 @@ export function PathBrowser(props: {
     props.purpose === 'workspace'
       ? ['json', 'yaml', 'yml']
       : 'filters' in PATH_PURPOSES[props.purpose]
-        ? (PATH_PURPOSES[props.purpose] as { filters: { extensions: readonly string[] }[] }).filters.flatMap((f) => f.extensions)
+        ? (PATH_PURPOSES[props.purpose] as { filters: { extensions: readonly string[] }[] }).filters.flatMap(
+            (f) => f.extensions,
+          )
         : [];
   const [listing, setListing] = useState<FolderListing | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -60,10 +74,17 @@ export function PathBrowser(props: {
     // Opened once per showing; navigation happens inside.
   }, []);
 
-  const matches = (name: string) => extensions.length === 0 || extensions.some((x) => name.toLowerCase().endsWith(`.${x}`));
+  const matches = (name: string) =>
+    extensions.length === 0 || extensions.some((x) => name.toLowerCase().endsWith(`.${x}`));
 
   return (
-    <div className="path-browser" style={BOX} data-testid="path-browser" role="group" aria-label="Browse folders on this machine">
+    <div
+      className="path-browser"
+      style={BOX}
+      data-testid="path-browser"
+      role="group"
+      aria-label="Browse folders on this machine"
+    >
       <div className="path-browser-head" style={HEAD}>
         <button
           type="button"
@@ -94,7 +115,8 @@ export function PathBrowser(props: {
       {listing && (
         <ul className="path-browser-list" style={LIST}>
           {listing.entries.map((e) => {
-            const usable = e.kind === 'dir' || (e.kind === 'file' && (pick === 'file' ? matches(e.name) : false));
+            const usable =
+              e.kind === 'dir' || (e.kind === 'file' && (pick === 'file' ? matches(e.name) : false));
             const path = childOf(listing.path, e.name);
             return (
               <li key={e.name}>
@@ -104,7 +126,9 @@ export function PathBrowser(props: {
                   data-kind={e.kind}
                   data-name={e.name}
                   disabled={!usable}
-                  title={e.kind === 'other' ? 'a special file (pipe, socket or device): not opened' : undefined}
+                  title={
+                    e.kind === 'other' ? 'a special file (pipe, socket or device): not opened' : undefined
+                  }
                   onClick={() => (e.kind === 'dir' ? void open(path) : props.onPick(path))}
                 >
                   <span aria-hidden="true">{e.kind === 'dir' ? '📁' : e.kind === 'file' ? '📄' : '·'}</span>{' '}

@@ -29,7 +29,7 @@ const FIELD_LABELS: Record<string, string> = {
   profile: 'PFX profile',
   pfx: 'PFX to import',
   label: 'Label',
-  keepKey: 'Keep the key in this computer\'s key store',
+  keepKey: "Keep the key in this computer's key store",
   from: 'From',
   to: 'To',
   port: 'Port',
@@ -74,7 +74,8 @@ const humanise = (flag: string) => `"${flag.charAt(0).toUpperCase()}${flag.slice
 
 /** A request field with no screen label yet, in words ("acceptWeakStorage" → "Accept weak storage"). */
 function fieldWords(channel: string, field: string): string | undefined {
-  const shape = (API as Record<string, { request: { shape?: Record<string, unknown> } }>)[channel]?.request.shape;
+  const shape = (API as Record<string, { request: { shape?: Record<string, unknown> } }>)[channel]?.request
+    .shape;
   if (!shape || !(field in shape)) return undefined;
   const words = field.replace(/([A-Z])/g, ' $1').toLowerCase();
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
@@ -87,7 +88,9 @@ const PHRASES: [RegExp, string][] = [
 
 // Electron wraps a rejected invoke as "Error invoking remote method 'ch': ApiError: message".
 const ELECTRON_WRAP = /^Error invoking remote method '[^']*': (?:\w*Error: )?/;
-const CHANNEL_PREFIX = new RegExp(`^(?:(?:${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}): )+`);
+const CHANNEL_PREFIX = new RegExp(
+  `^(?:(?:${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}): )+`,
+);
 
 /** One host error in the screen's words: no channel name in front, the field's label, no CLI flag. */
 export function screenMessage(channel: string, message: string): string {
@@ -101,5 +104,8 @@ export function screenMessage(channel: string, message: string): string {
   });
   m = PHRASES.reduce((t, [re, words]) => t.replace(re, words), m);
   // CLI commands quoted in a fix are kept (an admin may use the CLI), but their flags read as the screen's fields.
-  return m.replace(/(^|[^\w-])--([a-z][a-z0-9-]*)/g, (_w, before: string, flag: string) => `${before}${FLAG_LABELS[flag] ?? humanise(flag)}`);
+  return m.replace(
+    /(^|[^\w-])--([a-z][a-z0-9-]*)/g,
+    (_w, before: string, flag: string) => `${before}${FLAG_LABELS[flag] ?? humanise(flag)}`,
+  );
 }

@@ -19,7 +19,10 @@ describe('bundle.write and the signer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'junction-write-signer-'));
     process.env.JUNCTION_STATE_DIR = mkdtempSync(join(tmpdir(), 'junction-write-signer-state-'));
     const pfx = makeSigningPfx(dir, PASSWORD);
-    const preview = (await dispatch(api, 'generate.preview', { fileName, text: EXAMPLE_TEXT })) as GeneratePreview;
+    const preview = (await dispatch(api, 'generate.preview', {
+      fileName,
+      text: EXAMPLE_TEXT,
+    })) as GeneratePreview;
     built = (await dispatch(api, 'bundle.build', {
       fileName,
       text: EXAMPLE_TEXT,

@@ -39,11 +39,21 @@ describe('files.list', () => {
   });
 
   it('refuses relative paths, files and special files as the folder, and names the path in each error', async () => {
-    await expect(dispatch(api, 'files.list', { path: 'certs' })).rejects.toThrow(/^files\.list: path: "certs" is not an absolute path/);
-    await expect(dispatch(api, 'files.list', { path: join(dir, 'pipe') })).rejects.toThrow(`files.list: path: ${join(dir, 'pipe')} is not a folder`);
-    await expect(dispatch(api, 'files.list', { path: join(dir, 'to-pipe') })).rejects.toThrow(/is not a folder/);
-    await expect(dispatch(api, 'files.list', { path: join(dir, 'estate.junction.json') })).rejects.toThrow(/is not a folder/);
-    await expect(dispatch(api, 'files.list', { path: join(dir, 'nope') })).rejects.toThrow(`files.list: path: ${join(dir, 'nope')}: no such folder`);
+    await expect(dispatch(api, 'files.list', { path: 'certs' })).rejects.toThrow(
+      /^files\.list: path: "certs" is not an absolute path/,
+    );
+    await expect(dispatch(api, 'files.list', { path: join(dir, 'pipe') })).rejects.toThrow(
+      `files.list: path: ${join(dir, 'pipe')} is not a folder`,
+    );
+    await expect(dispatch(api, 'files.list', { path: join(dir, 'to-pipe') })).rejects.toThrow(
+      /is not a folder/,
+    );
+    await expect(dispatch(api, 'files.list', { path: join(dir, 'estate.junction.json') })).rejects.toThrow(
+      /is not a folder/,
+    );
+    await expect(dispatch(api, 'files.list', { path: join(dir, 'nope') })).rejects.toThrow(
+      `files.list: path: ${join(dir, 'nope')}: no such folder`,
+    );
     await expect(dispatch(api, 'files.list', { path: '' })).rejects.toThrow(/^files\.list: path:/);
   });
 

@@ -13,7 +13,8 @@ import { screenMessage } from '../../shared/api/screen-text';
 import { EXAMPLE_TEXT } from '../helpers/example';
 
 /** Channels that would reach for Azure or run probes once their input is valid: only their invalid input is sent. */
-const REACHES_OUT = (c: string) => /^azure\.(login|plan|apply|status|settings)$/.test(c) || c === 'health.run';
+const REACHES_OUT = (c: string) =>
+  /^azure\.(login|plan|apply|status|settings)$/.test(c) || c === 'health.run';
 
 function shapeOf(c: ApiChannel): string[] {
   const s = (API[c] as { request: { shape?: Record<string, unknown> } }).request;
@@ -28,9 +29,15 @@ describe('console error text', () => {
     dir = mkdtempSync(join(tmpdir(), 'junction-screen-errors-'));
     process.env.JUNCTION_STATE_DIR = mkdtempSync(join(tmpdir(), 'junction-screen-errors-state-'));
     writeFileSync(join(dir, 'taken'), 'x');
-    host = await startWebHost({ api: createHost({ frontDoor: 'web', settings: memorySettings() }), root: dir });
+    host = await startWebHost({
+      api: createHost({ frontDoor: 'web', settings: memorySettings() }),
+      root: dir,
+    });
     const origin = new URL(host.url).origin;
-    api = onScreen(httpApi(host.token, ((input: string, init?: RequestInit) => fetch(origin + input, init)) as typeof fetch));
+    api = onScreen(
+      httpApi(host.token, ((input: string, init?: RequestInit) =>
+        fetch(origin + input, init)) as typeof fetch),
+    );
   });
   afterAll(() => host?.close());
 
@@ -42,15 +49,23 @@ describe('console error text', () => {
       Object.fromEntries(
         keys.map((k) => [
           k,
-          k === 'text' || k === 'savedText' ? text
-          : k === 'fileName' ? 'estate.junction.json'
-          : k === 'jobId' ? `job-${c.replace(/\./g, '-')}-0001`
-          : k === 'out' || k === 'outDir' || k === 'target' ? join(dir, 'taken')
-          : k === 'format' ? 'dir'
-          : k === 'fingerprint' ? 'abc'
-          : k === 'port' ? 99999
-          : k === 'hosts' || k === 'scenarios' || k === 'sets' || k === 'ids' ? ['no-such-id']
-          : missing,
+          k === 'text' || k === 'savedText'
+            ? text
+            : k === 'fileName'
+              ? 'estate.junction.json'
+              : k === 'jobId'
+                ? `job-${c.replace(/\./g, '-')}-0001`
+                : k === 'out' || k === 'outDir' || k === 'target'
+                  ? join(dir, 'taken')
+                  : k === 'format'
+                    ? 'dir'
+                    : k === 'fingerprint'
+                      ? 'abc'
+                      : k === 'port'
+                        ? 99999
+                        : k === 'hosts' || k === 'scenarios' || k === 'sets' || k === 'ids'
+                          ? ['no-such-id']
+                          : missing,
         ]),
       );
     const reqs: unknown[] = [null, Object.fromEntries(keys.map((k) => [k, 12345])), plausible('{')];
@@ -73,12 +88,19 @@ describe('console error text', () => {
     await call('bundle.build', { ...base, out: '', signKey: join(dir, 'k.pfx') });
     await call('bundle.build', { ...base, out: join(dir, 'taken'), signKey: join(dir, 'k.pfx') });
     await call('bundle.build', { ...base, out: join(dir, 'new'), signKey: join(dir, 'missing.pfx') });
-    await call('bundle.build', { ...base, out: join(dir, 'new2'), signKey: join(dir, 'k.pfx'), mediaLimit: 10 });
+    await call('bundle.build', {
+      ...base,
+      out: join(dir, 'new2'),
+      signKey: join(dir, 'k.pfx'),
+      mediaLimit: 10,
+    });
     await call('bundle.verify', { path: join(dir, 'missing') });
     await call('cert.inspect', { path: join(dir, 'missing.cer') });
 
     expect(shown.length).toBeGreaterThan(API_CHANNELS.length * 2);
-    const channelPrefix = new RegExp(`(^|\\W)(${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}):`);
+    const channelPrefix = new RegExp(
+      `(^|\\W)(${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}):`,
+    );
     const bad = shown.filter((s) => channelPrefix.test(s.message) || /(^|[^\w-])--[a-z]/.test(s.message));
     expect(bad, bad.map((b) => `${b.channel}: ${b.message}`).join('\n')).toEqual([]);
   }, 120_000);
@@ -86,15 +108,27 @@ describe('console error text', () => {
   it("names the screen's field where the request named its own", async () => {
     const base = { fileName: 'estate.junction.json', text: EXAMPLE_TEXT, signKey: '/k.pfx', password: 'x' };
     await expect(api['bundle.build']({ ...base, format: 'dir', out: '' })).rejects.toThrow(/^Output path: /);
-    await expect(api['trust.pin']({ fingerprint: 'abc' })).rejects.toThrow(/^Signer fingerprint: not a SHA-256/);
-    await expect(api['bundle.write']({ source: '', target: '/tmp' } as never)).rejects.toThrow(/^Bundle folder: /);
+    await expect(api['trust.pin']({ fingerprint: 'abc' })).rejects.toThrow(
+      /^Signer fingerprint: not a SHA-256/,
+    );
+    await expect(api['bundle.write']({ source: '', target: '/tmp' } as never)).rejects.toThrow(
+      /^Bundle folder: /,
+    );
   });
 
   it("reads Electron's wrapped rejection the same way as the web host's answer", () => {
     expect(
-      screenMessage('bundle.build', "Error invoking remote method 'bundle.build': ApiError: bundle.build: out: must not be empty"),
+      screenMessage(
+        'bundle.build',
+        "Error invoking remote method 'bundle.build': ApiError: bundle.build: out: must not be empty",
+      ),
     ).toBe('Output path: must not be empty');
-    expect(screenMessage('bundle.build', 'Not built: bundle.tar exists — choose a new --out path or pass --media-limit 4GiB')).toBe(
+    expect(
+      screenMessage(
+        'bundle.build',
+        'Not built: bundle.tar exists — choose a new --out path or pass --media-limit 4GiB',
+      ),
+    ).toBe(
       'Not built: bundle.tar exists — choose a new "Output path" path or pass the "Split files over 4 GiB into parts" option 4GiB',
     );
   });

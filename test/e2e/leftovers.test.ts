@@ -12,7 +12,15 @@ import { createHost, dispatch, memorySettings } from '../../electron/services/ho
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { formatFingerprint } from '../../shared/bundle/sums';
 import { EXAMPLE_TEXT } from '../helpers/example';
-import { CHROMIUM, CHROMIUM_ARGS, RENDERER, chromiumMissing, ensureBuilt, opensslSigner, shotPath } from './harness';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER,
+  chromiumMissing,
+  ensureBuilt,
+  opensslSigner,
+  shotPath,
+} from './harness';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`SKIPPED leftovers end-to-end tests: ${missing}`);
@@ -37,10 +45,16 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     wsFile = join(dir, 'estate.junction.json');
     writeFileSync(wsFile, EXAMPLE_TEXT);
     mkdirSync(join(dir, 'sub'));
-    writeFileSync(join(dir, 'sub', 'other.junction.json'), EXAMPLE_TEXT.replace('"Contoso hybrid HPC"', '"Browsed estate"'));
+    writeFileSync(
+      join(dir, 'sub', 'other.junction.json'),
+      EXAMPLE_TEXT.replace('"Contoso hybrid HPC"', '"Browsed estate"'),
+    );
     execFileSync('mkfifo', [join(dir, 'pipe')]);
     api = createHost({ frontDoor: 'web', settings: memorySettings(), startupPath: wsFile });
-    const preview = (await dispatch(api, 'generate.preview', { fileName: 'estate.junction.json', text: EXAMPLE_TEXT })) as GeneratePreview;
+    const preview = (await dispatch(api, 'generate.preview', {
+      fileName: 'estate.junction.json',
+      text: EXAMPLE_TEXT,
+    })) as GeneratePreview;
     built = (await dispatch(api, 'bundle.build', {
       fileName: 'estate.junction.json',
       text: EXAMPLE_TEXT,
@@ -72,7 +86,9 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     const outcome = page.getByTestId('write-outcome');
     const writeOnce = async () => {
       await write.getByLabel('Bundle folder').fill(built.out);
-      await write.getByLabel('Target', { exact: true }).fill(mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-media-')));
+      await write
+        .getByLabel('Target', { exact: true })
+        .fill(mkdtempSync(join(tmpdir(), 'junction-e2e-leftovers-media-')));
       await write.getByRole('button', { name: 'Write and verify' }).click();
       await expect.poll(() => outcome.getAttribute('data-outcome'), { timeout: 20_000 }).toBe('ok');
     };
@@ -83,7 +99,9 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     );
     const signer = page.getByTestId('write-signer');
     expect(await signer.getAttribute('data-pinned')).toBe('no');
-    expect(await signer.textContent()).toContain(`${formatFingerprint(built.fingerprint)} is NOT pinned here`);
+    expect(await signer.textContent()).toContain(
+      `${formatFingerprint(built.fingerprint)} is NOT pinned here`,
+    );
     await outcome.scrollIntoViewIfNeeded();
     await page.screenshot({ path: shotPath('60-write-signer-not-pinned') });
 
@@ -94,7 +112,7 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     expect(consoleErrors).toEqual([]);
   });
 
-  it('the Open dialog browses the host\'s folders: down into a folder, up again, a file opens; a FIFO is listed but not offered', async () => {
+  it("the Open dialog browses the host's folders: down into a folder, up again, a file opens; a FIFO is listed but not offered", async () => {
     await page.getByRole('button', { name: 'Open…' }).click();
     const prompt = page.getByRole('dialog', { name: 'Open workspace' });
     await prompt.getByLabel('Path').fill(`${dir}/`);
@@ -120,7 +138,9 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     await go('generate');
     const form = page.getByRole('form', { name: 'Build a bundle' });
     await form.locator('[data-path-browser="pfx"]').click();
-    const browser = page.locator('[role="dialog"][data-for="Signing key (.pfx)"]').getByTestId('path-browser');
+    const browser = page
+      .locator('[role="dialog"][data-for="Signing key (.pfx)"]')
+      .getByTestId('path-browser');
     // It opens where the last browse ended (dir/sub); the signing key is one folder up.
     await expect.poll(() => browser.getByTestId('path-browser-folder').textContent()).toBe(join(dir, 'sub'));
     await browser.getByRole('button', { name: 'Up one folder' }).click();
@@ -143,7 +163,9 @@ describe.skipIf(!!missing)('console leftovers of #16 and #17 (Chromium)', () => 
     const shown: string[] = [];
     const clean = (t: string | null) => {
       shown.push(t ?? '');
-      expect(t).not.toMatch(new RegExp(`(^|\\W)(${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}):`));
+      expect(t).not.toMatch(
+        new RegExp(`(^|\\W)(${API_CHANNELS.map((c) => c.replace(/\./g, '\\.')).join('|')}):`),
+      );
       expect(t).not.toMatch(/(^|[^\w-])--[a-z]/);
     };
     await go('generate');

@@ -20,13 +20,26 @@ function profileCheck(path: string) {
 }
 
 /** Whether OpenSSL 3 opens the file with its default provider (no -legacy). */
-const opensWithoutLegacy = (path: string) => opensslStatus(['pkcs12', '-in', path, '-passin', `file:${pw}`, '-noout']).status === 0;
+const opensWithoutLegacy = (path: string) =>
+  opensslStatus(['pkcs12', '-in', path, '-passin', `file:${pw}`, '-noout']).status === 0;
 
 describe('PFX profile line against openssl', () => {
   it('an openssl -legacy export (certificates under RC2-40) is not called 3DES-only and says OpenSSL 3 needs -legacy', () => {
     const c = opensslSelfSigned(dir, 'old');
     const out = join(dir, 'old.pfx');
-    openssl(['pkcs12', '-export', '-legacy', '-inkey', c.key, '-in', c.pem, '-out', out, '-passout', `file:${pw}`]);
+    openssl([
+      'pkcs12',
+      '-export',
+      '-legacy',
+      '-inkey',
+      c.key,
+      '-in',
+      c.pem,
+      '-out',
+      out,
+      '-passout',
+      `file:${pw}`,
+    ]);
     const { file, text } = profileCheck(out);
     expect(file.pfx!.certEncryption).toMatch(/RC2/);
     expect(opensWithoutLegacy(out)).toBe(false);
@@ -39,8 +52,18 @@ describe('PFX profile line against openssl', () => {
   it("Junction's legacy profile (3DES throughout) says OpenSSL 3 opens it without -legacy, and it does", async () => {
     const now = Date.now();
     const made = await createCertificateFiles({
-      spec: { purpose: 'hpc-management', subject: 'CN=WinAzureHPCCert', notBefore: new Date(now - 60_000), notAfter: new Date(now + 400 * 86_400_000), hash: 'sha256' },
-      keySize: 2048, profile: 'legacy', password: PASSWORD, outDir: dir, name: 'hpc',
+      spec: {
+        purpose: 'hpc-management',
+        subject: 'CN=WinAzureHPCCert',
+        notBefore: new Date(now - 60_000),
+        notAfter: new Date(now + 400 * 86_400_000),
+        hash: 'sha256',
+      },
+      keySize: 2048,
+      profile: 'legacy',
+      password: PASSWORD,
+      outDir: dir,
+      name: 'hpc',
     });
     const { file, text } = profileCheck(made.files.pfx);
     expect(file.pfx!.profile).toBe('legacy');
