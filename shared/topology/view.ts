@@ -74,7 +74,10 @@ export function resolveFocus(d: Diagram, id: string): string[] {
   return d.nodes.filter((n) => workspaceIdOf(n.id).toLowerCase() === want).map((n) => n.id);
 }
 
-/** The focused nodes, everything inside them, their edge neighbours, and the containers that hold all of those. */
+/**
+ * The focused nodes, everything inside them (a site's focus is the whole site), their edge neighbours, and the
+ * containers that hold all of those.
+ */
 export function focusDiagram(d: Diagram, ids: readonly string[]): Diagram {
   const byId = new Map(d.nodes.map((n) => [n.id, n]));
   const keep = new Set<string>(ids);
@@ -82,7 +85,7 @@ export function focusDiagram(d: Diagram, ids: readonly string[]): Diagram {
   while (grew) {
     grew = false;
     for (const n of d.nodes)
-      if (n.parent && keep.has(n.parent) && !keep.has(n.id) && byId.get(n.parent)!.kind !== 'site') {
+      if (n.parent && keep.has(n.parent) && !keep.has(n.id)) {
         keep.add(n.id);
         grew = true;
       }

@@ -142,6 +142,10 @@ describe.skipIf(!!missing)('network diagram (Chromium)', () => {
         if (itf.address) expect(line!.text).toContain(itf.address);
       }
     await page.screenshot({ path: shotPath('diagram-1920x1080') });
+    // The chosen view stays chosen when the admin leaves Topology and comes back.
+    await page.click('nav [data-screen="problems"]');
+    await page.click('nav [data-screen="topology"]');
+    expect(await page.getAttribute('[role="tab"][data-mode="diagram"]', 'aria-selected')).toBe('true');
     await page.close();
   });
 

@@ -148,6 +148,14 @@ describe('diagram of the example', () => {
     expect(d.edges.filter((e) => e.kind === 'tunnel').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a focus on a site is the whole site', () => {
+    const d = buildDiagram(ws);
+    const site = ws.sites.find((x) => x.kind === 'on-premises')!;
+    const f = focusDiagram(d, resolveFocus(d, site.id));
+    const inSite = ws.hosts.filter((h) => h.site === site.id).map((h) => `host:${h.id}`);
+    expect(f.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(inSite));
+  });
+
   it('a focus keeps the object, its neighbours and their containers', () => {
     const d = buildDiagram(ws);
     const f = focusDiagram(d, resolveFocus(d, 'JB01'.toLowerCase()));
@@ -215,6 +223,14 @@ describe('junction topology', () => {
     expect((await run([hostile, '--out', 'h.dot'])).code).toBe(0);
     const out = execFileSync('dot', ['-Tplain', join(dir, 'h.dot')], { encoding: 'utf8' });
     expect(out).toContain('<script>alert(1)</script>');
+  });
+
+  it('draws a focused network flat, as the console opens one (no region boxes around it)', async () => {
+    const net = load(exampleText).networks[0]!;
+    expect((await run([EXAMPLE_PATH, '--out', 'net.svg', '--focus', net.id])).code).toBe(0);
+    const svg = readFileSync(join(dir, 'net.svg'), 'utf8');
+    expect(svg).not.toMatch(/class="node site/);
+    for (const s of net.subnets) expect(svg).toContain(`data-id="subnet:${s.id}"`);
   });
 
   it('focuses on one object, and refuses an unknown id, a bad format or detail with the fix (exit 2)', async () => {

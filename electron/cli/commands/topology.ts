@@ -67,6 +67,7 @@ export const topologyCommand: Command = {
     const loaded = await loadOrExplain(file, io);
     if (!loaded) return 2;
     let diagram = buildDiagram(loaded.workspace);
+    let flat = false;
     if (values.focus !== undefined) {
       const ids = resolveFocus(diagram, values.focus);
       if (ids.length === 0) {
@@ -80,6 +81,8 @@ export const topologyCommand: Command = {
             : 'give the id of a host, subnet, network or site',
         );
       }
+      // One network's inside is drawn like the console's opened network: subnets with their hosts packed in rows.
+      flat = ids.every((id) => diagram.nodes.find((n) => n.id === id)?.kind === 'network');
       diagram = focusDiagram(diagram, ids);
     }
     diagram = withDetail(diagram, detail);
@@ -88,7 +91,7 @@ export const topologyCommand: Command = {
     let data: string | Uint8Array;
     if (format === 'dot') data = renderDot(diagram, title);
     else {
-      const svg = renderSvg(await layoutDiagram(diagram), title);
+      const svg = renderSvg(await layoutDiagram(diagram, { flat }), title);
       if (format === 'svg') data = svg;
       else {
         try {

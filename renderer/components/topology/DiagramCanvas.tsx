@@ -39,6 +39,8 @@ export function DiagramCanvas(props: {
   const stage = useRef<HTMLDivElement>(null);
   const overlays = useRef<HTMLDivElement>(null);
   const view = useRef<View>({ x: 0, y: 0, scale: 1 });
+  /** Zooming out stops at the whole diagram (or 0.05 if that is larger): a huge layout fits at a smaller scale. */
+  const minScale = useRef(0.05);
   const [lod, setLod] = useState<Lod>('near');
   const svg = useMemo(() => renderSvgElement(layout, props.title), [layout, props.title]);
 
@@ -59,6 +61,7 @@ export function DiagramCanvas(props: {
     const w = vp.clientWidth || 1;
     const h = vp.clientHeight || 1;
     const scale = Math.min(w / layout.width, h / layout.height, 1);
+    minScale.current = Math.min(0.05, scale);
     view.current = {
       scale,
       x: (w - layout.width * scale) / 2,
@@ -76,7 +79,7 @@ export function DiagramCanvas(props: {
       e.preventDefault();
       const r = vp.getBoundingClientRect();
       const v = view.current;
-      const next = Math.min(4, Math.max(0.05, v.scale * Math.exp(-e.deltaY * 0.0015)));
+      const next = Math.min(4, Math.max(minScale.current, v.scale * Math.exp(-e.deltaY * 0.0015)));
       const px = e.clientX - r.left;
       const py = e.clientY - r.top;
       view.current = {
@@ -144,7 +147,7 @@ export function DiagramCanvas(props: {
     const vp = viewport.current;
     if (!vp) return;
     const v = view.current;
-    const next = Math.min(4, Math.max(0.05, v.scale * f));
+    const next = Math.min(4, Math.max(minScale.current, v.scale * f));
     const px = vp.clientWidth / 2;
     const py = vp.clientHeight / 2;
     view.current = {

@@ -7,8 +7,15 @@ import { warmDiagramLayout } from '../../topology/diagram-client';
 
 export type TopologyMode = 'diagram' | 'graph';
 
+/** The view the admin chose last, kept while the console runs so leaving Topology and coming back keeps it. */
+let lastMode: TopologyMode = 'graph';
+
 export function TopologyTabs() {
-  const [mode, setMode] = useState<TopologyMode>('graph');
+  const [mode, setModeState] = useState<TopologyMode>(lastMode);
+  const setMode = (m: TopologyMode) => {
+    lastMode = m;
+    setModeState(m);
+  };
   // The diagram's worker loads ELK while the graph is shown, off the UI thread.
   useEffect(() => {
     const t = setTimeout(warmDiagramLayout, 300);
