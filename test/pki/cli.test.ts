@@ -138,8 +138,9 @@ describe('junction cert (in-process)', () => {
 });
 
 describe('junction cert as a real process', () => {
-  it('node bin/junction.mjs cert inspect after node scripts/build.mjs', () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
+  it('node bin/junction.mjs cert inspect after node scripts/build.mjs cli', () => {
+    // The CLI alone: a full build would empty dist/renderer under the browser tests running beside this one.
+    execFileSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: 'pipe' });
     const file = join(dir, 'out', 'remote-console-connect.cer');
     const r = spawnSync(process.execPath, ['bin/junction.mjs', 'cert', 'inspect', file, '--purpose', 'remote-console'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
