@@ -122,10 +122,10 @@ let elk: InstanceType<typeof ELK> | undefined;
 
 export async function layoutDiagram(d: Diagram, opts: LayoutOptions = {}): Promise<DiagramLayout> {
   if (opts.flat) {
+    const parents = new Set(d.nodes.map((n) => n.parent));
     const containers = new Set(
       d.nodes
-        .filter((n) => n.kind === 'site' || n.kind === 'network')
-        .filter((n) => d.nodes.some((c) => c.parent === n.id))
+        .filter((n) => (n.kind === 'site' || n.kind === 'network') && parents.has(n.id))
         .map((n) => n.id),
     );
     d = {
@@ -278,9 +278,10 @@ async function layoutElk(d: Diagram, opts: LayoutOptions): Promise<DiagramLayout
   walk(out);
 
   const placedEdges: PlacedEdge[] = [];
+  const edgeById = new Map(d.edges.map((x) => [x.id, x]));
   const collect = (e: ElkNode) => {
     for (const ed of (e.edges ?? []) as ElkExtendedEdge[]) {
-      const src = d.edges.find((x) => x.id === ed.id)!;
+      const src = edgeById.get(ed.id)!;
       const points: { x: number; y: number }[] = [];
       for (const s of ed.sections ?? []) {
         if (points.length === 0) points.push(s.startPoint);

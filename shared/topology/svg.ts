@@ -97,8 +97,9 @@ export function renderSvgElement(layout: DiagramLayout, title: string): string {
     )
     .join('');
   // Containers first (outermost first, as ELK lists them), then leaves, then edges on top so no line hides under a box.
-  const containers = layout.nodes.filter((n) => layout.nodes.some((c) => c.parent === n.id));
-  const leaves = layout.nodes.filter((n) => !containers.includes(n));
+  const parents = new Set(layout.nodes.map((n) => n.parent));
+  const containers = layout.nodes.filter((n) => parents.has(n.id));
+  const leaves = layout.nodes.filter((n) => !parents.has(n.id));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="DejaVu Sans, Segoe UI, Arial, sans-serif">\n`,
     `<title>${xml(title)}</title>\n`,
